@@ -1,0 +1,150 @@
+#include "daemon/daemon.hpp"
+
+#include "protocol/version.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+#include "util/strings.hpp"
+#include "util/time.hpp"
+
+#include <csignal>
+#include <fcntl.h>
+#include <git2.h>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+#include <unistd.h>
+
+namespace fab {
+
+namespace {
+std::string library_versions() {
+    int maj = 0, min = 0, rev = 0;
+    git_libgit2_version(&maj, &min, &rev);
+    return std::string("libuv ") + uv_version_string() + ", SQLite " + sqlite3_libversion() +
+           ", libgit2 " + std::to_string(maj) + "." + std::to_string(min) + "." +
+           std::to_string(rev) + ", nlohmann_json " + std::to_string(NLOHMANN_JSON_VERSION_MAJOR) +
+           "." + std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." +
+           std::to_string(NLOHMANN_JSON_VERSION_PATCH);
+}
+} // namespace
+
+Daemon::~Daemon() {
+    server_.reset();
+    sigterm_.reset();
+    sigint_.reset();
+    sighup_.reset();
+    stop_timer_.reset();
+    if (loop_.data == this) {
+        int rc = ev::close_loop(&loop_);
+        if (rc != 0) log::error("event loop closed with handles still open");
+    }
+}
+
+void Daemon::report_ready(const std::string& msg) {
+    if (opts_.ready_fd < 0) return;
+    std::string line = msg + "\n";
+    (void)::write(opts_.ready_fd, line.data(), line.size());
+    ::close(opts_.ready_fd);
+    opts_.ready_fd = -1;
+}
+
+Status Daemon::start() {
+    auto p = resolve_paths();
+    if (!p) return make_error(p.error());
+    paths_ = *p;
+    if (auto s = ensure_state_dirs(paths_); !s) return s;
+
+    int log_fd = ::open(paths_.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    log::init("fabd", log_fd, opts_.foreground);
+    log::Level level{};
+    if (!log::parse_level(opts_.log_level, level))
+        return make_error("unknown log level \"" + opts_.log_level +
+                          "\"; use debug, info, warn or error");
+    log::set_level(level);
+
+    auto lock = PidFile::acquire(paths_.pid_file);
+    if (!lock) return make_error(lock.error());
+    pid_file_.emplace(std::move(*lock));
+
+    log::info(std::string("fabd ") + kVersion + " (protocol " + std::to_string(kProtocolMajor) +
+              ") starting, pid " + std::to_string(::getpid()) + ", FAB_DIR " + paths_.fab_dir);
+    log::info("libraries: " + library_versions());
+
+    auto store = Store::open(paths_.state_db);
+    if (!store) return make_error(store.error());
+    store_ = std::move(*store);
+
+    registry_ = std::make_unique<Registry>(paths_);
+    if (auto s = registry_->reload(); !s) return s;
+
+    uv_loop_init(&loop_);
+    loop_.data = this;
+    register_server_handlers(router_, *this);
+    register_project_handlers(router_, *this);
+    server_ = std::make_unique<IpcServer>(&loop_, router_);
+    if (auto s = server_->listen(paths_.socket); !s) return s;
+
+    auto on_stop_signal = [this](int sig) {
+        log::info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
+        stop();
+    };
+    sigterm_ = std::make_unique<ev::Signal>(&loop_);
+    sigterm_->start(SIGTERM, on_stop_signal);
+    sigint_ = std::make_unique<ev::Signal>(&loop_);
+    sigint_->start(SIGINT, on_stop_signal);
+    sighup_ = std::make_unique<ev::Signal>(&loop_);
+    sighup_->start(SIGHUP, [this](int) {
+        // SIGHUP re-reads the configuration (the terminal may be gone: we are detached).
+        if (auto s = registry_->reload(); !s)
+            log::error("config reload: " + s.error());
+        else
+            log::info("configuration reloaded");
+    });
+    ::signal(SIGPIPE, SIG_IGN);
+
+    started_ms_ = now_ms();
+    (void)store_->record_event("daemon.start", std::string("pid ") + std::to_string(::getpid()));
+    log::info("listening on " + paths_.socket);
+    return {};
+}
+
+void Daemon::request_stop() {
+    if (!stop_timer_) stop_timer_ = std::make_unique<ev::Timer>(&loop_);
+    stop_timer_->start(0, 0, [this] { stop(); });
+}
+
+void Daemon::stop() {
+    if (stopping_) return;
+    stopping_ = true;
+    log::info("shutting down");
+    if (store_) (void)store_->record_event("daemon.stop", "");
+    server_->close(); // socket removed, clients disconnected
+    sigterm_.reset();
+    sigint_.reset();
+    sighup_.reset();
+    stop_timer_.reset();
+    // uv_run returns once the handles above have finished closing.
+}
+
+int Daemon::run() {
+    if (auto s = start(); !s) {
+        log::error(s.error());
+        pid_file_.reset(); // unlocked before the starter hears of the failure
+        report_ready("error: " + s.error());
+        if (opts_.foreground) std::fprintf(stderr, "fabd: %s\n", s.error().c_str());
+        return s.error().rfind("already running", 0) == 0 ? 3 : 1;
+    }
+    report_ready("ok " + std::to_string(::getpid()));
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    server_.reset();
+    int rc = ev::close_loop(&loop_);
+    loop_.data = nullptr;
+    if (rc != 0) {
+        log::error("event loop closed with handles still open");
+        return 1;
+    }
+    store_.reset();
+    log::info("stopped");
+    return 0;
+}
+
+} // namespace fab

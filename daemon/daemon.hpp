@@ -1,0 +1,63 @@
+// The daemon: owns the loop, the single-instance lock, the store, the
+// project registry and the IPC server, and wires handlers to the router.
+// Everything here runs on the loop thread.
+#pragma once
+
+#include "config/paths.hpp"
+#include "daemon/pidfile.hpp"
+#include "daemon/registry.hpp"
+#include "daemon/router.hpp"
+#include "daemon/server.hpp"
+#include "ev/timer.hpp"
+#include "store/store.hpp"
+
+#include <memory>
+#include <optional>
+
+namespace fab {
+
+struct DaemonOptions {
+    bool foreground = false;
+    int ready_fd = -1; // receives "ok <pid>" or "error: <why>", then closed
+    std::string log_level = "info";
+};
+
+class Daemon {
+  public:
+    explicit Daemon(DaemonOptions opts) : opts_(std::move(opts)) {}
+    ~Daemon();
+    int run(); // process exit code
+
+    // Shared with handlers.
+    uv_loop_t* loop() { return &loop_; }
+    const Paths& paths() const { return paths_; }
+    Store& store() { return *store_; }
+    Registry& registry() { return *registry_; }
+    IpcServer& server() { return *server_; }
+    int64_t started_ms() const { return started_ms_; }
+    void request_stop(); // graceful, after the current callback returns
+
+  private:
+    Status start();
+    void stop();
+    void report_ready(const std::string& msg);
+
+    DaemonOptions opts_;
+    uv_loop_t loop_{};
+    Paths paths_;
+    std::optional<PidFile> pid_file_;
+    std::unique_ptr<Store> store_;
+    std::unique_ptr<Registry> registry_;
+    Router router_;
+    std::unique_ptr<IpcServer> server_;
+    std::unique_ptr<ev::Signal> sigterm_, sigint_, sighup_;
+    std::unique_ptr<ev::Timer> stop_timer_;
+    int64_t started_ms_ = 0;
+    bool stopping_ = false;
+};
+
+// daemon/handlers/*.cpp
+void register_server_handlers(Router& r, Daemon& d);
+void register_project_handlers(Router& r, Daemon& d);
+
+} // namespace fab

@@ -1,0 +1,232 @@
+// project.add|list|remove, project.config.show|get|set.
+// Clones run as `git clone` children of the loop (never blocking it); a
+// failed add removes everything it created.
+#include "config/schema.hpp"
+#include "daemon/daemon.hpp"
+#include "ev/process.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+#include "util/time.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <unistd.h>
+
+namespace fab {
+
+namespace {
+
+// "https://host/org/web.git" → "web"; "/src/api/" → "api"; "git@h:o/x.git" → "x".
+std::string name_from_source(std::string s) {
+    while (s.size() > 1 && s.back() == '/') s.pop_back();
+    auto slash = s.find_last_of("/:");
+    if (slash != std::string::npos) s = s.substr(slash + 1);
+    if (s.size() > 4 && s.ends_with(".git")) s.resize(s.size() - 4);
+    return s;
+}
+
+std::vector<std::string> git_env() {
+    std::vector<std::string> env;
+    for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+    // Never wait for a password prompt nobody can see.
+    env.emplace_back("GIT_TERMINAL_PROMPT=0");
+    env.emplace_back("GIT_SSH_COMMAND=ssh -o BatchMode=yes");
+    return env;
+}
+
+void remove_tree_async(uv_loop_t* loop, std::string dir, std::function<void()> done) {
+    ev::queue_work(
+        loop,
+        [dir] {
+            std::error_code ec;
+            std::filesystem::remove_all(dir, ec);
+        },
+        std::move(done));
+}
+
+Json project_json(const Registry& reg, const ProjectConfig& p, const Paths& paths) {
+    Json settings = Json::object();
+    for (const auto& v : reg.effective(p)) settings[v.key] = v.value;
+    return {{"name", p.name},
+            {"remote_url", p.remote_url},
+            {"repo", paths.project_repo(p.name)},
+            {"max_agents", p.max_agents},
+            {"autostart", p.autostart},
+            {"state", "stopped"},
+            {"settings", settings}};
+}
+
+struct ProjectHandlers {
+    Daemon& d;
+    std::set<std::string> adding; // names being cloned right now
+
+    void add(const Request& req, const Reply& reply) {
+        std::string source = req.payload.value("source", "");
+        if (source.empty()) return reply.fail("missing \"source\"");
+        std::string name = req.payload.value("name", "");
+        if (name.empty()) name = name_from_source(source);
+        if (!valid_project_name(name))
+            return reply.fail("invalid project name \"" + name +
+                              "\": use letters, digits, '.', '_' and '-' (max 64), or --name");
+        if (auto s = d.registry().reload_if_changed(); !s) return reply.fail(s.error());
+        std::string dir = d.paths().project_dir(name);
+        if (d.registry().config().project(name) || adding.count(name))
+            return reply.fail("project \"" + name + "\" already exists");
+        if (path_exists(dir))
+            return reply.fail(dir + " already exists; remove it or choose another --name");
+
+        std::vector<std::pair<std::string, std::string>> settings;
+        settings.emplace_back("remote-url", source);
+        if (auto it = req.payload.find("settings"); it != req.payload.end() && it->is_object()) {
+            for (auto& [k, v] : it->items()) {
+                std::string value = v.is_string() ? v.get<std::string>() : v.dump();
+                if (auto s = validate_value("project", k, value); !s) return reply.fail(s.error());
+                settings.emplace_back(k, value);
+            }
+        }
+        if (source.front() == '/') {
+            if (!std::filesystem::is_directory(source))
+                return reply.fail("no such directory: " + source);
+            if (!path_exists(source + "/.git") && !path_exists(source + "/HEAD"))
+                return reply.fail("not a git repository: " + source);
+        }
+        if (auto s = make_dirs(dir, 0700); !s) return reply.fail(s.error());
+        adding.insert(name);
+        ev::SpawnOptions o;
+        o.argv = {"git", "clone", "--quiet", "--", source, d.paths().project_repo(name)};
+        o.env = git_env();
+        log::info("project " + name + ": cloning " + source);
+        ev::run_process(
+            d.loop(), o, [this, name, dir, source, settings, reply](ev::ProcessResult r) {
+                if (!r.ok()) {
+                    std::string why = r.last_error_line();
+                    log::warn("project " + name + ": clone failed: " + why);
+                    remove_tree_async(d.loop(), dir, [this, name, why, reply] {
+                        adding.erase(name);
+                        reply.fail("git clone failed: " + why);
+                    });
+                    return;
+                }
+                auto s = d.registry().add_project(name, settings);
+                if (!s) {
+                    remove_tree_async(d.loop(), dir, [this, name, err = s.error(), reply] {
+                        adding.erase(name);
+                        reply.fail(err);
+                    });
+                    return;
+                }
+                adding.erase(name);
+                (void)d.store().upsert_project(
+                    {name, source, d.paths().project_repo(name), now_ms()});
+                (void)d.store().record_event("project.add", name + " " + source);
+                log::info("project " + name + ": added");
+                const ProjectConfig* p = d.registry().config().project(name);
+                reply.ok(p ? project_json(d.registry(), *p, d.paths()) : Json{{"name", name}});
+            });
+    }
+
+    void list(const Request&, const Reply& reply) {
+        if (auto s = d.registry().reload_if_changed(); !s) return reply.fail(s.error());
+        Json out = Json::array();
+        for (const auto& p : d.registry().config().projects)
+            out.push_back(project_json(d.registry(), p, d.paths()));
+        reply.ok({{"projects", out}});
+    }
+
+    void remove(const Request& req, const Reply& reply) {
+        std::string name = req.payload.value("name", "");
+        bool force = req.payload.value("force", false);
+        bool keep = req.payload.value("keep_files", false);
+        if (auto s = d.registry().reload_if_changed(); !s) return reply.fail(s.error());
+        if (!d.registry().config().project(name)) return reply.fail("no project \"" + name + "\"");
+        std::string repo = d.paths().project_repo(name);
+        auto finish = [this, name, keep, reply] {
+            if (auto s = d.registry().remove_project(name); !s) return reply.fail(s.error());
+            (void)d.store().remove_project(name);
+            (void)d.store().record_event("project.remove", name);
+            log::info("project " + name + ": removed" + (keep ? " (files kept)" : ""));
+            std::string dir = d.paths().project_dir(name);
+            if (keep || !path_exists(dir))
+                return reply.ok({{"name", name}, {"deleted", false}, {"dir", dir}});
+            remove_tree_async(d.loop(), dir, [name, dir, reply] {
+                reply.ok({{"name", name}, {"deleted", true}, {"dir", dir}});
+            });
+        };
+        if (force || keep || !path_exists(repo)) return finish();
+        ev::SpawnOptions o;
+        o.argv = {"git", "-C", repo, "status", "--porcelain=v2", "-z"};
+        o.env = git_env();
+        ev::run_process(d.loop(), o, [repo, finish, reply](ev::ProcessResult r) {
+            if (!r.ok()) return reply.fail("git status in " + repo + ": " + r.last_error_line());
+            if (!r.out.empty())
+                return reply.fail(repo + " has uncommitted changes; commit them, or use --force "
+                                         "(deletes them) or --keep-files");
+            finish();
+        });
+    }
+
+    const ProjectConfig* lookup(const Request& req, const Reply& reply) {
+        if (auto s = d.registry().reload_if_changed(); !s) {
+            reply.fail(s.error());
+            return nullptr;
+        }
+        std::string name = req.payload.value("name", "");
+        const ProjectConfig* p = d.registry().config().project(name);
+        if (!p) reply.fail("no project \"" + name + "\"");
+        return p;
+    }
+
+    void config_show(const Request& req, const Reply& reply) {
+        if (req.payload.value("name", "").empty()) {
+            if (auto s = d.registry().reload_if_changed(); !s) return reply.fail(s.error());
+            Json out = Json::array();
+            for (const auto& p : d.registry().config().projects) out.push_back(show_one(p));
+            return reply.ok({{"config_file", d.registry().path()}, {"projects", out}});
+        }
+        const ProjectConfig* p = lookup(req, reply);
+        if (!p) return;
+        reply.ok({{"config_file", d.registry().path()}, {"projects", Json::array({show_one(*p)})}});
+    }
+
+    Json show_one(const ProjectConfig& p) {
+        Json vals = Json::array();
+        for (const auto& v : d.registry().effective(p))
+            vals.push_back({{"key", v.key}, {"value", v.value}, {"source", v.source}});
+        return {{"name", p.name}, {"values", vals}};
+    }
+
+    void config_get(const Request& req, const Reply& reply) {
+        const ProjectConfig* p = lookup(req, reply);
+        if (!p) return;
+        std::string key = req.payload.value("key", "");
+        for (const auto& v : d.registry().effective(*p))
+            if (v.key == key)
+                return reply.ok({{"key", key}, {"value", v.value}, {"source", v.source}});
+        reply.fail(validate_value("project", key, "").error());
+    }
+
+    void config_set(const Request& req, const Reply& reply) {
+        std::string name = req.payload.value("name", "");
+        std::string key = req.payload.value("key", "");
+        std::string value = req.payload.value("value", "");
+        if (auto s = d.registry().set_value(name, key, value); !s) return reply.fail(s.error());
+        (void)d.store().record_event("project.config.set", name + " " + key);
+        log::info("project " + name + ": " + key + " set");
+        reply.ok({{"name", name}, {"key", key}, {"value", value}});
+    }
+};
+
+} // namespace
+
+void register_project_handlers(Router& r, Daemon& d) {
+    auto h = std::make_shared<ProjectHandlers>(ProjectHandlers{d, {}});
+    r.add("project.add", [h](const Request& q, const Reply& p) { h->add(q, p); });
+    r.add("project.list", [h](const Request& q, const Reply& p) { h->list(q, p); });
+    r.add("project.remove", [h](const Request& q, const Reply& p) { h->remove(q, p); });
+    r.add("project.config.show", [h](const Request& q, const Reply& p) { h->config_show(q, p); });
+    r.add("project.config.get", [h](const Request& q, const Reply& p) { h->config_get(q, p); });
+    r.add("project.config.set", [h](const Request& q, const Reply& p) { h->config_set(q, p); });
+}
+
+} // namespace fab

@@ -1,0 +1,82 @@
+// ping, status, server.stop: the daemon's own family of requests.
+#include "daemon/daemon.hpp"
+#include "protocol/version.hpp"
+#include "util/log.hpp"
+#include "util/time.hpp"
+
+#include <unistd.h>
+
+namespace fab {
+
+namespace {
+
+Json project_summary(const ProjectConfig& p, const Paths& paths) {
+    return {{"name", p.name},
+            {"remote_url", p.remote_url},
+            {"repo", paths.project_repo(p.name)},
+            {"max_agents", p.max_agents},
+            {"autostart", p.autostart},
+            {"state", "stopped"}, // orchestrators arrive with issue 4
+            {"agents_running", 0},
+            {"usage", {{"input_tokens", 0}, {"output_tokens", 0}, {"cost_usd", 0.0}}}};
+}
+
+} // namespace
+
+void register_server_handlers(Router& r, Daemon& d) {
+    r.add("ping", [](const Request& req, const Reply& reply) {
+        int major = req.payload.value("protocol", kProtocolMajor);
+        if (major != kProtocolMajor) {
+            reply.fail("protocol mismatch: daemon speaks " + std::to_string(kProtocolMajor) +
+                       ", client speaks " + std::to_string(major));
+            return;
+        }
+        reply.ok({{"version", kVersion},
+                  {"protocol", kProtocolMajor},
+                  {"protocol_minor", kProtocolMinor},
+                  {"pid", ::getpid()}});
+    });
+
+    r.add("status", [&d](const Request& req, const Reply& reply) {
+        bool all = req.payload.value("all", false);
+        if (auto s = d.registry().reload_if_changed(); !s) log::warn("config: " + s.error());
+        Json projects = Json::array();
+        for (const auto& p : d.registry().config().projects)
+            projects.push_back(project_summary(p, d.paths()));
+        int64_t now = now_ms();
+        Json out = {
+            {"daemon",
+             {{"pid", ::getpid()},
+              {"version", kVersion},
+              {"protocol", kProtocolMajor},
+              {"started_ms", d.started_ms()},
+              {"uptime_s", (now - d.started_ms()) / 1000},
+              {"socket", d.paths().socket},
+              {"fab_dir", d.paths().fab_dir},
+              {"config_file", d.paths().config_file},
+              {"log_file", d.paths().log_file},
+              {"clients", d.server().client_count()},
+              {"requests", d.server().requests_served()}}},
+            {"projects", projects},
+            {"agents", Json::array()},
+            {"usage", {{"input_tokens", 0}, {"output_tokens", 0}, {"cost_usd", 0.0}}},
+            {"recent_work", Json::array()},
+        };
+        if (all) {
+            Json events = Json::array();
+            if (auto ev = d.store().recent_events(20); ev)
+                for (const auto& e : *ev)
+                    events.push_back({{"ts_ms", e.ts_ms}, {"kind", e.kind}, {"detail", e.detail}});
+            out["events"] = events;
+        }
+        reply.ok(out);
+    });
+
+    r.add("server.stop", [&d](const Request&, const Reply& reply) {
+        log::info("stop requested by a client");
+        reply.ok({{"pid", ::getpid()}});
+        d.request_stop();
+    });
+}
+
+} // namespace fab

@@ -1,0 +1,32 @@
+#include "daemon/router.hpp"
+
+#include "daemon/server.hpp"
+#include "util/log.hpp"
+
+namespace fab {
+
+void Reply::ok(const Json& payload) const {
+    server_->send(client_, encode_response(type_, id_, payload));
+}
+
+void Reply::fail(const std::string& error) const {
+    server_->send(client_, encode_error(type_, id_, error));
+}
+
+void Router::dispatch(const Request& req, const Reply& reply) const {
+    auto it = handlers_.find(req.type);
+    if (it == handlers_.end()) {
+        reply.fail("unknown request type \"" + req.type + "\"");
+        return;
+    }
+    // No exception may cross the loop: a handler that throws answers with
+    // an error and the daemon keeps serving.
+    try {
+        it->second(req, reply);
+    } catch (const std::exception& e) {
+        log::error("handler " + req.type + " threw: " + e.what());
+        reply.fail(std::string("internal error: ") + e.what());
+    }
+}
+
+} // namespace fab

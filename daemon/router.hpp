@@ -1,0 +1,41 @@
+// Request routing: one handler per message type. Handlers reply through a
+// Reply, now or later (after a git clone finishes, say); a Reply whose client
+// has gone away is dropped silently. Loop thread only.
+#pragma once
+
+#include "protocol/envelope.hpp"
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace fab {
+
+class IpcServer;
+
+class Reply {
+  public:
+    Reply(IpcServer* server, uint64_t client, std::string type, std::string id)
+        : server_(server), client_(client), type_(std::move(type)), id_(std::move(id)) {}
+    void ok(const Json& payload = Json::object()) const;
+    void fail(const std::string& error) const;
+    uint64_t client() const { return client_; }
+
+  private:
+    IpcServer* server_;
+    uint64_t client_;
+    std::string type_, id_;
+};
+
+class Router {
+  public:
+    using Handler = std::function<void(const Request&, const Reply&)>;
+    void add(const std::string& type, Handler h) { handlers_[type] = std::move(h); }
+    // Unknown types get an error response naming the type.
+    void dispatch(const Request& req, const Reply& reply) const;
+
+  private:
+    std::map<std::string, Handler, std::less<>> handlers_;
+};
+
+} // namespace fab

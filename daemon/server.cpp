@@ -1,0 +1,114 @@
+#include "daemon/server.hpp"
+
+#include "client/connection.hpp"
+#include "util/log.hpp"
+#include "util/strings.hpp"
+
+#include <cerrno>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fab {
+
+Status IpcServer::listen(const std::string& path) {
+    ConnectError why{};
+    if (auto c = Connection::open(path, &why); c)
+        return make_error(path + ": another daemon is already listening");
+    if (why == ConnectError::refused) {
+        log::info("removing stale socket " + path);
+        if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+            return make_error(path + ": " + errno_string(errno));
+    } else if (why == ConnectError::other && ::access(path.c_str(), F_OK) == 0) {
+        return make_error(path + ": exists and is not a socket we can use");
+    }
+    listener_ = std::make_unique<ev::PipeServer>(loop_);
+    mode_t old = ::umask(0177); // the socket is created 0600
+    int rc = listener_->listen(path, [this](uv_stream_t* s) { on_accept(s); });
+    ::umask(old);
+    if (rc != 0) {
+        listener_.reset();
+        return make_error(path + ": " + uv_strerror(rc));
+    }
+    ::chmod(path.c_str(), 0600);
+    path_ = path;
+    return {};
+}
+
+void IpcServer::close() {
+    if (listener_) {
+        listener_.reset();
+        ::unlink(path_.c_str());
+    }
+    clients_.clear(); // each Stream closes its handle
+}
+
+void IpcServer::on_accept(uv_stream_t* server) {
+    auto c = std::make_unique<Client>();
+    c->id = next_id_++;
+    c->stream = std::make_unique<ev::Stream>(loop_);
+    if (uv_accept(server, c->stream->raw()) != 0) return;
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (::getsockopt(c->stream->fd(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
+        cred.uid != ::getuid()) {
+        log::warn("refused a client with uid " + std::to_string(cred.uid));
+        return; // Stream destructor closes it
+    }
+    Client* raw = c.get();
+    uint64_t id = c->id;
+    raw->stream->read_start([this, raw](const char* d, size_t n) { on_data(*raw, d, n); },
+                            [this, id](int) { drop(id, nullptr); });
+    log::debug("client " + std::to_string(id) + " connected (pid " + std::to_string(cred.pid) +
+               ")");
+    clients_.emplace(id, std::move(c));
+}
+
+void IpcServer::on_data(Client& c, const char* data, size_t len) {
+    c.in.append(data, len);
+    std::string line;
+    uint64_t id = c.id;
+    for (;;) {
+        auto next = c.in.next(line);
+        if (next == LineBuffer::Next::need_more) return;
+        if (next == LineBuffer::Next::too_long) {
+            send(id, encode_error("error", "", "line exceeds the 16 MiB limit; closing"));
+            drop(id, "oversized line");
+            return;
+        }
+        if (line.empty()) continue;
+        ++requests_;
+        auto parsed = parse_request(line);
+        Reply reply(this, id, parsed.request.type, parsed.request.id);
+        if (!parsed.error.empty()) {
+            reply.fail(parsed.error);
+        } else {
+            router_.dispatch(parsed.request, reply);
+        }
+        // The handler may have dropped this client (server.stop does).
+        if (!clients_.count(id)) return;
+    }
+}
+
+void IpcServer::send(uint64_t id, std::string line) {
+    auto it = clients_.find(id);
+    if (it == clients_.end()) return;
+    auto& stream = *it->second->stream;
+    if (stream.queued_bytes() + line.size() > kMaxClientQueueBytes) {
+        drop(id, "outbound queue full");
+        return;
+    }
+    if (!stream.write(std::move(line))) drop(id, "write failed");
+}
+
+void IpcServer::drop(uint64_t id, const char* why) {
+    auto it = clients_.find(id);
+    if (it == clients_.end()) return;
+    if (why) log::warn("dropping client " + std::to_string(id) + ": " + why);
+    // Pending writes still flush: libuv completes queued writes before close
+    // only via shutdown, so an error line sent just before this may be lost
+    // for a peer that never reads; that is acceptable for a misbehaving peer.
+    clients_.erase(it);
+}
+
+} // namespace fab

@@ -1,0 +1,55 @@
+// The daemon's Unix-socket server: accepts clients, checks their uid,
+// splits their input into NDJSON lines and hands requests to the router.
+// Each client's outbound queue is bounded; a client that stops reading is
+// disconnected rather than allowed to grow the daemon's memory.
+#pragma once
+
+#include "daemon/router.hpp"
+#include "ev/stream.hpp"
+#include "protocol/framing.hpp"
+#include "util/result.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace fab {
+
+constexpr size_t kMaxClientQueueBytes = 64u * 1024 * 1024;
+
+class IpcServer {
+  public:
+    IpcServer(uv_loop_t* loop, const Router& router) : loop_(loop), router_(router) {}
+    ~IpcServer() { close(); }
+
+    // Binds `path` (0600): connects first; a live socket means another daemon,
+    // a refused one is stale and removed, then bound.
+    Status listen(const std::string& path);
+    // Stops accepting, disconnects everyone and removes the socket file.
+    void close();
+
+    void send(uint64_t client, std::string line);
+    size_t client_count() const { return clients_.size(); }
+    uint64_t requests_served() const { return requests_; }
+
+  private:
+    struct Client {
+        uint64_t id;
+        std::unique_ptr<ev::Stream> stream;
+        LineBuffer in;
+    };
+    void on_accept(uv_stream_t* server);
+    void on_data(Client& c, const char* data, size_t len);
+    void drop(uint64_t id, const char* why);
+
+    uv_loop_t* loop_;
+    const Router& router_;
+    std::unique_ptr<ev::PipeServer> listener_;
+    std::string path_;
+    std::map<uint64_t, std::unique_ptr<Client>> clients_;
+    uint64_t next_id_ = 1;
+    uint64_t requests_ = 0;
+};
+
+} // namespace fab

@@ -1,0 +1,137 @@
+#include "client/connection.hpp"
+
+#include "protocol/version.hpp"
+#include "util/strings.hpp"
+#include "util/time.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+namespace fab {
+
+Result<Connection> Connection::open(const std::string& path, ConnectError* why) {
+    auto set_why = [&](ConnectError e) {
+        if (why) *why = e;
+    };
+    set_why(ConnectError::other);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path)
+        return make_error("socket path too long (" + std::to_string(path.size()) +
+                          " bytes): " + path);
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) return make_error("socket: " + errno_string(errno));
+    int rc;
+    do {
+        rc = ::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) {
+        int err = errno;
+        if (err == ENOENT) set_why(ConnectError::absent);
+        if (err == ECONNREFUSED) set_why(ConnectError::refused);
+        return make_error(path + ": " + errno_string(err));
+    }
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+        return make_error("SO_PEERCRED: " + errno_string(errno));
+    if (cred.uid != ::getuid())
+        return make_error(path + ": owned by uid " + std::to_string(cred.uid) +
+                          ", not ours; refusing to talk to it");
+    set_why(ConnectError::none);
+    return Connection(std::move(fd));
+}
+
+Status Connection::send_line(const std::string& line) {
+    size_t off = 0;
+    while (off < line.size()) {
+        ssize_t n = ::send(fd_.get(), line.data() + off, line.size() - off, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return make_error("send: " + errno_string(errno));
+        }
+        off += static_cast<size_t>(n);
+    }
+    return {};
+}
+
+Result<std::string> Connection::read_line(int timeout_ms) {
+    int64_t deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
+    std::string line;
+    char buf[65536];
+    for (;;) {
+        switch (in_.next(line)) {
+        case LineBuffer::Next::line:
+            return line;
+        case LineBuffer::Next::too_long:
+            return make_error("response line too long");
+        case LineBuffer::Next::need_more:
+            break;
+        }
+        int wait = -1;
+        if (deadline >= 0) {
+            int64_t left = deadline - monotonic_ms();
+            if (left <= 0) return make_error("timed out waiting for the daemon");
+            wait = static_cast<int>(left);
+        }
+        pollfd p{fd_.get(), POLLIN, 0};
+        int rc = ::poll(&p, 1, wait);
+        if (rc < 0 && errno != EINTR) return make_error("poll: " + errno_string(errno));
+        if (rc <= 0) continue;
+        ssize_t n = ::recv(fd_.get(), buf, sizeof buf, 0);
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN) continue;
+            return make_error("recv: " + errno_string(errno));
+        }
+        if (n == 0) return make_error("connection closed");
+        in_.append(buf, static_cast<size_t>(n));
+    }
+}
+
+Result<Json> Connection::request(const std::string& type, const Json& payload, int timeout_ms) {
+    std::string id = "c" + std::to_string(next_id_++);
+    if (auto s = send_line(encode_request(type, id, payload)); !s) return make_error(s.error());
+    int64_t deadline = monotonic_ms() + timeout_ms;
+    for (;;) {
+        int left = static_cast<int>(std::max<int64_t>(0, deadline - monotonic_ms()));
+        auto line = read_line(left);
+        if (!line) return make_error(line.error());
+        Json j = Json::parse(*line, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) return make_error("malformed response from daemon");
+        if (j.value("type", "") == "event") continue;
+        if (j.value("id", "") != id) continue;
+        if (!j.value("success", false)) return make_error(j.value("error", "request failed"));
+        auto p = j.find("payload");
+        return p == j.end() ? Json::object() : *p;
+    }
+}
+
+Result<Json> Connection::handshake(int timeout_ms) {
+    auto r = request("ping", {{"protocol", kProtocolMajor}, {"client", "fab"}}, timeout_ms);
+    if (!r) return r;
+    int major = r->value("protocol", 0);
+    if (major != kProtocolMajor)
+        return make_error("daemon speaks protocol " + std::to_string(major) + ", this fab speaks " +
+                          std::to_string(kProtocolMajor) + "; restart it with: fab server restart");
+    return r;
+}
+
+Result<Connection> connect_daemon(const std::string& socket_path) {
+    ConnectError why{};
+    auto c = Connection::open(socket_path, &why);
+    if (!c) {
+        if (why == ConnectError::absent || why == ConnectError::refused)
+            return make_error("daemon not running (" + c.error() +
+                              "); start it with: fab server start");
+        return make_error(c.error());
+    }
+    auto h = c->handshake();
+    if (!h) return make_error(h.error());
+    return c;
+}
+
+} // namespace fab

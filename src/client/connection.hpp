@@ -1,0 +1,49 @@
+// A blocking client of a fab socket (the daemon's or an agent host's).
+// Used by `fab` commands and the hook: plain POSIX, no event loop, every
+// wait bounded by a deadline.
+#pragma once
+
+#include "protocol/envelope.hpp"
+#include "protocol/framing.hpp"
+#include "util/fd.hpp"
+#include "util/result.hpp"
+
+#include <string>
+
+namespace fab {
+
+enum class ConnectError { none, absent, refused, other };
+
+class Connection {
+  public:
+    // Connects and checks that the peer runs as our uid (SO_PEERCRED).
+    // `why` tells absent (no socket) / refused (stale) / other apart.
+    static Result<Connection> open(const std::string& socket_path, ConnectError* why = nullptr);
+
+    // Sends a request and waits for the response with the same id, skipping
+    // events. Returns the payload on success, the daemon's error otherwise.
+    Result<Json> request(const std::string& type, const Json& payload = Json::object(),
+                         int timeout_ms = 30000);
+
+    // ping + protocol major check; returns the ping payload.
+    Result<Json> handshake(int timeout_ms = 5000);
+
+    Status send_line(const std::string& line);
+    // Next line from the peer (events or responses); empty error on EOF is
+    // reported as "connection closed". timeout_ms < 0 waits forever.
+    Result<std::string> read_line(int timeout_ms);
+
+    int fd() const { return fd_.get(); }
+
+  private:
+    explicit Connection(UniqueFd fd) : fd_(std::move(fd)) {}
+    UniqueFd fd_;
+    LineBuffer in_;
+    int next_id_ = 1;
+};
+
+// Connects and performs the handshake. Errors read like
+// "daemon not running (no socket at …); start it with: fab server start".
+Result<Connection> connect_daemon(const std::string& socket_path);
+
+} // namespace fab

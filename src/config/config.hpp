@@ -1,0 +1,94 @@
+// Config: the typed view of config.ini, checked against the schema.
+//
+// Loading is all-or-nothing: the first problem is returned as
+// `<file>:<line>: <what is wrong>` and no partial Config escapes, so the
+// daemon either runs with exactly what the user wrote or tells them where to
+// look. Defaults come from the schema table (config/schema.cpp), never from
+// literals here, so the man page test and the behaviour cannot disagree.
+#pragma once
+
+#include "config/ini_document.hpp"
+#include "util/result.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fab {
+
+// [defaults], every key typed with the schema's default applied.
+struct DefaultsConfig {
+    int max_agents = 0;
+    bool autostart = false;
+    std::string issue_backend, permissions_checker, merge_strategy;
+    std::string agent_backend;                   // never empty ("claude" by default)
+    std::string planner_backend, coding_backend; // "" = use agent_backend
+    int permission_timeout = 0;                  // seconds
+    int heartbeat_continue = 0;                  // seconds
+    int heartbeat_abort = 0;                     // seconds
+    std::string log_level;
+};
+
+// [project "name"]: values the section does not set are taken from [defaults],
+// except the three backends, which keep "" so resolve_backend() can apply the
+// documented order (project role, project agent, defaults role, defaults agent).
+struct ProjectConfig {
+    std::string name, remote_url;
+    int max_agents = 0;
+    bool autostart = false;
+    std::string issue_backend, permissions_checker;
+    std::string agent_backend, planner_backend, coding_backend; // "" = not set in the project
+    std::string merge_strategy;
+    std::vector<std::string> allowed_authors;
+    std::string linear_team, linear_project;
+    std::string kickstart_prompt; // absolute path after loading, or ""
+    int line = 0;                 // line of the section header, for later error messages
+};
+
+// [providers "name"]
+struct ProviderConfig {
+    std::string name, type, base_url, api_key_env, model;
+    int line = 0;
+};
+
+// [llm-auth]
+struct LlmAuthConfig {
+    bool present = false; // the section exists
+    std::string provider, model, unsafe_action;
+    int timeout = 0; // seconds
+};
+
+// [manager]
+struct ManagerConfig {
+    std::vector<std::string> allowed_patterns;
+};
+
+struct Config {
+    std::string filename;
+    DefaultsConfig defaults;
+    std::vector<ProviderConfig> providers; // file order
+    LlmAuthConfig llm_auth;
+    ManagerConfig manager;
+    std::vector<ProjectConfig> projects; // file order
+
+    const ProjectConfig* project(std::string_view name) const;
+    const ProviderConfig* provider(std::string_view name) const;
+};
+
+// A missing file gives the defaults and no projects.
+Result<Config> load_config(const std::string& path);
+// `filename` names the source in errors and anchors relative kickstart-prompt paths.
+Result<Config> config_from_document(const IniDocument& doc, const std::string& filename);
+
+// The agent CLI for `role` ("planner", "coding"; anything else, e.g. "agent",
+// uses only agent-backend): project <role>-backend, project agent-backend,
+// [defaults] <role>-backend, [defaults] agent-backend, then "claude".
+std::string resolve_backend(const Config& config, const ProjectConfig& project,
+                            std::string_view role);
+
+// [A-Za-z0-9._-]{1,64}, not starting with '.' or '-': a project name becomes a
+// directory name and a command-line argument, so it must be neither a hidden
+// file, "..", nor mistaken for an option.
+bool valid_project_name(std::string_view name);
+
+} // namespace fab

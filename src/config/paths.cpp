@@ -1,0 +1,73 @@
+#include "config/paths.hpp"
+
+#include "util/fs.hpp"
+
+#include <cstdlib>
+#include <pwd.h>
+#include <unistd.h>
+
+namespace fab {
+
+namespace {
+std::string env(const char* name) {
+    const char* v = std::getenv(name);
+    return v ? std::string(v) : std::string();
+}
+
+std::string home_dir() {
+    std::string h = env("HOME");
+    if (!h.empty()) return h;
+    if (passwd* pw = getpwuid(getuid()); pw && pw->pw_dir) return pw->pw_dir;
+    return {};
+}
+} // namespace
+
+Status check_socket_path(const std::string& path) {
+    if (path.size() > kMaxSocketPath)
+        return make_error("socket path too long (" + std::to_string(path.size()) + " bytes, max " +
+                          std::to_string(kMaxSocketPath) + "): " + path +
+                          "; set FAB_SOCKET_PATH or a shorter FAB_DIR");
+    return {};
+}
+
+Result<Paths> resolve_paths() {
+    Paths p;
+    std::string fab_dir = env("FAB_DIR");
+    std::string home = home_dir();
+    if (fab_dir.empty()) {
+        if (home.empty()) return make_error("cannot find the home directory; set HOME or FAB_DIR");
+        p.fab_dir = home + "/.fab";
+        std::string xdg = env("XDG_CONFIG_HOME");
+        if (xdg.empty()) xdg = home + "/.config";
+        p.config_dir = absolute_path(xdg) + "/fab";
+    } else {
+        p.fab_dir = absolute_path(fab_dir);
+        p.config_dir = p.fab_dir + "/config";
+    }
+    p.socket = env("FAB_SOCKET_PATH");
+    if (p.socket.empty()) p.socket = p.fab_dir + "/fab.sock";
+    p.socket = absolute_path(p.socket);
+    p.pid_file = env("FAB_PID_PATH");
+    if (p.pid_file.empty()) p.pid_file = p.fab_dir + "/fab.pid";
+    p.pid_file = absolute_path(p.pid_file);
+    p.log_file = p.fab_dir + "/fab.log";
+    p.state_db = p.fab_dir + "/state.db";
+    p.config_file = p.config_dir + "/config.ini";
+    p.permissions_file = p.config_dir + "/permissions.ini";
+    p.projects_dir = p.fab_dir + "/projects";
+    p.hosts_dir = p.fab_dir + "/hosts";
+    p.agents_dir = p.fab_dir + "/agents";
+    p.plans_dir = p.fab_dir + "/plans";
+    if (auto s = check_socket_path(p.socket); !s) return make_error(s.error());
+    return p;
+}
+
+Status ensure_state_dirs(const Paths& p) {
+    for (const std::string* d :
+         {&p.fab_dir, &p.projects_dir, &p.hosts_dir, &p.agents_dir, &p.plans_dir}) {
+        if (auto s = make_dirs(*d, 0700); !s) return s;
+    }
+    return {};
+}
+
+} // namespace fab

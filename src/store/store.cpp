@@ -1,0 +1,161 @@
+#include "store/store.hpp"
+
+#include "util/time.hpp"
+
+#include <sqlite3.h>
+
+namespace fab {
+
+namespace {
+
+// Each entry moves the schema one version forward. Never edit a released
+// step: add a new one.
+const char* const kMigrations[] = {
+    // 1: daemon events and the project registry snapshot.
+    "CREATE TABLE daemon_events ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  ts_ms INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  detail TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE projects ("
+    "  name TEXT PRIMARY KEY,"
+    "  remote_url TEXT NOT NULL,"
+    "  repo_path TEXT NOT NULL,"
+    "  added_ms INTEGER NOT NULL);",
+};
+
+// RAII for a prepared statement.
+class Stmt {
+  public:
+    Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
+    ~Stmt() { sqlite3_finalize(s_); }
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+    bool ok() const { return rc_ == SQLITE_OK; }
+    void bind(int i, const std::string& v) {
+        sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    }
+    void bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
+    int step() { return sqlite3_step(s_); }
+    int64_t i64(int c) { return sqlite3_column_int64(s_, c); }
+    std::string text(int c) {
+        auto* p = sqlite3_column_text(s_, c);
+        return p ? std::string(reinterpret_cast<const char*>(p)) : std::string();
+    }
+
+  private:
+    sqlite3_stmt* s_ = nullptr;
+    int rc_;
+};
+
+Error db_error(sqlite3* db, const std::string& what) {
+    return make_error("state.db: " + what + ": " + sqlite3_errmsg(db));
+}
+
+} // namespace
+
+int Store::latest_schema_version() {
+    return static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+}
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
+    sqlite3* db = nullptr;
+    int rc =
+        sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    std::unique_ptr<Store> s(new Store(db));
+    if (rc != SQLITE_OK) return db_error(db, "open " + path);
+    sqlite3_busy_timeout(db, 5000);
+    if (auto st = s->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                          "PRAGMA foreign_keys=ON;");
+        !st)
+        return make_error(st.error());
+    if (auto st = s->migrate(); !st) return make_error(st.error());
+    return s;
+}
+
+Store::~Store() {
+    sqlite3_close_v2(db_);
+}
+
+Status Store::exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string msg = err ? err : "unknown error";
+        sqlite3_free(err);
+        return make_error("state.db: " + msg);
+    }
+    return {};
+}
+
+Status Store::migrate() {
+    Stmt v(db_, "PRAGMA user_version");
+    if (!v.ok() || v.step() != SQLITE_ROW) return db_error(db_, "read schema version");
+    version_ = static_cast<int>(v.i64(0));
+    int latest = latest_schema_version();
+    if (version_ > latest)
+        return make_error("state.db: schema version " + std::to_string(version_) +
+                          " is newer than this fab understands (" + std::to_string(latest) +
+                          "); upgrade fab");
+    for (int next = version_ + 1; next <= latest; ++next) {
+        // BEGIN IMMEDIATE: a second daemon racing here waits instead of failing midway.
+        std::string sql = "BEGIN IMMEDIATE;" + std::string(kMigrations[next - 1]) +
+                          "PRAGMA user_version=" + std::to_string(next) + ";COMMIT;";
+        if (auto st = exec(sql); !st) {
+            (void)exec("ROLLBACK;");
+            return make_error(st.error() + " (migration to schema " + std::to_string(next) + ")");
+        }
+        version_ = next;
+    }
+    return {};
+}
+
+Status Store::record_event(const std::string& kind, const std::string& detail) {
+    Stmt s(db_, "INSERT INTO daemon_events(ts_ms, kind, detail) VALUES (?, ?, ?)");
+    if (!s.ok()) return db_error(db_, "prepare");
+    s.bind(1, now_ms());
+    s.bind(2, kind);
+    s.bind(3, detail);
+    if (s.step() != SQLITE_DONE) return db_error(db_, "record event");
+    return {};
+}
+
+Result<std::vector<StoredEvent>> Store::recent_events(int limit) {
+    Stmt s(db_, "SELECT id, ts_ms, kind, detail FROM daemon_events ORDER BY id DESC LIMIT ?");
+    if (!s.ok()) return db_error(db_, "prepare");
+    s.bind(1, static_cast<int64_t>(limit));
+    std::vector<StoredEvent> out;
+    while (s.step() == SQLITE_ROW) out.push_back({s.i64(0), s.i64(1), s.text(2), s.text(3)});
+    return out;
+}
+
+Status Store::upsert_project(const StoredProject& p) {
+    Stmt s(db_, "INSERT INTO projects(name, remote_url, repo_path, added_ms) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET remote_url=excluded.remote_url, "
+                "repo_path=excluded.repo_path");
+    if (!s.ok()) return db_error(db_, "prepare");
+    s.bind(1, p.name);
+    s.bind(2, p.remote_url);
+    s.bind(3, p.repo_path);
+    s.bind(4, p.added_ms);
+    if (s.step() != SQLITE_DONE) return db_error(db_, "save project");
+    return {};
+}
+
+Status Store::remove_project(const std::string& name) {
+    Stmt s(db_, "DELETE FROM projects WHERE name = ?");
+    if (!s.ok()) return db_error(db_, "prepare");
+    s.bind(1, name);
+    if (s.step() != SQLITE_DONE) return db_error(db_, "remove project");
+    return {};
+}
+
+Result<std::vector<StoredProject>> Store::projects() {
+    Stmt s(db_, "SELECT name, remote_url, repo_path, added_ms FROM projects ORDER BY name");
+    if (!s.ok()) return db_error(db_, "prepare");
+    std::vector<StoredProject> out;
+    while (s.step() == SQLITE_ROW) out.push_back({s.text(0), s.text(1), s.text(2), s.i64(3)});
+    return out;
+}
+
+} // namespace fab

@@ -1,0 +1,170 @@
+#include "harness.hpp"
+
+#include "util/fd.hpp"
+#include "util/strings.hpp"
+#include "util/time.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <poll.h>
+#include <spawn.h>
+#include <sstream>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace fab::test {
+
+std::string build_path(const std::string& program) {
+    return std::string(FAB_BUILD_ROOT) + "/" + program;
+}
+
+bool process_alive(int pid) {
+    if (pid <= 0 || (::kill(pid, 0) != 0 && errno != EPERM)) return false;
+    // A zombie waiting for init to reap it is not alive.
+    std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
+    auto paren = stat.rfind(')');
+    return paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] != 'Z';
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream f(path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+bool wait_for(const std::function<bool()>& cond, int timeout_ms) {
+    int64_t deadline = monotonic_ms() + timeout_ms;
+    while (monotonic_ms() < deadline) {
+        if (cond()) return true;
+        ::usleep(5000);
+    }
+    return cond();
+}
+
+Sandbox::Sandbox() {
+    // Short root: socket paths must fit in sun_path.
+    char tmpl[] = "/tmp/fabit-XXXXXX";
+    root_ = ::mkdtemp(tmpl);
+    for (char** e = environ; *e; ++e) {
+        std::string kv = *e;
+        auto eq = kv.find('=');
+        if (eq == std::string::npos) continue;
+        std::string k = kv.substr(0, eq);
+        if (k.rfind("FAB_", 0) == 0 || k == "XDG_CONFIG_HOME") continue;
+        env_[k] = kv.substr(eq + 1);
+    }
+    std::filesystem::create_directories(root_ + "/home");
+    env_["HOME"] = root_ + "/home";
+    env_["FAB_DIR"] = fab_dir();
+    env_["XDG_CONFIG_HOME"] = root_ + "/xdg";
+    env_["GIT_CONFIG_NOSYSTEM"] = "1";
+    env_["GIT_AUTHOR_NAME"] = env_["GIT_COMMITTER_NAME"] = "fab test";
+    env_["GIT_AUTHOR_EMAIL"] = env_["GIT_COMMITTER_EMAIL"] = "test@fab.invalid";
+}
+
+int Sandbox::daemon_pid() const {
+    UniqueFd fd(::open((fab_dir() + "/fab.pid").c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.valid()) return 0;
+    if (::flock(fd.get(), LOCK_SH | LOCK_NB) == 0) return 0;
+    char buf[32] = {};
+    if (::pread(fd.get(), buf, sizeof buf - 1, 0) <= 0) return 0;
+    return std::atoi(buf);
+}
+
+Sandbox::~Sandbox() {
+    // Leave nothing running: a stray daemon would keep CI's pipes open.
+    if (int pid = daemon_pid()) {
+        fab({"server", "stop"}, 20000);
+        if (process_alive(pid)) ::kill(pid, SIGKILL);
+        wait_for([&] { return !process_alive(pid); }, 5000);
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(root_, ec);
+}
+
+RunResult Sandbox::fab(const std::vector<std::string>& args, int timeout_ms) {
+    std::vector<std::string> argv = {build_path("fab")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, "", timeout_ms);
+}
+
+RunResult Sandbox::run(const std::vector<std::string>& argv, const std::string& cwd,
+                       int timeout_ms) {
+    RunResult r;
+    int out[2], err[2];
+    if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) return r;
+    std::vector<std::string> envs;
+    for (auto& [k, v] : env_) envs.push_back(k + "=" + v);
+    std::vector<char*> envp, av;
+    for (auto& e : envs) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    std::vector<std::string> args = argv;
+    for (auto& a : args) av.push_back(a.data());
+    av.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
+    pid_t pid = 0;
+    int rc = ::posix_spawnp(&pid, av[0], &fa, nullptr, av.data(), envp.data());
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(out[1]);
+    ::close(err[1]);
+    UniqueFd o(out[0]), e(err[0]);
+    if (rc != 0) {
+        r.err = "spawn failed: " + errno_string(rc);
+        return r;
+    }
+    int64_t deadline = monotonic_ms() + timeout_ms;
+    bool o_open = true, e_open = true, killed = false;
+    while (o_open || e_open) {
+        int left = static_cast<int>(deadline - monotonic_ms());
+        if (left <= 0 && !killed) {
+            ::kill(pid, SIGKILL);
+            killed = true;
+            r.err += "[harness: killed after timeout]";
+        }
+        pollfd p[2] = {{o.get(), static_cast<short>(o_open ? POLLIN : 0), 0},
+                       {e.get(), static_cast<short>(e_open ? POLLIN : 0), 0}};
+        if (::poll(p, 2, killed ? 1000 : std::max(left, 1)) <= 0) {
+            if (killed) break;
+            continue;
+        }
+        char buf[65536];
+        for (int i = 0; i < 2; ++i) {
+            if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            ssize_t n = ::read(p[i].fd, buf, sizeof buf);
+            if (n <= 0) {
+                (i == 0 ? o_open : e_open) = false;
+                continue;
+            }
+            (i == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
+        }
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return r;
+}
+
+std::string Sandbox::make_repo(const std::string& name) {
+    std::string dir = root_ + "/" + name;
+    std::filesystem::create_directories(dir);
+    run({"git", "init", "-q", "-b", "main", dir});
+    std::ofstream(dir + "/README.md") << "# " << name << "\n";
+    run({"git", "-C", dir, "add", "README.md"});
+    run({"git", "-C", dir, "commit", "-q", "-m", "initial"});
+    return dir;
+}
+
+} // namespace fab::test

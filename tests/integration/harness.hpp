@@ -1,0 +1,56 @@
+// Integration-test harness: a private FAB_DIR/HOME per test, the real
+// binaries from the build directory, and conditions waited for with a
+// deadline (never a fixed sleep). The destructor leaves nothing running.
+#pragma once
+
+#include "client/connection.hpp"
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace fab::test {
+
+struct RunResult {
+    int code = -1;
+    std::string out, err;
+};
+
+class Sandbox {
+  public:
+    Sandbox();
+    ~Sandbox();
+    Sandbox(const Sandbox&) = delete;
+    Sandbox& operator=(const Sandbox&) = delete;
+
+    const std::string& root() const { return root_; }
+    std::string fab_dir() const { return root_ + "/fab"; }
+    std::string socket() const { return fab_dir() + "/fab.sock"; }
+    std::string config_file() const { return fab_dir() + "/config/config.ini"; }
+
+    // Runs `fab args...` with the sandbox environment; `timeout_ms` kills it.
+    RunResult fab(const std::vector<std::string>& args, int timeout_ms = 60000);
+    // Runs any program with the sandbox environment.
+    RunResult run(const std::vector<std::string>& argv, const std::string& cwd = "",
+                  int timeout_ms = 60000);
+
+    void set_env(const std::string& key, const std::string& value) { env_[key] = value; }
+    int daemon_pid() const; // holder of the pid lock, or 0
+
+    // A git repository with one commit, at root/<name>.
+    std::string make_repo(const std::string& name);
+
+  private:
+    std::string root_;
+    std::map<std::string, std::string> env_;
+};
+
+// Polls `cond` every few milliseconds until it holds or `timeout_ms` passes.
+bool wait_for(const std::function<bool()>& cond, int timeout_ms = 10000);
+
+std::string build_path(const std::string& program);
+bool process_alive(int pid);
+std::string read_text(const std::string& path);
+
+} // namespace fab::test
