@@ -1,0 +1,493 @@
+// bench-daemon-memory: the daemon's memory at idle and after load, and its
+// request throughput.
+//
+// Starts `fab server start` in a temp FAB_DIR, reads /proc/<pid>/status, sends
+// REQUESTS requests (ping and status alternately) over one persistent
+// connection, one at a time, then opens CONNS short-lived connections (connect,
+// ping, close), and reads /proc/<pid>/status again. Stops the daemon and
+// removes the temp dir on every path out. It prints figures; it never fails
+// because something is slow or big.
+//
+//   bench-daemon-memory --fab build/fab [--requests 10000] [--conns 1000]
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <poll.h>
+#include <set>
+#include <spawn.h>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+void on_signal(int) {
+    g_stop = 1;
+}
+
+struct Interrupted {};
+
+void check_stop() {
+    if (g_stop) throw Interrupted{};
+}
+
+double now_ms() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+int run_quiet(const std::vector<std::string>& args) {
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid = 0;
+    int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) return -1;
+    int st = 0;
+    while (::waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+// ---- /proc ---------------------------------------------------------------
+
+struct Mem {
+    std::map<std::string, long> kib; // VmRSS, RssAnon, RssFile, RssShmem, VmHWM, VmSize
+    long threads = 0;
+    long fds = 0;
+    long get(const std::string& k) const {
+        auto it = kib.find(k);
+        return it == kib.end() ? -1 : it->second;
+    }
+};
+
+Mem read_mem(pid_t pid) {
+    Mem m;
+    std::string base = "/proc/" + std::to_string(pid);
+    std::ifstream f(base + "/status");
+    std::string line;
+    while (std::getline(f, line)) {
+        auto colon = line.find(':');
+        if (colon == std::string::npos) continue;
+        std::string key = line.substr(0, colon);
+        std::istringstream v(line.substr(colon + 1));
+        long n = 0;
+        v >> n;
+        if (key == "Threads")
+            m.threads = n;
+        else if (key.rfind("Vm", 0) == 0 || key.rfind("Rss", 0) == 0)
+            m.kib[key] = n;
+    }
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator(base + "/fd", ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
+        ++m.fds;
+    return m;
+}
+
+// Shared objects mapped by the process, from /proc/<pid>/maps.
+std::set<std::string> mapped_libs(pid_t pid) {
+    std::set<std::string> libs;
+    std::ifstream f("/proc/" + std::to_string(pid) + "/maps");
+    std::string line;
+    while (std::getline(f, line)) {
+        auto slash = line.find('/');
+        if (slash == std::string::npos) continue;
+        std::string path = line.substr(slash);
+        if (path.find(".so") != std::string::npos) libs.insert(path);
+    }
+    return libs;
+}
+
+std::string kib_str(long kib) {
+    char buf[64];
+    if (kib < 0) return "n/a";
+    std::snprintf(buf, sizeof buf, "%6ld KiB (%5.2f MiB)", kib, static_cast<double>(kib) / 1024.0);
+    return buf;
+}
+
+// ---- socket client -------------------------------------------------------
+
+class Client {
+  public:
+    explicit Client(const std::string& path) {
+        fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd_ < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        if (path.size() >= sizeof addr.sun_path) {
+            ::close(fd_);
+            throw std::runtime_error("socket path too long: " + path);
+        }
+        std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+        if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+            int e = errno;
+            ::close(fd_);
+            throw std::runtime_error("connect " + path + ": " + std::strerror(e));
+        }
+    }
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+    ~Client() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+
+    // Sends one request line and waits for the response carrying its id
+    // (events in between are skipped). Returns the response line.
+    std::string request(const std::string& type, const std::string& payload = "") {
+        std::string id = std::to_string(next_id_++);
+        std::string line = "{\"type\":\"" + type + "\",\"id\":\"" + id + "\"";
+        if (!payload.empty()) line += ",\"payload\":" + payload;
+        line += "}\n";
+        write_all(line);
+        std::string want = "\"id\":\"" + id + "\"";
+        for (;;) {
+            std::string resp = read_line(10000);
+            if (resp.find("\"type\":\"event\"") != std::string::npos) continue;
+            if (resp.find(want) == std::string::npos) continue;
+            if (resp.find("\"success\":true") == std::string::npos)
+                throw std::runtime_error(type + " failed: " + resp.substr(0, 300));
+            return resp;
+        }
+    }
+
+  private:
+    void write_all(const std::string& s) {
+        size_t off = 0;
+        while (off < s.size()) {
+            ssize_t n = ::send(fd_, s.data() + off, s.size() - off, MSG_NOSIGNAL);
+            if (n < 0) {
+                if (errno == EINTR) {
+                    check_stop();
+                    continue;
+                }
+                throw std::runtime_error(std::string("send: ") + std::strerror(errno));
+            }
+            off += static_cast<size_t>(n);
+        }
+    }
+
+    std::string read_line(int timeout_ms) {
+        double deadline = now_ms() + timeout_ms;
+        for (;;) {
+            auto nl = buf_.find('\n', start_);
+            if (nl != std::string::npos) {
+                std::string line = buf_.substr(start_, nl - start_);
+                start_ = nl + 1;
+                if (start_ == buf_.size()) buf_.clear(), start_ = 0;
+                return line;
+            }
+            int left = static_cast<int>(deadline - now_ms());
+            if (left <= 0) throw std::runtime_error("no response within 10 s");
+            pollfd p{fd_, POLLIN, 0};
+            int pr = ::poll(&p, 1, left);
+            if (pr < 0 && errno == EINTR) {
+                check_stop();
+                continue;
+            }
+            if (pr <= 0) continue;
+            char tmp[16384];
+            ssize_t n = ::read(fd_, tmp, sizeof tmp);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw std::runtime_error(std::string("read: ") + std::strerror(errno));
+            if (n == 0) throw std::runtime_error("connection closed by the daemon");
+            buf_.append(tmp, static_cast<size_t>(n));
+        }
+    }
+
+    int fd_ = -1;
+    std::string buf_;
+    size_t start_ = 0;
+    long next_id_ = 1;
+};
+
+// ---- daemon --------------------------------------------------------------
+
+class TempDaemon {
+  public:
+    explicit TempDaemon(std::string fab) : fab_(std::move(fab)) {}
+    TempDaemon(const TempDaemon&) = delete;
+    TempDaemon& operator=(const TempDaemon&) = delete;
+    ~TempDaemon() { stop(); }
+
+    void start() {
+        char tmpl[] = "/tmp/fabb-XXXXXX";
+        if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+        dir_ = tmpl;
+        ::setenv("FAB_DIR", dir_.c_str(), 1);
+        if (run_quiet({fab_, "server", "start"}) != 0) {
+            std::string msg = "fab server start failed; fab.log:";
+            std::ifstream log(dir_ + "/fab.log");
+            std::string line;
+            while (std::getline(log, line)) msg += "\n  " + line;
+            throw std::runtime_error(msg);
+        }
+        std::ifstream pf(dir_ + "/fab.pid");
+        pf >> pid_;
+        if (pid_ <= 0) throw std::runtime_error("no pid in " + dir_ + "/fab.pid");
+    }
+
+    void stop() {
+        if (dir_.empty()) return;
+        stop_rc_ = run_quiet({fab_, "server", "stop"});
+        if (pid_ > 0 && is_fabd(pid_)) {
+            // Still there: it is the one this run started, so end it.
+            for (int i = 0; i < 200 && is_fabd(pid_); ++i) ::usleep(10000);
+            if (is_fabd(pid_)) ::kill(pid_, SIGTERM), forced_ = true;
+            for (int i = 0; i < 200 && is_fabd(pid_); ++i) ::usleep(10000);
+            if (is_fabd(pid_)) ::kill(pid_, SIGKILL);
+        }
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+        ::unsetenv("FAB_DIR");
+        dir_.clear();
+    }
+
+    pid_t pid() const { return pid_; }
+    std::string socket() const { return dir_ + "/fab.sock"; }
+    const std::string& dir() const { return dir_; }
+    int stop_rc() const { return stop_rc_; }
+    bool forced() const { return forced_; }
+
+  private:
+    static bool is_fabd(pid_t pid) {
+        std::ifstream f("/proc/" + std::to_string(pid) + "/cmdline");
+        std::string cmd;
+        std::getline(f, cmd, '\0');
+        return cmd.find("fabd") != std::string::npos;
+    }
+
+    std::string fab_;
+    std::string dir_;
+    pid_t pid_ = 0;
+    int stop_rc_ = 0;
+    bool forced_ = false;
+};
+
+// ---- report ----------------------------------------------------------------
+
+struct Snapshot {
+    std::string label;
+    Mem mem;
+};
+
+void print_snapshots(const std::vector<Snapshot>& snaps) {
+    std::printf("  %-26s %24s %24s %10s %10s %8s %4s\n", "", "RssAnon", "VmRSS", "RssFile", "VmHWM",
+                "threads", "fds");
+    for (const auto& s : snaps)
+        std::printf("  %-26s %24s %24s %6ld KiB %6ld KiB %8ld %4ld\n", s.label.c_str(),
+                    kib_str(s.mem.get("RssAnon")).c_str(), kib_str(s.mem.get("VmRSS")).c_str(),
+                    s.mem.get("RssFile"), s.mem.get("VmHWM"), s.mem.threads, s.mem.fds);
+}
+
+void target_line(const char* what, long kib, double target_mib) {
+    double mib = static_cast<double>(kib) / 1024.0;
+    if (kib < 0)
+        std::printf("  %-30s n/a\n", what);
+    else if (mib <= target_mib)
+        std::printf("  %-30s %6.2f MiB  <= %.1f MiB: met (%.2f MiB to spare)\n", what, mib,
+                    target_mib, target_mib - mib);
+    else
+        std::printf("  %-30s %6.2f MiB  <= %.1f MiB: MISSED by %.2f MiB (%.0f%%)\n", what, mib,
+                    target_mib, mib - target_mib, 100.0 * (mib - target_mib) / target_mib);
+}
+
+double percentile(std::vector<double> v, double q) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    auto rank = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
+    rank = std::clamp<size_t>(rank, 1, v.size());
+    return v[rank - 1];
+}
+
+void print_rate(const char* what, long n, double ms, const std::vector<double>& lat_us) {
+    std::printf("  %-40s %7ld in %8.1f ms = %9.0f /s;  per request: median %.1f us, p99 %.1f "
+                "us, max %.1f us\n",
+                what, n, ms, ms > 0 ? static_cast<double>(n) * 1000.0 / ms : 0.0,
+                percentile(lat_us, 0.5), percentile(lat_us, 0.99),
+                lat_us.empty() ? 0.0 : *std::max_element(lat_us.begin(), lat_us.end()));
+}
+
+void usage() {
+    std::fprintf(stderr, "usage: bench-daemon-memory --fab PATH [--requests N] [--conns N]\n");
+}
+
+int run(const std::string& fab, long requests, long conns) {
+    TempDaemon d(fab);
+    d.start();
+    pid_t pid = d.pid();
+    std::printf("daemon pid %d, FAB_DIR %s\n", static_cast<int>(pid), d.dir().c_str());
+
+    std::vector<Snapshot> snaps;
+    ::usleep(200 * 1000); // let start-up settle
+    snaps.push_back({"idle (after start)", read_mem(pid)});
+    auto libs = mapped_libs(pid);
+
+    long warm = std::min<long>(1000, requests);
+    std::vector<double> lat;
+    lat.reserve(static_cast<size_t>(requests));
+    double t_persist = 0;
+    {
+        Client c(d.socket());
+        // First exchange is ping, as the protocol asks.
+        double t0 = now_ms();
+        for (long i = 0; i < requests; ++i) {
+            check_stop();
+            double a = now_ms();
+            if (i % 2 == 0)
+                c.request("ping", "{\"protocol\":1}");
+            else
+                c.request("status");
+            lat.push_back((now_ms() - a) * 1000.0);
+            if (i + 1 == warm && warm < requests) {
+                t_persist += now_ms() - t0;
+                snaps.push_back({"after " + std::to_string(warm) + " requests", read_mem(pid)});
+                t0 = now_ms();
+            }
+        }
+        t_persist += now_ms() - t0;
+        snaps.push_back({"after " + std::to_string(requests) + " requests", read_mem(pid)});
+    }
+
+    std::vector<double> lat_c;
+    lat_c.reserve(static_cast<size_t>(conns));
+    double t_conns = 0;
+    {
+        double t0 = now_ms();
+        for (long i = 0; i < conns; ++i) {
+            check_stop();
+            double a = now_ms();
+            Client c(d.socket());
+            c.request("ping", "{\"protocol\":1}");
+            lat_c.push_back((now_ms() - a) * 1000.0);
+        }
+        t_conns = now_ms() - t0;
+    }
+    ::usleep(200 * 1000); // let the daemon reap the closed connections
+    snaps.push_back({"after " + std::to_string(conns) + " short connections", read_mem(pid)});
+
+    // A last status: the daemon's own counters, to show it saw everything.
+    std::string final_status;
+    {
+        Client c(d.socket());
+        c.request("ping", "{\"protocol\":1}");
+        final_status = c.request("status");
+    }
+
+    std::printf("\nmemory (/proc/%d/status):\n", static_cast<int>(pid));
+    print_snapshots(snaps);
+
+    const Mem& idle = snaps.front().mem;
+    const Mem& last = snaps.back().mem;
+    std::printf("\ntargets:\n");
+    target_line("idle RssAnon", idle.get("RssAnon"), 1.5);
+    target_line("idle VmRSS", idle.get("VmRSS"), 10.0);
+    long d_anon = last.get("RssAnon") - idle.get("RssAnon");
+    long d_rss = last.get("VmRSS") - idle.get("VmRSS");
+    std::printf("  %-30s RssAnon %+ld KiB, VmRSS %+ld KiB from idle to the end (%ld requests "
+                "+ %ld connections)\n",
+                "flat after load", d_anon, d_rss, requests, conns);
+    if (snaps.size() >= 4) {
+        // Growth between the warm-up snapshot and the end of the persistent run
+        // is what would scale with the number of requests.
+        long a1 = snaps[1].mem.get("RssAnon"), a2 = snaps[2].mem.get("RssAnon");
+        long n = requests - warm;
+        std::printf("  %-30s RssAnon %+ld KiB over the last %ld requests (%.1f bytes/request)"
+                    "; VmHWM %ld KiB\n",
+                    "growth after warm-up", a2 - a1, n,
+                    n > 0 ? static_cast<double>(a2 - a1) * 1024.0 / static_cast<double>(n) : 0.0,
+                    last.get("VmHWM"));
+    }
+
+    std::printf("\nthroughput (one request at a time, client and daemon on the same machine):\n");
+    print_rate("persistent connection, ping/status:", requests, t_persist, lat);
+    print_rate("short-lived connections (connect+ping+close):", conns, t_conns, lat_c);
+
+    auto rq = final_status.find("\"requests\":");
+    auto cl = final_status.find("\"clients\":");
+    if (rq != std::string::npos)
+        std::printf("  daemon's own counters at the end: requests=%ld clients=%ld\n",
+                    std::atol(final_status.c_str() + rq + 11),
+                    cl == std::string::npos ? -1L : std::atol(final_status.c_str() + cl + 10));
+
+    std::printf("\nshared objects mapped by fabd: %zu\n", libs.size());
+    for (const auto& l : libs) std::printf("  %s\n", l.c_str());
+
+    d.stop();
+    std::printf("\ndaemon stopped (fab server stop exit %d%s), temp dir removed\n", d.stop_rc(),
+                d.forced() ? "; had to SIGTERM it" : "");
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::string fab;
+    long requests = 10000;
+    long conns = 1000;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--fab" && i + 1 < argc)
+            fab = argv[++i];
+        else if (a == "--requests" && i + 1 < argc)
+            requests = std::max(1L, std::atol(argv[++i]));
+        else if (a == "--conns" && i + 1 < argc)
+            conns = std::max(0L, std::atol(argv[++i]));
+        else if (a == "-h" || a == "--help") {
+            usage();
+            return 0;
+        } else {
+            usage();
+            return 2;
+        }
+    }
+    if (fab.empty()) {
+        usage();
+        return 2;
+    }
+    if (fab.find('/') == std::string::npos) fab = "./" + fab;
+    fab = std::filesystem::absolute(fab).string();
+
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+    ::sigaction(SIGHUP, &sa, nullptr);
+
+    try {
+        return run(fab, requests, conns);
+    } catch (const Interrupted&) {
+        std::fprintf(stderr, "interrupted; daemon stopped, temp dir removed\n");
+        return 130;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench-daemon-memory: %s (daemon stopped, temp dir removed)\n",
+                     e.what());
+        return 1;
+    }
+}
