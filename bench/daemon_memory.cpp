@@ -10,6 +10,7 @@
 //
 //   bench-daemon-memory --fab build/fab [--requests 10000] [--conns 1000]
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <csignal>
@@ -122,6 +123,48 @@ std::set<std::string> mapped_libs(pid_t pid) {
         if (path.find(".so") != std::string::npos) libs.insert(path);
     }
     return libs;
+}
+
+// Resident and anonymous KiB per mapped file (or [heap], [stack], anonymous)
+// from /proc/<pid>/smaps, largest first: what VmRSS and RssAnon are made of.
+struct MappingRss {
+    long rss = 0;
+    long anon = 0;
+    std::string name;
+};
+
+std::vector<MappingRss> rss_by_mapping(pid_t pid) {
+    std::map<std::string, MappingRss> by;
+    std::ifstream f("/proc/" + std::to_string(pid) + "/smaps");
+    std::string line, current;
+    while (std::getline(f, line)) {
+        if (line.empty()) continue;
+        if (line.rfind("Rss:", 0) == 0) {
+            by[current].rss += std::atol(line.c_str() + 4);
+            continue;
+        }
+        if (line.rfind("Anonymous:", 0) == 0) {
+            by[current].anon += std::atol(line.c_str() + 10);
+            continue;
+        }
+        // A mapping header: "start-end perms offset dev inode [path]".
+        if (!std::isxdigit(static_cast<unsigned char>(line[0])) ||
+            line.find('-') == std::string::npos || line.find(':') < line.find(' '))
+            continue;
+        std::istringstream h(line);
+        std::string range, perms, off, dev, inode, path;
+        h >> range >> perms >> off >> dev >> inode >> path;
+        current = path.empty() ? "[anonymous]" : path;
+    }
+    std::vector<MappingRss> v;
+    for (auto& [k, m] : by) {
+        m.name = k;
+        if (m.rss > 0) v.push_back(m);
+    }
+    std::sort(v.begin(), v.end(), [](const MappingRss& a, const MappingRss& b) {
+        return a.rss != b.rss ? a.rss > b.rss : a.name < b.name;
+    });
+    return v;
 }
 
 std::string kib_str(long kib) {
@@ -297,10 +340,10 @@ struct Snapshot {
 };
 
 void print_snapshots(const std::vector<Snapshot>& snaps) {
-    std::printf("  %-26s %24s %24s %10s %10s %8s %4s\n", "", "RssAnon", "VmRSS", "RssFile", "VmHWM",
+    std::printf("  %-30s %24s %24s %10s %10s %8s %4s\n", "", "RssAnon", "VmRSS", "RssFile", "VmHWM",
                 "threads", "fds");
     for (const auto& s : snaps)
-        std::printf("  %-26s %24s %24s %6ld KiB %6ld KiB %8ld %4ld\n", s.label.c_str(),
+        std::printf("  %-30s %24s %24s %6ld KiB %6ld KiB %8ld %4ld\n", s.label.c_str(),
                     kib_str(s.mem.get("RssAnon")).c_str(), kib_str(s.mem.get("VmRSS")).c_str(),
                     s.mem.get("RssFile"), s.mem.get("VmHWM"), s.mem.threads, s.mem.fds);
 }
@@ -326,7 +369,7 @@ double percentile(std::vector<double> v, double q) {
 }
 
 void print_rate(const char* what, long n, double ms, const std::vector<double>& lat_us) {
-    std::printf("  %-40s %7ld in %8.1f ms = %9.0f /s;  per request: median %.1f us, p99 %.1f "
+    std::printf("  %-46s %7ld in %8.1f ms = %9.0f /s;  per request: median %.1f us, p99 %.1f "
                 "us, max %.1f us\n",
                 what, n, ms, ms > 0 ? static_cast<double>(n) * 1000.0 / ms : 0.0,
                 percentile(lat_us, 0.5), percentile(lat_us, 0.99),
@@ -347,6 +390,7 @@ int run(const std::string& fab, long requests, long conns) {
     ::usleep(200 * 1000); // let start-up settle
     snaps.push_back({"idle (after start)", read_mem(pid)});
     auto libs = mapped_libs(pid);
+    auto by_mapping = rss_by_mapping(pid);
 
     long warm = std::min<long>(1000, requests);
     std::vector<double> lat;
@@ -434,6 +478,25 @@ int run(const std::string& fab, long requests, long conns) {
         std::printf("  daemon's own counters at the end: requests=%ld clients=%ld\n",
                     std::atol(final_status.c_str() + rq + 11),
                     cl == std::string::npos ? -1L : std::atol(final_status.c_str() + cl + 10));
+
+    std::printf("\nwhat idle memory is made of (/proc/%d/smaps per mapping, largest Rss first):\n",
+                static_cast<int>(pid));
+    std::printf("  %8s %8s  %s\n", "Rss", "of which", "mapping");
+    std::printf("  %8s %8s\n", "KiB", "anon KiB");
+    MappingRss rest, total;
+    const size_t top = 12;
+    for (size_t i = 0; i < by_mapping.size(); ++i) {
+        const auto& m = by_mapping[i];
+        total.rss += m.rss, total.anon += m.anon;
+        if (i < top)
+            std::printf("  %8ld %8ld  %s\n", m.rss, m.anon, m.name.c_str());
+        else
+            rest.rss += m.rss, rest.anon += m.anon;
+    }
+    if (by_mapping.size() > top)
+        std::printf("  %8ld %8ld  (%zu more mappings)\n", rest.rss, rest.anon,
+                    by_mapping.size() - top);
+    std::printf("  %8ld %8ld  total\n", total.rss, total.anon);
 
     std::printf("\nshared objects mapped by fabd: %zu\n", libs.size());
     for (const auto& l : libs) std::printf("  %s\n", l.c_str());

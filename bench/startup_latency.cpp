@@ -142,6 +142,10 @@ void print_header() {
 }
 
 void print_row(const Case& c, const Stats& s, const std::optional<double>& floor_median) {
+    if (s.runs == 0) {
+        std::printf("%-22s (not measured%s)\n", c.label.c_str(), g_stop ? ": interrupted" : "");
+        return;
+    }
     std::printf("%-22s %5zu %8.3f %8.3f %8.3f %8.3f %8.3f", c.label.c_str(), s.runs, s.median,
                 s.p90, s.p99, s.min, s.max);
     if (c.target_median_ms) {

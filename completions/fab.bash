@@ -1,0 +1,163 @@
+# bash completion for fab(1).
+# Install: source it, or copy it to /usr/share/bash-completion/completions/fab.
+#
+# The table below mirrors the command table in src/cli/table.cpp; tests/docs
+# fails when a command or a flag is missing here. Adding a command = adding
+# one line: ['path']='ARGS FLAGS...', where ARGS says what the first
+# positional argument is (- none, files, projects, agents, commands) and a
+# flag ending in "=" takes a value (its choices, if fixed, go in _fab_values).
+
+# fab-commands-begin
+declare -gA _fab_commands=(
+    ['help']='commands -h --help'
+    ['version']='- --json -h --help'
+    ['status']='- -a --all --json -h --help'
+    ['tui']='- -h --help'
+    ['server start']='- --log-level= -h --help'
+    ['server stop']='- -h --help'
+    ['server restart']='- --log-level= -h --help'
+    ['server run']='- --log-level= -h --help'
+    ['project add']='files --name= --max-agents= --autostart --issue-backend= --agent-backend= --planner-backend= --coding-backend= --merge-strategy= --permissions-checker= -h --help'
+    ['project list']='- --json -h --help'
+    ['project remove']='projects -f --force --keep-files -h --help'
+    ['project config show']='projects --json -h --help'
+    ['project config get']='projects -h --help'
+    ['project config set']='projects -h --help'
+)
+# fab-commands-end
+
+# Fixed choices for flag values, by flag name.
+declare -gA _fab_values=(
+    [log-level]='debug info warn error'
+    [issue-backend]='tk github linear'
+    [agent-backend]='claude codex'
+    [planner-backend]='claude codex'
+    [coding-backend]='claude codex'
+    [merge-strategy]='direct pull-request'
+    [permissions-checker]='manual llm'
+)
+
+# Names the daemon knows (projects, agents); silent when it is not running.
+_fab_names() {
+    local fab=${COMP_WORDS[0]:-fab}
+    [[ $fab == '~'* ]] && fab=$HOME${fab#\~}
+    command "$fab" __complete "$1" 2>/dev/null
+}
+
+# Prints the words that may follow the command-path prefix $1 ("" = top level).
+_fab_next_words() {
+    local prefix=$1 path rest
+    for path in "${!_fab_commands[@]}"; do
+        if [[ -z $prefix ]]; then
+            rest=$path
+        elif [[ $path == "$prefix "* ]]; then
+            rest=${path#"$prefix "}
+        else
+            continue
+        fi
+        printf '%s\n' "${rest%% *}"
+    done | sort -u
+}
+
+# True when $1 is a command path or the beginning of one ("project config").
+_fab_is_prefix() {
+    local path
+    for path in "${!_fab_commands[@]}"; do
+        [[ $path == "$1" || $path == "$1 "* ]] && return 0
+    done
+    return 1
+}
+
+# Completes $cur as the next word of a command path after the words $@.
+_fab_complete_path() {
+    local prefix="" w
+    for w in "$@"; do
+        _fab_is_prefix "${prefix:+$prefix }$w" || return 0
+        prefix=${prefix:+$prefix }$w
+    done
+    mapfile -t COMPREPLY < <(compgen -W "$(_fab_next_words "$prefix")" -- "$cur")
+}
+
+_fab() {
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=""
+    ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+    COMPREPLY=()
+
+    # The command: the longest path formed by the words after "fab".
+    local i=1 path="" cmd="" cmd_end=0 try
+    while ((i < COMP_CWORD)); do
+        try=${path:+$path }${COMP_WORDS[i]}
+        _fab_is_prefix "$try" || break
+        path=$try
+        ((i++))
+        if [[ -n ${_fab_commands[$path]+set} ]]; then
+            cmd=$path
+            cmd_end=$i
+        fi
+    done
+
+    if [[ -z $cmd ]]; then
+        # Still choosing a command (or a group's sub-command).
+        ((i < COMP_CWORD)) && return 0 # an unknown word before the cursor
+        if [[ $cur == -* ]]; then
+            mapfile -t COMPREPLY < <(compgen -W '-h --help --version' -- "$cur")
+        else
+            mapfile -t COMPREPLY < <(compgen -W "$(_fab_next_words "$path")" -- "$cur")
+        fi
+        return 0
+    fi
+
+    local spec=${_fab_commands[$cmd]}
+    local kind=${spec%% *} flags=" ${spec#* } "
+
+    # A flag's value: "--flag value", "--flag=value" (bash splits at "=").
+    local flag="" value_cur=$cur
+    if [[ $cur == = && $prev == --* ]]; then
+        flag=${prev#--} value_cur=""
+    elif [[ $prev == = ]] && ((COMP_CWORD >= 2)) && [[ ${COMP_WORDS[COMP_CWORD - 2]} == --* ]]; then
+        flag=${COMP_WORDS[COMP_CWORD - 2]#--}
+    elif [[ $prev == --* && $flags == *" $prev= "* ]]; then
+        flag=${prev#--}
+    fi
+    if [[ -n $flag ]]; then
+        [[ -n ${_fab_values[$flag]+set} ]] &&
+            mapfile -t COMPREPLY < <(compgen -W "${_fab_values[$flag]}" -- "$value_cur")
+        return 0
+    fi
+
+    if [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "${flags//=/}" -- "$cur")
+        return 0
+    fi
+
+    # Positional arguments before the cursor (flags and their values skipped).
+    local -a args=()
+    local w
+    for ((i = cmd_end; i < COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        if [[ $w == --* && $flags == *" $w= "* ]]; then
+            ((i++))
+        elif [[ $w == -* || $w == = ]]; then
+            [[ $w == = ]] && ((i++))
+        else
+            args+=("$w")
+        fi
+    done
+
+    case $kind in
+        commands) _fab_complete_path "${args[@]}" ;;
+        files)
+            if ((${#args[@]} == 0)); then
+                compopt -o filenames 2>/dev/null
+                mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+            fi
+            ;;
+        projects | agents)
+            ((${#args[@]} == 0)) &&
+                mapfile -t COMPREPLY < <(compgen -W "$(_fab_names "$kind")" -- "$cur")
+            ;;
+    esac
+    return 0
+}
+
+complete -F _fab fab

@@ -1,0 +1,253 @@
+# fish completion for fab(1).
+# Install: copy to ~/.config/fish/completions/fab.fish (or the vendor
+# completions directory, see `pkg-config --variable completionsdir fish`).
+#
+# The table below mirrors the command table in src/cli/table.cpp; tests/docs
+# fails when a command or a flag is missing here. Adding a command = adding
+# one __fab_command call: 'path' ARGS 'summary', then pairs of
+# 'FLAGS' 'help', where FLAGS is "-x --name" (either may be missing) and a
+# long flag ending in "=" takes a value (its choices, if fixed, go in
+# __fab_values). ARGS says what the first positional argument is:
+# - (none), files, projects, agents or commands.
+
+set -g __fab_paths
+
+# Fixed choices for flag values, by flag name.
+function __fab_values
+    switch $argv[1]
+        case log-level
+            echo debug info warn error
+        case issue-backend
+            echo tk github linear
+        case agent-backend planner-backend coding-backend
+            echo claude codex
+        case merge-strategy
+            echo direct pull-request
+        case permissions-checker
+            echo manual llm
+    end
+end
+
+# Names the daemon knows (projects, agents); silent when it is not running.
+function __fab_names
+    set -l fab (commandline -opc)[1]
+    test -n "$fab"; or set fab fab
+    command $fab __complete $argv[1] 2>/dev/null
+end
+
+# True when $argv[1] is a command path or the beginning of one.
+function __fab_is_prefix
+    for p in $__fab_paths
+        if test "$p" = "$argv[1]"; or string match -q -- "$argv[1] *" "$p"
+            return 0
+        end
+    end
+    return 1
+end
+
+# Prints "<command path>\t<positional args...>" for the words before the
+# cursor, or "\t" plus the group prefix while a command is still incomplete.
+function __fab_parse
+    set -l words (commandline -opc)[2..-1]
+    set -l prefix ''
+    set -l cmd ''
+    set -l i 1
+    set -l cmd_end 1
+    while test $i -le (count $words)
+        set -l try (string join ' ' -- $prefix $words[$i] | string trim)
+        __fab_is_prefix "$try"; or break
+        set prefix $try
+        set i (math $i + 1)
+        if contains -- $prefix $__fab_paths
+            set cmd $prefix
+            set cmd_end $i
+        end
+    end
+    if test -z "$cmd"
+        # Words not part of a path before the cursor: nothing to offer.
+        test $i -le (count $words); and return 1
+        echo group
+        echo $prefix
+        return 0
+    end
+    echo command
+    echo $cmd
+    # Positional arguments after the command (flags and their values skipped).
+    set -l flags (__fab_flags_of $cmd)
+    set -l skip 0
+    for w in $words[$cmd_end..-1]
+        if test $skip -eq 1
+            set skip 0
+        else if string match -q -- '--*' $w
+            if not string match -q -- '*=*' $w; and contains -- $w= $flags
+                set skip 1
+            end
+        else if not string match -q -- '-*' $w
+            echo $w
+        end
+    end
+end
+
+# While choosing a command: the next words of the paths under the prefix.
+function __fab_next_words
+    set -l r (__fab_parse); or return
+    test "$r[1]" = group; or return
+    __fab_words_after "$r[2]"
+end
+
+function __fab_words_after
+    set -l prefix $argv[1]
+    set -l seen
+    for p in $__fab_paths
+        set -l rest $p
+        if test -n "$prefix"
+            string match -q -- "$prefix *" $p; or continue
+            set rest (string replace -- "$prefix " '' $p)
+        end
+        set -l next (string split -m1 ' ' -- $rest)[1]
+        contains -- $next $seen; and continue
+        set -a seen $next
+        if test "$next" = "$rest"
+            printf '%s\t%s\n' $next (__fab_summary_of $p)
+        else
+            printf '%s\t%s commands\n' $next (string trim -- "$prefix $next")
+        end
+    end
+end
+
+function __fab_choosing
+    set -l r (__fab_parse); or return 1
+    test "$r[1]" = group
+end
+
+# True when the command before the cursor is $argv[1].
+function __fab_using
+    set -l r (__fab_parse); or return 1
+    test "$r[1]" = command; and test "$r[2]" = "$argv[1]"
+end
+
+# True when the command is $argv[1] and no positional argument is given yet.
+function __fab_first_arg
+    set -l r (__fab_parse); or return 1
+    test "$r[1]" = command; and test "$r[2]" = "$argv[1]"; and test (count $r) -eq 2
+end
+
+# `fab help <command...>`: complete the words after "help" as a command path.
+function __fab_help_words
+    set -l r (__fab_parse); or return
+    set -l prefix (string join ' ' -- $r[3..-1])
+    if test -n "$prefix"
+        __fab_is_prefix "$prefix"; or return
+        contains -- $prefix $__fab_paths; and return
+    end
+    __fab_words_after "$prefix"
+end
+
+# Registers one command: its path, argument kind, summary and flags.
+function __fab_command
+    set -l cpath $argv[1]
+    set -l kind $argv[2]
+    set -a __fab_paths $cpath
+    set -g __fab_summary_(__fab_key $cpath) $argv[3]
+    set -l flagnames
+    set -l cond "__fab_using '$cpath'"
+    switch $kind
+        case files
+            complete -c fab -n "__fab_first_arg '$cpath'" -F
+        case projects agents
+            complete -c fab -n "__fab_first_arg '$cpath'" -f -a "(__fab_names $kind)"
+        case commands
+            complete -c fab -n "__fab_using '$cpath'" -f -a "(__fab_help_words)"
+    end
+    for i in (seq 4 2 (count $argv))
+        set -l opts
+        set -l value
+        for f in (string split ' ' -- $argv[$i])
+            set -a flagnames $f
+            if string match -q -- '--*=' $f
+                set -l name (string sub -s 3 -- (string trim -r -c = -- $f))
+                set -a opts -l $name -x
+                set value (__fab_values $name)
+                test -n "$value"; and set -a opts -a "$value"
+            else if string match -q -- '--*' $f
+                set -a opts -l (string sub -s 3 -- $f)
+            else
+                set -a opts -s (string sub -s 2 -- $f)
+            end
+        end
+        complete -c fab -n $cond $opts -d $argv[(math $i + 1)]
+    end
+    set -g __fab_flags_(__fab_key $cpath) $flagnames
+end
+
+# "project config" → "project_config", for variable names.
+function __fab_key
+    string replace -ar -- '[^A-Za-z0-9_]' _ $argv[1]
+    return 0
+end
+
+function __fab_summary_of
+    set -l v __fab_summary_(__fab_key $argv[1])
+    echo $$v
+end
+
+function __fab_flags_of
+    set -l v __fab_flags_(__fab_key $argv[1])
+    printf '%s\n' $$v
+end
+
+complete -c fab -e
+complete -c fab -f
+complete -c fab -n __fab_choosing -f -a '(__fab_next_words)'
+complete -c fab -n '__fab_choosing; and test (count (commandline -opc)) -eq 1' -s h -l help -d 'show help'
+complete -c fab -n '__fab_choosing; and test (count (commandline -opc)) -eq 1' -l version -d 'print the versions'
+
+# fab-commands-begin
+__fab_command 'help' commands 'show help for fab or for a command' \
+    '-h --help' 'show help for this command'
+__fab_command 'version' - 'print the versions of fab and of the running daemon' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'status' - 'show the daemon, projects, agents, usage and recent work' \
+    '-a --all' 'also show stopped projects and recent daemon events' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'tui' - 'open the terminal interface' \
+    '-h --help' 'show help for this command'
+__fab_command 'server start' - 'start the daemon in the background' \
+    '--log-level=' 'debug, info, warn or error (default: info)' \
+    '-h --help' 'show help for this command'
+__fab_command 'server stop' - 'stop the daemon gracefully' \
+    '-h --help' 'show help for this command'
+__fab_command 'server restart' - 'stop the daemon, then start it again' \
+    '--log-level=' 'debug, info, warn or error (default: info)' \
+    '-h --help' 'show help for this command'
+__fab_command 'server run' - 'run the daemon in the foreground (for systemd and debugging)' \
+    '--log-level=' 'debug, info, warn or error (default: info)' \
+    '-h --help' 'show help for this command'
+__fab_command 'project add' files 'clone a repository and register it as a project' \
+    '--name=' "project name (default: the repository's directory name)" \
+    '--max-agents=' 'agents that may work at once, 1-100' \
+    '--autostart' "start the project's orchestrator with the daemon" \
+    '--issue-backend=' 'tk, github or linear' \
+    '--agent-backend=' 'claude or codex' \
+    '--planner-backend=' 'claude or codex, for planner agents' \
+    '--coding-backend=' 'claude or codex, for task agents' \
+    '--merge-strategy=' 'direct or pull-request' \
+    '--permissions-checker=' 'manual or llm' \
+    '-h --help' 'show help for this command'
+__fab_command 'project list' - 'list the registered projects' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'project remove' projects "unregister a project and delete fab's clone of it" \
+    '-f --force' 'remove even when the clone has uncommitted changes' \
+    '--keep-files' 'unregister only; keep $FAB_DIR/projects/NAME' \
+    '-h --help' 'show help for this command'
+__fab_command 'project config show' projects "show a project's effective settings" \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'project config get' projects 'print one setting of a project' \
+    '-h --help' 'show help for this command'
+__fab_command 'project config set' projects 'change one setting (validated, written atomically, comments kept)' \
+    '-h --help' 'show help for this command'
+# fab-commands-end

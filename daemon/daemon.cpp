@@ -28,6 +28,7 @@ std::string library_versions() {
 } // namespace
 
 Daemon::~Daemon() {
+    supervisor_.reset();
     server_.reset();
     sigterm_.reset();
     sigint_.reset();
@@ -80,8 +81,13 @@ Status Daemon::start() {
     loop_.data = this;
     register_server_handlers(router_, *this);
     register_project_handlers(router_, *this);
+    register_agent_handlers(router_, *this);
+    register_permission_handlers(router_, *this);
     server_ = std::make_unique<IpcServer>(&loop_, router_);
     if (auto s = server_->listen(paths_.socket); !s) return s;
+    supervisor_ = std::make_unique<Supervisor>(*this);
+    server_->on_disconnect([this](uint64_t client) { supervisor_->events().unsubscribe(client); });
+    supervisor_->start();
 
     auto on_stop_signal = [this](int sig) {
         log::info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
@@ -117,6 +123,7 @@ void Daemon::stop() {
     stopping_ = true;
     log::info("shutting down");
     if (store_) (void)store_->record_event("daemon.stop", "");
+    if (supervisor_) supervisor_->stop(); // persisted; agent hosts keep running
     server_->close(); // socket removed, clients disconnected
     sigterm_.reset();
     sigint_.reset();
@@ -135,6 +142,7 @@ int Daemon::run() {
     }
     report_ready("ok " + std::to_string(::getpid()));
     uv_run(&loop_, UV_RUN_DEFAULT);
+    supervisor_.reset();
     server_.reset();
     int rc = ev::close_loop(&loop_);
     loop_.data = nullptr;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/paths.hpp"
+#include "daemon/agents/supervisor.hpp"
 #include "daemon/pidfile.hpp"
 #include "daemon/registry.hpp"
 #include "daemon/router.hpp"
@@ -34,6 +35,7 @@ class Daemon {
     Store& store() { return *store_; }
     Registry& registry() { return *registry_; }
     IpcServer& server() { return *server_; }
+    Supervisor& supervisor() { return *supervisor_; }
     int64_t started_ms() const { return started_ms_; }
     void request_stop(); // graceful, after the current callback returns
 
@@ -50,6 +52,7 @@ class Daemon {
     std::unique_ptr<Registry> registry_;
     Router router_;
     std::unique_ptr<IpcServer> server_;
+    std::unique_ptr<Supervisor> supervisor_;
     std::unique_ptr<ev::Signal> sigterm_, sigint_, sighup_;
     std::unique_ptr<ev::Timer> stop_timer_;
     int64_t started_ms_ = 0;
@@ -59,5 +62,7 @@ class Daemon {
 // daemon/handlers/*.cpp
 void register_server_handlers(Router& r, Daemon& d);
 void register_project_handlers(Router& r, Daemon& d);
+void register_agent_handlers(Router& r, Daemon& d);
+void register_permission_handlers(Router& r, Daemon& d);
 
 } // namespace fab

@@ -101,6 +101,11 @@ void IpcServer::send(uint64_t id, std::string line) {
     if (!stream.write(std::move(line))) drop(id, "write failed");
 }
 
+size_t IpcServer::queued_bytes(uint64_t client) const {
+    auto it = clients_.find(client);
+    return it == clients_.end() ? 0 : it->second->stream->queued_bytes();
+}
+
 void IpcServer::drop(uint64_t id, const char* why) {
     auto it = clients_.find(id);
     if (it == clients_.end()) return;
@@ -109,6 +114,7 @@ void IpcServer::drop(uint64_t id, const char* why) {
     // only via shutdown, so an error line sent just before this may be lost
     // for a peer that never reads; that is acceptable for a misbehaving peer.
     clients_.erase(it);
+    if (on_disconnect_) on_disconnect_(id);
 }
 
 } // namespace fab

@@ -10,6 +10,7 @@
 #include "util/result.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -30,7 +31,10 @@ class IpcServer {
     void close();
 
     void send(uint64_t client, std::string line);
+    // Called after a client is gone (EOF, error, or dropped by us).
+    void on_disconnect(std::function<void(uint64_t)> fn) { on_disconnect_ = std::move(fn); }
     size_t client_count() const { return clients_.size(); }
+    size_t queued_bytes(uint64_t client) const;
     uint64_t requests_served() const { return requests_; }
 
   private:
@@ -48,6 +52,7 @@ class IpcServer {
     std::unique_ptr<ev::PipeServer> listener_;
     std::string path_;
     std::map<uint64_t, std::unique_ptr<Client>> clients_;
+    std::function<void(uint64_t)> on_disconnect_;
     uint64_t next_id_ = 1;
     uint64_t requests_ = 0;
 };

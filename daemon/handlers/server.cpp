@@ -10,15 +10,15 @@ namespace fab {
 
 namespace {
 
-Json project_summary(const ProjectConfig& p, const Paths& paths) {
+Json project_summary(Daemon& d, const ProjectConfig& p, const Paths& paths) {
     return {{"name", p.name},
             {"remote_url", p.remote_url},
             {"repo", paths.project_repo(p.name)},
             {"max_agents", p.max_agents},
             {"autostart", p.autostart},
             {"state", "stopped"}, // orchestrators arrive with issue 4
-            {"agents_running", 0},
-            {"usage", {{"input_tokens", 0}, {"output_tokens", 0}, {"cost_usd", 0.0}}}};
+            {"agents_running", d.supervisor().running_count(p.name)},
+            {"usage", d.supervisor().usage_json(p.name)}};
 }
 
 } // namespace
@@ -42,8 +42,11 @@ void register_server_handlers(Router& r, Daemon& d) {
         if (auto s = d.registry().reload_if_changed(); !s) log::warn("config: " + s.error());
         Json projects = Json::array();
         for (const auto& p : d.registry().config().projects)
-            projects.push_back(project_summary(p, d.paths()));
+            projects.push_back(project_summary(d, p, d.paths()));
         int64_t now = now_ms();
+        Json agents = Json::array();
+        for (auto& a : d.supervisor().list_json(""))
+            if (all || (a["state"] != "done" && a["state"] != "aborted")) agents.push_back(a);
         Json out = {
             {"daemon",
              {{"pid", ::getpid()},
@@ -58,8 +61,8 @@ void register_server_handlers(Router& r, Daemon& d) {
               {"clients", d.server().client_count()},
               {"requests", d.server().requests_served()}}},
             {"projects", projects},
-            {"agents", Json::array()},
-            {"usage", {{"input_tokens", 0}, {"output_tokens", 0}, {"cost_usd", 0.0}}},
+            {"agents", agents},
+            {"usage", d.supervisor().usage_json("")},
             {"recent_work", Json::array()},
         };
         if (all) {

@@ -17,6 +17,24 @@ int cmd_server_stop(Invocation&);
 int cmd_server_restart(Invocation&);
 int cmd_server_run(Invocation&);
 
+// cmd_agent.cpp
+int cmd_agent_list(Invocation&);
+int cmd_agent_create(Invocation&);
+int cmd_agent_send(Invocation&);
+int cmd_agent_abort(Invocation&);
+int cmd_agent_describe(Invocation&);
+int cmd_agent_history(Invocation&);
+
+// cmd_permission.cpp
+int cmd_permission_list(Invocation&);
+int cmd_permission_allow(Invocation&);
+int cmd_permission_deny(Invocation&);
+int cmd_question_list(Invocation&);
+int cmd_question_answer(Invocation&);
+
+// cmd_attach.cpp
+int cmd_attach(Invocation&);
+
 // cmd_status.cpp
 int cmd_status(Invocation&);
 
@@ -27,5 +45,12 @@ int cmd_project_remove(Invocation&);
 int cmd_project_config_show(Invocation&);
 int cmd_project_config_get(Invocation&);
 int cmd_project_config_set(Invocation&);
+
+// cmd_permissions.cpp
+int cmd_permissions_init(Invocation&);
+int cmd_permissions_check(Invocation&);
+
+// cmd_hook.cpp
+int cmd_hook(Invocation&);
 
 } // namespace fab::cli

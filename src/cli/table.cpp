@@ -39,6 +39,48 @@ constexpr Flag kProjectRemove[] = {
     {"help", 'h', nullptr, "show help for this command"},
 };
 
+constexpr Flag kPermissionsInit[] = {
+    {"force", 'f', nullptr, "replace an existing global permissions.ini"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kPermissionsCheck[] = {
+    {"project", 0, "NAME", "also try the project's rules first (default: $FAB_PROJECT)"},
+    {"worktree", 0, "DIR", "the worktree /-patterns refer to (default: $FAB_WORKTREE or .)"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+
+constexpr Flag kAgentList[] = {
+    {"project", 0, "NAME", "only agents of this project"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kAgentCreate[] = {
+    {"project", 0, "NAME", "the project whose repository the agent works in (required)"},
+    {"backend", 0, "BACKEND", "claude, codex or scripted (default: the project's coding-backend)"},
+    {"prompt", 0, "TEXT", "the first message to the agent"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kAgentAbort[] = {
+    {"force", 'f', nullptr, "kill the agent's process tree at once instead of interrupting it"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kAttach[] = {
+    {"agent", 0, "ID", "only this agent"},
+    {"json", 0, nullptr, "print every event as a JSON line"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+
+constexpr Flag kPermissionAllow[] = {
+    {"always", 0, nullptr, "also add a rule to the project that allows this exact call from now on"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kPermissionDeny[] = {
+    {"reason", 0, "TEXT", "why (the agent's model reads it)"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+
 constexpr Command kCommands[] = {
     {"help", "[command...]", "show help for fab or for a command", kNone, cmd_help, 0, -1},
     {"version", "", "print the versions of fab and of the running daemon", kJson, cmd_version},
@@ -64,6 +106,42 @@ constexpr Command kCommands[] = {
     {"project config set", "<name> <key> <value>",
      "change one setting (validated, written atomically, comments kept)", kNone,
      cmd_project_config_set, 3, 3},
+
+    {"permissions init", "", "install the default rules as the global permissions.ini",
+     kPermissionsInit, cmd_permissions_init},
+    {"permissions check", "<tool> <input-json>",
+     "show which rule decides a tool call, and why", kPermissionsCheck, cmd_permissions_check,
+     2, 2},
+    {"hook", "<event>",
+     "answer a Claude Code hook of a fab agent (run by Claude Code, not by hand)", kNone,
+     cmd_hook, 1, 1},
+
+    {"agent list", "", "list agents with their state, usage and what they are doing", kAgentList,
+     cmd_agent_list},
+    {"agent create", "", "start an agent in a new worktree of a project", kAgentCreate,
+     cmd_agent_create},
+    {"agent send", "<id> <text...>", "send a message to an agent (resumes a stopped session)",
+     kNone, cmd_agent_send, 2, -1},
+    {"agent abort", "<id>", "stop an agent: interrupt, then terminate, then kill", kAgentAbort,
+     cmd_agent_abort, 1, 1},
+    {"agent describe", "<text...>", "set what this agent is doing (from inside an agent)", kNone,
+     cmd_agent_describe, 1, -1},
+    {"agent history", "<id>", "print everything an agent said and did", kJson, cmd_agent_history,
+     1, 1},
+    {"attach", "[project...]", "follow the output of every agent live", kAttach, cmd_attach, 0,
+     -1},
+
+    {"permission list", "", "list tool calls waiting for a human decision", kJson,
+     cmd_permission_list},
+    {"permission allow", "<id>", "let a waiting tool call run", kPermissionAllow,
+     cmd_permission_allow, 1, 1},
+    {"permission deny", "<id>", "refuse a waiting tool call", kPermissionDeny, cmd_permission_deny,
+     1, 1},
+    {"question list", "", "list agents' questions waiting for an answer", kJson,
+     cmd_question_list},
+    {"question answer", "<id> <choice|text...>",
+     "answer a question: an option's number or label, or free text", kNone, cmd_question_answer,
+     2, -1},
 
     {"__complete", "<projects|agents>", "print names for shell completion", kNone, cmd_complete, 1,
      1, true},

@@ -3,6 +3,7 @@
 #include "util/strings.hpp"
 
 #include <csignal>
+#include <signal.h>
 
 namespace fab::ev {
 
@@ -16,6 +17,7 @@ std::string ProcessResult::last_error_line() const {
 Process::~Process() {
     // The child is not killed here: an owner that wants it gone kills it
     // first. The handle is closed so the loop can exit cleanly.
+    in_.reset();
     out_.reset();
     err_.reset();
     close_and_free(h_);
@@ -32,6 +34,13 @@ int Process::spawn(const SpawnOptions& o, DoneFn on_done) {
 
     uv_stdio_container_t stdio[3];
     stdio[0].flags = UV_IGNORE; // /dev/null
+    if (o.stdin_pipe) {
+        in_ = std::make_unique<Stream>(loop_);
+        stdio[0].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_READABLE_PIPE);
+        stdio[0].data.stream = in_->raw();
+    }
+    on_out_ = o.on_stdout;
+    on_err_ = o.on_stderr;
     auto capture = [&](bool on, std::unique_ptr<Stream>& s, uv_stdio_container_t& c) {
         if (!on) {
             c.flags = UV_IGNORE;
@@ -66,16 +75,22 @@ int Process::spawn(const SpawnOptions& o, DoneFn on_done) {
     if (rc != 0) {
         // uv_spawn requires the handle to be closed even on failure.
         close_and_free(h_);
+        in_.reset();
         out_.reset();
         err_.reset();
         return rc;
     }
     pid_ = h_->pid;
-    auto watch = [this](std::unique_ptr<Stream>& s, std::string& sink) {
+    auto watch = [this](std::unique_ptr<Stream>& s, std::string& sink,
+                        std::function<void(const char*, size_t)>& stream_cb) {
         if (!s) return;
         ++open_streams_;
         s->read_start(
-            [this, &sink](const char* d, size_t n) {
+            [this, &sink, &stream_cb](const char* d, size_t n) {
+                if (stream_cb) {
+                    stream_cb(d, n);
+                    return;
+                }
                 if (sink.size() < max_capture_)
                     sink.append(d, std::min(n, max_capture_ - sink.size()));
             },
@@ -84,14 +99,22 @@ int Process::spawn(const SpawnOptions& o, DoneFn on_done) {
                 maybe_finish();
             });
     };
-    watch(out_, result_.out);
-    watch(err_, result_.err);
+    watch(out_, result_.out, on_out_);
+    watch(err_, result_.err, on_err_);
     return 0;
 }
 
 void Process::kill(int signum) {
     if (h_ && !exited_) uv_process_kill(h_, signum);
 }
+
+void Process::kill_group(int signum) {
+    if (pid_ > 0 && !exited_) ::kill(-pid_, signum);
+}
+
+bool Process::write_stdin(std::string data) { return in_ && in_->write(std::move(data)); }
+
+void Process::close_stdin() { in_.reset(); }
 
 void Process::maybe_finish() {
     if (!exited_ || open_streams_ > 0 || !on_done_) return;

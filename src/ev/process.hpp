@@ -20,7 +20,12 @@ struct SpawnOptions {
     std::string cwd;                  // empty = inherit
     bool capture_stdout = true;       // else /dev/null
     bool capture_stderr = true;       // else /dev/null
+    bool stdin_pipe = false;          // else /dev/null; see Process::write_stdin
     bool detached = false;            // own session (setsid)
+    // Streaming instead of capturing: when set, output goes to these
+    // callbacks as it arrives and nothing is kept in ProcessResult.
+    std::function<void(const char*, size_t)> on_stdout;
+    std::function<void(const char*, size_t)> on_stderr;
     size_t max_capture = 1024 * 1024; // per stream; the rest is dropped
 };
 
@@ -46,13 +51,18 @@ class Process {
     int pid() const { return pid_; }
     bool running() const { return h_ != nullptr && !exited_; }
     void kill(int signum);
+    // Signals the child's whole process group (detached children lead one).
+    void kill_group(int signum);
+    bool write_stdin(std::string data); // false when stdin is closed
+    void close_stdin();
 
   private:
     void maybe_finish();
 
     uv_loop_t* loop_;
     uv_process_t* h_ = nullptr;
-    std::unique_ptr<Stream> out_, err_;
+    std::unique_ptr<Stream> in_, out_, err_;
+    std::function<void(const char*, size_t)> on_out_, on_err_;
     ProcessResult result_;
     DoneFn on_done_;
     int pid_ = 0;

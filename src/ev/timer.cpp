@@ -25,7 +25,11 @@ void Timer::start(uint64_t timeout_ms, uint64_t repeat_ms, std::function<void()>
     uv_timer_start(
         h_,
         [](uv_timer_t* t) {
-            if (auto* self = static_cast<Timer*>(t->data)) self->fn_();
+            // A copy: the callback may destroy the Timer that runs it.
+            if (auto* self = static_cast<Timer*>(t->data)) {
+                auto cb = self->fn_;
+                cb();
+            }
         },
         timeout_ms, repeat_ms);
 }
@@ -48,7 +52,10 @@ void Signal::start(int signum, std::function<void(int)> fn) {
     uv_signal_start(
         h_,
         [](uv_signal_t* s, int n) {
-            if (auto* self = static_cast<Signal*>(s->data)) self->fn_(n);
+            if (auto* self = static_cast<Signal*>(s->data)) {
+                auto cb = self->fn_;
+                cb(n);
+            }
         },
         signum);
 }

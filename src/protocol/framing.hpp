@@ -25,6 +25,17 @@ class LineBuffer {
     Next next(std::string& line);
 
     size_t pending() const { return buf_.size() - start_; }
+    // Drops everything buffered (after too_long, to resynchronise on the next line).
+    void clear() {
+        buf_.clear();
+        start_ = scan_ = 0;
+    }
+    // Takes the unterminated rest (at end of stream).
+    std::string take_rest() {
+        std::string rest = buf_.substr(start_);
+        clear();
+        return rest;
+    }
 
   private:
     std::string buf_;

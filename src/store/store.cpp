@@ -22,6 +22,18 @@ const char* const kMigrations[] = {
     "  remote_url TEXT NOT NULL,"
     "  repo_path TEXT NOT NULL,"
     "  added_ms INTEGER NOT NULL);",
+    // 2: agents.
+    "CREATE TABLE agents ("
+    "  id TEXT PRIMARY KEY, kind TEXT NOT NULL, project TEXT NOT NULL, backend TEXT NOT NULL,"
+    "  worktree TEXT NOT NULL, branch TEXT NOT NULL, host_socket TEXT NOT NULL,"
+    "  state TEXT NOT NULL, session_id TEXT NOT NULL DEFAULT '',"
+    "  description TEXT NOT NULL DEFAULT '', prompt TEXT NOT NULL DEFAULT '',"
+    "  error TEXT NOT NULL DEFAULT '', created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
+    "  last_offset INTEGER NOT NULL DEFAULT -1,"
+    "  input_tokens INTEGER NOT NULL DEFAULT 0, output_tokens INTEGER NOT NULL DEFAULT 0,"
+    "  cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_creation_tokens INTEGER NOT NULL DEFAULT 0,"
+    "  cost_usd REAL NOT NULL DEFAULT 0, parser_state TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX agents_project ON agents(project);",
 };
 
 // RAII for a prepared statement.
@@ -36,6 +48,8 @@ class Stmt {
         sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     }
     void bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
+    void bind(int i, double v) { sqlite3_bind_double(s_, i, v); }
+    double dbl(int c) { return sqlite3_column_double(s_, c); }
     int step() { return sqlite3_step(s_); }
     int64_t i64(int c) { return sqlite3_column_int64(s_, c); }
     std::string text(int c) {
@@ -155,6 +169,82 @@ Result<std::vector<StoredProject>> Store::projects() {
     if (!s.ok()) return db_error(db_, "prepare");
     std::vector<StoredProject> out;
     while (s.step() == SQLITE_ROW) out.push_back({s.text(0), s.text(1), s.text(2), s.i64(3)});
+    return out;
+}
+
+} // namespace fab
+
+namespace fab {
+
+namespace {
+const char* const kSaveAgent =
+    "INSERT INTO agents(id, kind, project, backend, worktree, branch, host_socket, state, "
+    "session_id, description, prompt, error, created_ms, updated_ms, last_offset, input_tokens, "
+    "output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, parser_state) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+    "ON CONFLICT(id) DO UPDATE SET state=excluded.state, session_id=excluded.session_id, "
+    "description=excluded.description, error=excluded.error, updated_ms=excluded.updated_ms, "
+    "last_offset=excluded.last_offset, input_tokens=excluded.input_tokens, "
+    "output_tokens=excluded.output_tokens, cache_read_tokens=excluded.cache_read_tokens, "
+    "cache_creation_tokens=excluded.cache_creation_tokens, cost_usd=excluded.cost_usd, "
+    "parser_state=excluded.parser_state, worktree=excluded.worktree, branch=excluded.branch";
+
+bool bind_and_step(sqlite3* db, const AgentRecord& a) {
+    Stmt s(db, kSaveAgent);
+    if (!s.ok()) return false;
+    int i = 1;
+    for (const std::string* v : {&a.id, &a.kind, &a.project, &a.backend, &a.worktree, &a.branch,
+                                 &a.host_socket, &a.state, &a.session_id, &a.description, &a.prompt,
+                                 &a.error})
+        s.bind(i++, *v);
+    for (int64_t v : {a.created_ms, a.updated_ms, a.last_offset, a.input_tokens, a.output_tokens,
+                      a.cache_read_tokens, a.cache_creation_tokens})
+        s.bind(i++, v);
+    s.bind(i++, a.cost_usd);
+    s.bind(i++, a.parser_state);
+    return s.step() == SQLITE_DONE;
+}
+} // namespace
+
+Status Store::save_agent(const AgentRecord& a) {
+    if (!bind_and_step(db_, a)) return db_error(db_, "save agent " + a.id);
+    return {};
+}
+
+Status Store::save_agents(const std::vector<const AgentRecord*>& batch) {
+    if (batch.empty()) return {};
+    if (auto st = exec("BEGIN IMMEDIATE;"); !st) return st;
+    for (const AgentRecord* a : batch) {
+        if (!bind_and_step(db_, *a)) {
+            auto err = db_error(db_, "save agent " + a->id);
+            (void)exec("ROLLBACK;");
+            return err;
+        }
+    }
+    return exec("COMMIT;");
+}
+
+Result<std::vector<AgentRecord>> Store::agents() {
+    Stmt s(db_, "SELECT id, kind, project, backend, worktree, branch, host_socket, state, "
+                "session_id, description, prompt, error, created_ms, updated_ms, last_offset, "
+                "input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, "
+                "parser_state FROM agents ORDER BY created_ms, id");
+    if (!s.ok()) return db_error(db_, "prepare");
+    std::vector<AgentRecord> out;
+    while (s.step() == SQLITE_ROW) {
+        AgentRecord a;
+        int c = 0;
+        for (std::string* v : {&a.id, &a.kind, &a.project, &a.backend, &a.worktree, &a.branch,
+                               &a.host_socket, &a.state, &a.session_id, &a.description, &a.prompt,
+                               &a.error})
+            *v = s.text(c++);
+        for (int64_t* v : {&a.created_ms, &a.updated_ms, &a.last_offset, &a.input_tokens,
+                           &a.output_tokens, &a.cache_read_tokens, &a.cache_creation_tokens})
+            *v = s.i64(c++);
+        a.cost_usd = s.dbl(c++);
+        a.parser_state = s.text(c++);
+        out.push_back(std::move(a));
+    }
     return out;
 }
 

@@ -26,6 +26,19 @@ struct StoredProject {
     int64_t added_ms;
 };
 
+// One agent, as persisted. `last_offset` and the usage figures are written
+// in the same transaction, so after a restart the daemon resumes reading the
+// transcript exactly where its usage totals stop (nothing counted twice).
+struct AgentRecord {
+    std::string id, kind, project, backend, worktree, branch, host_socket;
+    std::string state, session_id, description, prompt, error;
+    int64_t created_ms = 0, updated_ms = 0;
+    int64_t last_offset = -1;
+    int64_t input_tokens = 0, output_tokens = 0, cache_read_tokens = 0, cache_creation_tokens = 0;
+    double cost_usd = 0;
+    std::string parser_state; // backend parser baseline (JSON), restored on re-attach
+};
+
 class Store {
   public:
     static Result<std::unique_ptr<Store>> open(const std::string& path);
@@ -44,6 +57,10 @@ class Store {
     Status upsert_project(const StoredProject& p);
     Status remove_project(const std::string& name);
     Result<std::vector<StoredProject>> projects();
+
+    Status save_agent(const AgentRecord& a);
+    Result<std::vector<AgentRecord>> agents();
+    Status save_agents(const std::vector<const AgentRecord*>& batch); // one transaction
 
     // Executes SQL that returns no rows (used by migrations and tests).
     Status exec(const std::string& sql);

@@ -14,6 +14,7 @@
 #include <spawn.h>
 #include <sstream>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -98,9 +99,22 @@ RunResult Sandbox::fab(const std::vector<std::string>& args, int timeout_ms) {
 
 RunResult Sandbox::run(const std::vector<std::string>& argv, const std::string& cwd,
                        int timeout_ms) {
+    return spawn(argv, nullptr, cwd, timeout_ms);
+}
+
+RunResult Sandbox::run_input(const std::vector<std::string>& argv, const std::string& input,
+                             const std::string& cwd, int timeout_ms) {
+    return spawn(argv, &input, cwd, timeout_ms);
+}
+
+RunResult Sandbox::spawn(const std::vector<std::string>& argv, const std::string* input,
+                         const std::string& cwd, int timeout_ms) {
     RunResult r;
-    int out[2], err[2];
+    int out[2], err[2], in[2] = {-1, -1};
     if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) return r;
+    // stdin is a socket so that a child that exits without reading costs
+    // the writer EPIPE (MSG_NOSIGNAL), not a SIGPIPE that kills the tests.
+    if (input && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) != 0) return r;
     std::vector<std::string> envs;
     for (auto& [k, v] : env_) envs.push_back(k + "=" + v);
     std::vector<char*> envp, av;
@@ -111,7 +125,10 @@ RunResult Sandbox::run(const std::vector<std::string>& argv, const std::string& 
     av.push_back(nullptr);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    if (input)
+        posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    else
+        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_adddup2(&fa, err[1], 2);
     if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
@@ -120,7 +137,10 @@ RunResult Sandbox::run(const std::vector<std::string>& argv, const std::string& 
     posix_spawn_file_actions_destroy(&fa);
     ::close(out[1]);
     ::close(err[1]);
-    UniqueFd o(out[0]), e(err[0]);
+    if (input) ::close(in[0]);
+    UniqueFd o(out[0]), e(err[0]), w(in[1]);
+    if (w.valid()) ::fcntl(w.get(), F_SETFL, O_NONBLOCK);
+    size_t written = 0;
     if (rc != 0) {
         r.err = "spawn failed: " + errno_string(rc);
         return r;
@@ -134,11 +154,20 @@ RunResult Sandbox::run(const std::vector<std::string>& argv, const std::string& 
             killed = true;
             r.err += "[harness: killed after timeout]";
         }
-        pollfd p[2] = {{o.get(), static_cast<short>(o_open ? POLLIN : 0), 0},
-                       {e.get(), static_cast<short>(e_open ? POLLIN : 0), 0}};
-        if (::poll(p, 2, killed ? 1000 : std::max(left, 1)) <= 0) {
+        // The child's stdin is written as it reads; closing it gives EOF.
+        if (w.valid() && written == input->size()) w.reset();
+        pollfd p[3] = {{o.get(), static_cast<short>(o_open ? POLLIN : 0), 0},
+                       {e.get(), static_cast<short>(e_open ? POLLIN : 0), 0},
+                       {w.get(), POLLOUT, 0}};
+        if (::poll(p, 3, killed ? 1000 : std::max(left, 1)) <= 0) {
             if (killed) break;
             continue;
+        }
+        if (w.valid() && (p[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
+            ssize_t n = ::send(w.get(), input->data() + written, input->size() - written,
+                               MSG_NOSIGNAL);
+            if (n > 0) written += static_cast<size_t>(n);
+            if (n < 0 && errno != EAGAIN && errno != EINTR) w.reset(); // reader gone
         }
         char buf[65536];
         for (int i = 0; i < 2; ++i) {

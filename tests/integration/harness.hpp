@@ -34,14 +34,21 @@ class Sandbox {
     // Runs any program with the sandbox environment.
     RunResult run(const std::vector<std::string>& argv, const std::string& cwd = "",
                   int timeout_ms = 60000);
+    // Same, with `input` on stdin (as Claude Code feeds a hook) instead of /dev/null.
+    RunResult run_input(const std::vector<std::string>& argv, const std::string& input,
+                        const std::string& cwd = "", int timeout_ms = 60000);
 
     void set_env(const std::string& key, const std::string& value) { env_[key] = value; }
+    void unset_env(const std::string& key) { env_.erase(key); }
     int daemon_pid() const; // holder of the pid lock, or 0
 
     // A git repository with one commit, at root/<name>.
     std::string make_repo(const std::string& name);
 
   private:
+    RunResult spawn(const std::vector<std::string>& argv, const std::string* input,
+                    const std::string& cwd, int timeout_ms);
+
     std::string root_;
     std::map<std::string, std::string> env_;
 };

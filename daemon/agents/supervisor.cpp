@@ -1,0 +1,315 @@
+// Agent lifecycle: create (worktree → host → attach), re-attach after a
+// daemon restart, send, abort, finish; persistence and heartbeat on a 1 s tick.
+#include "daemon/agents/supervisor.hpp"
+
+#include "config/config.hpp"
+#include "daemon/agents/worktree.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/host/spec.hpp"
+#include "util/fs.hpp"
+#include "util/ids.hpp"
+#include "util/log.hpp"
+#include "util/strings.hpp"
+#include "util/time.hpp"
+
+#include <climits>
+#include <filesystem>
+#include <unistd.h>
+
+namespace fab {
+
+namespace {
+
+constexpr int64_t kConnectTimeoutMs = 10000;
+constexpr size_t kHistoryPage = 1000;
+
+std::string self_exe() {
+    char buf[PATH_MAX];
+    ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("fabd");
+}
+
+std::string sibling(const std::string& name) {
+    std::string exe = self_exe();
+    return exe.substr(0, exe.rfind('/') + 1) + name;
+}
+
+// Looks a program up in PATH the way exec would.
+bool in_path(const std::string& program) {
+    if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0;
+    const char* path = std::getenv("PATH");
+    for (const auto& dir : split(path ? path : "", ':'))
+        if (::access((dir + "/" + program).c_str(), X_OK) == 0) return true;
+    return false;
+}
+
+} // namespace
+
+Json usage_to_json(const Usage& u) {
+    return {{"input_tokens", u.input_tokens},
+            {"output_tokens", u.output_tokens},
+            {"cache_read_tokens", u.cache_read_tokens},
+            {"cache_creation_tokens", u.cache_creation_tokens},
+            {"cost_usd", u.cost_usd}};
+}
+
+Usage usage_from_json(const std::string& text) {
+    Usage u;
+    Json j = Json::parse(text, nullptr, false);
+    if (!j.is_object()) return u;
+    u.input_tokens = j.value("input_tokens", int64_t{0});
+    u.output_tokens = j.value("output_tokens", int64_t{0});
+    u.cache_read_tokens = j.value("cache_read_tokens", int64_t{0});
+    u.cache_creation_tokens = j.value("cache_creation_tokens", int64_t{0});
+    u.cost_usd = j.value("cost_usd", 0.0);
+    return u;
+}
+
+const char* state_name(AgentState s) {
+    switch (s) {
+    case AgentState::starting: return "starting";
+    case AgentState::running: return "running";
+    case AgentState::idle: return "idle";
+    case AgentState::done: return "done";
+    case AgentState::failed: return "failed";
+    case AgentState::aborted: return "aborted";
+    }
+    return "?";
+}
+
+bool parse_state(const std::string& s, AgentState& out) {
+    for (AgentState st : {AgentState::starting, AgentState::running, AgentState::idle,
+                          AgentState::done, AgentState::failed, AgentState::aborted})
+        if (s == state_name(st)) {
+            out = st;
+            return true;
+        }
+    return false;
+}
+
+bool is_final(AgentState s) {
+    return s == AgentState::done || s == AgentState::failed || s == AgentState::aborted;
+}
+
+Supervisor::Supervisor(Daemon& d) : d_(d), hub_(d.server()) {}
+
+Supervisor::~Supervisor() { tick_.reset(); }
+
+void Supervisor::start() {
+    auto recs = d_.store().agents();
+    if (!recs) log::error(recs.error());
+    for (auto& rec : recs ? *recs : std::vector<AgentRecord>{}) {
+        auto a = std::make_unique<Agent>();
+        a->rec = rec;
+        if (!parse_state(rec.state, a->state)) a->state = AgentState::failed;
+        auto backend = make_backend(rec.backend);
+        if (backend) {
+            a->parser = backend->make_parser();
+            a->parser->set_usage_baseline(usage_from_json(rec.parser_state));
+        }
+        std::string id = rec.id;
+        Agent& ref = *a;
+        agents_[id] = std::move(a);
+        if (is_final(ref.state) || !ref.parser) continue;
+        log::info("agent " + id + ": re-attaching to its host");
+        attach(ref, [this, id](Status s) {
+            Agent* ag = find(id);
+            if (!ag || s) return;
+            log::warn("agent " + id + ": " + s.error());
+            finish(*ag, AgentState::failed, "agent host is gone (" + s.error() + "); worktree kept at " + ag->rec.worktree);
+        });
+    }
+    tick_ = std::make_unique<ev::Timer>(d_.loop());
+    tick_->start(1000, 1000, [this] {
+        flush();
+        heartbeat();
+    });
+    report_orphans();
+}
+
+void Supervisor::stop() {
+    flush();
+    tick_.reset();
+    for (auto& [id, a] : agents_) a->link.reset(); // hosts keep running
+    host_procs_.clear();
+}
+
+Agent* Supervisor::find(const std::string& id) {
+    auto it = agents_.find(id);
+    return it == agents_.end() ? nullptr : it->second.get();
+}
+
+std::string Supervisor::new_agent_id() const {
+    for (;;) {
+        std::string id = random_id("a", 5);
+        if (!agents_.count(id)) return id;
+    }
+}
+
+void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> done) {
+    if (auto s = d_.registry().reload_if_changed(); !s) return done(make_error(s.error()));
+    const Config& cfg = d_.registry().config();
+    const ProjectConfig* p = cfg.project(c.project);
+    if (!p) return done(make_error("no project \"" + c.project + "\""));
+    std::string backend_name = c.backend;
+    if (backend_name.empty()) backend_name = resolve_backend(cfg, *p, c.kind == "plan" ? "planner" : "coding");
+    auto backend = make_backend(backend_name);
+    if (!backend) return done(make_error("unknown backend \"" + backend_name + "\"; use claude, codex or scripted"));
+    if (c.kind == "task" && running_count(c.project) >= static_cast<size_t>(p->max_agents))
+        return done(make_error("project " + c.project + " already runs " +
+                               std::to_string(p->max_agents) + " agent(s) (max-agents)"));
+    if (!in_path(backend->default_program()))
+        return done(make_error(backend->default_program() + " not found in PATH: the " +
+                               backend_name + " backend needs it installed"));
+    std::string repo = d_.paths().project_repo(c.project);
+    if (!path_exists(repo)) return done(make_error("project repository missing: " + repo));
+
+    auto a = std::make_unique<Agent>();
+    AgentRecord& r = a->rec;
+    r.id = new_agent_id();
+    r.kind = c.kind;
+    r.project = c.project;
+    r.backend = backend_name;
+    r.worktree = d_.paths().project_dir(c.project) + "/worktrees/wt-" + r.id;
+    r.branch = "fab/" + r.id;
+    r.host_socket = d_.paths().hosts_dir + "/" + r.id + ".sock";
+    if (auto s = check_socket_path(r.host_socket); !s) return done(make_error(s.error()));
+    r.session_id = backend->persistent() ? uuid_v4() : "";
+    r.state = "starting";
+    r.prompt = c.prompt;
+    r.created_ms = r.updated_ms = now_ms();
+    a->parser = backend->make_parser();
+    std::string id = r.id;
+    agents_[id] = std::move(a);
+    log::info("agent " + id + ": creating (" + backend_name + ", project " + c.project + ")");
+    worktree::add(d_.loop(), repo, r.worktree, r.branch, [this, id, c, done](Status s) {
+        Agent* ag = find(id);
+        if (!ag) return done(make_error("agent vanished"));
+        if (!s) {
+            agents_.erase(id);
+            return done(make_error(s.error()));
+        }
+        ag->dirty = true;
+        flush();
+        spawn_host(*ag, c.prompt, false, [this, id, done](Status st) {
+            Agent* a2 = find(id);
+            if (!a2) return done(make_error("agent vanished"));
+            if (!st) {
+                finish(*a2, AgentState::failed, st.error());
+                return done(make_error(st.error()));
+            }
+            hub_.publish(a2->rec.project, id, {{"event", "agent.created"}, {"agent", agent_json(*a2)}});
+            done(agent_json(*a2));
+        });
+    });
+}
+
+void Supervisor::spawn_host(Agent& a, const std::string& prompt, bool resume,
+                            std::function<void(Status)> done) {
+    const Paths& paths = d_.paths();
+    std::string dir = paths.agents_dir + "/" + a.rec.id;
+    if (auto s = make_dirs(dir, 0700); !s) return done(s);
+    HostSpec spec;
+    spec.agent_id = a.rec.id;
+    spec.backend = a.rec.backend;
+    spec.prompt = prompt;
+    spec.transcript_path = dir + "/transcript.jsonl";
+    spec.socket_path = a.rec.host_socket;
+    spec.log_path = dir + "/host.log";
+    if (const char* g = std::getenv("FAB_HOST_GRACE_MS")) spec.grace_ms = std::atoll(g);
+    if (const char* t = std::getenv("FAB_TURN_TIMEOUT_MS")) spec.turn_timeout_ms = std::atoll(t);
+    AgentParams& p = spec.params;
+    p.agent_id = a.rec.id;
+    p.project = a.rec.project;
+    p.kind = a.rec.kind;
+    p.worktree = a.rec.worktree;
+    p.fab_bin = sibling("fab");
+    p.socket_path = paths.socket;
+    p.fab_dir = paths.fab_dir;
+    p.session_id = a.rec.session_id;
+    p.resume = resume;
+    p.permission_mode = a.rec.kind == "plan" ? "plan" : "default";
+    std::string spec_path = dir + "/spec.json";
+    if (auto s = write_file_atomic(spec_path, encode_spec(spec)); !s) return done(s);
+
+    ev::SpawnOptions o;
+    o.argv = {self_exe(), "host", "--spec", spec_path};
+    o.capture_stdout = o.capture_stderr = false;
+    o.detached = true; // own session: it must outlive the daemon
+    auto proc = std::make_unique<ev::Process>(d_.loop());
+    std::string id = a.rec.id;
+    int rc = proc->spawn(o, [this, id](ev::ProcessResult r) {
+        log::info("agent " + id + ": host exited (status " + std::to_string(r.exit_status) + ")");
+        host_procs_.erase(id); // safe: Process touches nothing after calling us
+    });
+    if (rc != 0) return done(make_error(std::string("cannot start agent host: ") + uv_strerror(rc)));
+    host_procs_[id] = std::move(proc);
+    a.link.reset();
+    a.cli_exited = false;
+    a.stop_requested = false;
+    a.last_activity_ms = now_ms();
+    attach(a, std::move(done));
+}
+
+void Supervisor::attach(Agent& a, std::function<void(Status)> done) {
+    std::string id = a.rec.id;
+    a.link = std::make_unique<HostLink>(d_.loop(), a.rec.host_socket);
+    a.link->on_event([this, id](const Json& ev) {
+        Agent* ag = find(id);
+        if (!ag || !ev.contains("record")) return;
+        if (ag->catching_up)
+            ag->held.push_back(ev["record"]);
+        else
+            on_record(*ag, ev["record"]);
+    });
+    a.link->on_closed([this, id] {
+        if (Agent* ag = find(id)) on_link_closed(*ag);
+    });
+    a.link->connect(kConnectTimeoutMs, [this, id, done](bool ok) {
+        Agent* ag = find(id);
+        if (!ag) return;
+        if (!ok) return done(make_error("cannot connect to " + ag->rec.host_socket));
+        ag->catching_up = true;
+        ag->link->request("host.attach", Json::object(), [this, id, done](Result<Json> r) {
+            Agent* a2 = find(id);
+            if (!a2) return;
+            if (!r) return done(make_error(r.error()));
+            int64_t next = r->value("next_offset", int64_t{0});
+            fetch_history(*a2, a2->rec.last_offset + 1, next, [this, id, done] {
+                Agent* a3 = find(id);
+                if (!a3) return;
+                a3->catching_up = false;
+                auto held = std::move(a3->held);
+                a3->held.clear();
+                for (const auto& rec : held) on_record(*a3, rec);
+                // Requests seen before a daemon restart are not in the
+                // history we just read: the host still holds them.
+                a3->link->request("host.list", Json::object(), [this, id, done](Result<Json> l) {
+                    Agent* a4 = find(id);
+                    if (!a4) return;
+                    if (l)
+                        for (const auto& p : (*l)["pending"])
+                            if (!a4->pending_permissions.count(p.value("request_id", "")))
+                                a4->pending_permissions[p.value("request_id", "")] = p;
+                    done({});
+                });
+            });
+        });
+    });
+}
+
+void Supervisor::fetch_history(Agent& a, int64_t from, int64_t until, std::function<void()> done) {
+    if (from >= until || !a.link || !a.link->connected()) return done();
+    std::string id = a.rec.id;
+    a.link->request("host.history", {{"since", from}, {"limit", kHistoryPage}},
+                    [this, id, until, done](Result<Json> r) {
+                        Agent* ag = find(id);
+                        if (!ag) return;
+                        if (!r || (*r)["records"].empty()) return done();
+                        int64_t last = (*r)["records"].back().value("o", int64_t{0});
+                        for (const auto& rec : (*r)["records"]) on_record(*ag, rec);
+                        fetch_history(*ag, last + 1, until, done);
+                    });
+}
+
+} // namespace fab

@@ -1,0 +1,110 @@
+// The supervisor: every agent the daemon knows, its host connection, its
+// state machine and its usage. Agents are persisted in the store; on start
+// the supervisor re-attaches to every live host and reads the transcript
+// after the last offset it had, so a daemon restart loses nothing and counts
+// nothing twice. Loop thread only.
+#pragma once
+
+#include "agents/backend.hpp"
+#include "daemon/agents/host_link.hpp"
+#include "daemon/events.hpp"
+#include "ev/process.hpp"
+#include "ev/timer.hpp"
+#include "store/store.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace fab {
+
+class Daemon;
+
+// starting → running ⇄ idle → done | failed | aborted
+enum class AgentState { starting, running, idle, done, failed, aborted };
+const char* state_name(AgentState s);
+bool parse_state(const std::string& s, AgentState& out);
+bool is_final(AgentState s);
+
+Json usage_to_json(const Usage& u);
+Usage usage_from_json(const std::string& text);
+
+struct Agent {
+    AgentRecord rec;
+    AgentState state = AgentState::starting;
+    std::unique_ptr<OutputParser> parser;
+    std::unique_ptr<HostLink> link;
+    int64_t last_activity_ms = 0;
+    bool turn_running = false;
+    bool nudged = false;      // heartbeat "continue" sent for this silence
+    bool dirty = false;       // rec changed since the last flush
+    bool stop_requested = false;
+    bool cli_exited = false;
+    bool catching_up = false; // reading history after (re)attach
+    std::vector<Json> held;   // live records that arrived during catch-up
+    std::map<std::string, Json> pending_permissions; // request_id → entry
+};
+
+struct CreateAgent {
+    std::string project, backend, prompt, kind = "task", model, permission_mode = "default";
+};
+
+class Supervisor {
+  public:
+    explicit Supervisor(Daemon& d);
+    ~Supervisor();
+
+    void start(); // load from the store, re-attach, report orphans, timers
+    void stop();  // flush; hosts keep running (they outlive the daemon)
+
+    void create(const CreateAgent& c, std::function<void(Result<Json>)> done);
+    void send(const std::string& id, const std::string& text, std::function<void(Status)> done);
+    void abort(const std::string& id, bool force, std::function<void(Status)> done);
+    Status describe(const std::string& id, const std::string& text);
+    void history(const std::string& id, int64_t since, size_t limit,
+                 std::function<void(Result<Json>)> done);
+    Status hook_event(const Json& payload);
+
+    // Pending tool permissions and questions (AskUserQuestion), answered by a
+    // human (`fab permission`, `fab question`, the TUI) or timed out.
+    Json pending_json(bool questions) const;
+    void respond(const std::string& request_id, bool allow, const Json& updated_input,
+                 const std::string& message, std::function<void(Status)> done);
+    Agent* owner_of(const std::string& request_id);
+    // Sends the catch-up for `since` (agent → offset) to `client`, then live.
+    void catch_up(uint64_t client, const std::string& id, int64_t since);
+
+    Agent* find(const std::string& id);
+    Json agent_json(const Agent& a) const;
+    Json list_json(const std::string& project) const;
+    Json usage_json(const std::string& project) const; // "" = all projects
+    size_t running_count(const std::string& project) const;
+    EventHub& events() { return hub_; }
+
+  private:
+    friend class RecordProcessor;
+    void spawn_host(Agent& a, const std::string& prompt, bool resume,
+                    std::function<void(Status)> done);
+    void attach(Agent& a, std::function<void(Status)> done);
+    void fetch_history(Agent& a, int64_t from, int64_t until, std::function<void()> done);
+    void on_record(Agent& a, const Json& rec);
+    void apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms);
+    void on_host_note(Agent& a, const Json& note);
+    void on_link_closed(Agent& a);
+    void set_state(Agent& a, AgentState s, const std::string& error = {});
+    void finish(Agent& a, AgentState s, const std::string& error = {});
+    void flush();
+    void heartbeat();
+    void expire_permissions();
+    void report_orphans();
+    std::string new_agent_id() const;
+
+    Daemon& d_;
+    EventHub hub_;
+    std::map<std::string, std::unique_ptr<Agent>> agents_;
+    std::map<std::string, std::unique_ptr<ev::Process>> host_procs_; // hosts we spawned
+    std::unique_ptr<ev::Timer> tick_;
+};
+
+} // namespace fab

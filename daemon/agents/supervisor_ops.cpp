@@ -1,0 +1,177 @@
+// Requests on agents: send, abort, describe, history, hook events, catch-up
+// for attaching clients, and the JSON views used by list/status.
+#include "agents/record_entries.hpp"
+#include "daemon/agents/supervisor.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/host/transcript.hpp"
+#include "ev/stream.hpp"
+#include "util/log.hpp"
+#include "util/time.hpp"
+
+namespace fab {
+
+void Supervisor::send(const std::string& id, const std::string& text, std::function<void(Status)> done) {
+    Agent* a = find(id);
+    if (!a) return done(make_error("no agent \"" + id + "\""));
+    if (a->state == AgentState::done || a->state == AgentState::aborted)
+        return done(make_error("agent " + id + " has " + a->rec.state));
+    if (a->link && a->link->connected() && !a->cli_exited) {
+        a->link->request("host.send", {{"text", text}}, [done](Result<Json> r) {
+            done(r ? Status{} : Status(make_error(r.error())));
+        });
+        return;
+    }
+    // No live CLI: resume the session in the same worktree with a new host.
+    if (a->rec.session_id.empty() && a->rec.backend != "codex")
+        return done(make_error("agent " + id + " has no session to resume"));
+    log::info("agent " + id + ": resuming session " + a->rec.session_id);
+    set_state(*a, AgentState::starting);
+    a->rec.error.clear();
+    spawn_host(*a, text, true, std::move(done));
+}
+
+void Supervisor::abort(const std::string& id, bool force, std::function<void(Status)> done) {
+    Agent* a = find(id);
+    if (!a) return done(make_error("no agent \"" + id + "\""));
+    if (is_final(a->state) && a->state != AgentState::failed)
+        return done(make_error("agent " + id + " has already " + a->rec.state));
+    a->stop_requested = true;
+    if (a->link && a->link->connected() && !a->cli_exited) {
+        log::info("agent " + id + ": stopping" + (force ? " (force)" : ""));
+        a->link->request("host.stop", {{"force", force}}, [done](Result<Json> r) {
+            done(r ? Status{} : Status(make_error(r.error())));
+        });
+        return;
+    }
+    finish(*a, AgentState::aborted);
+    done({});
+}
+
+Status Supervisor::describe(const std::string& id, const std::string& text) {
+    Agent* a = find(id);
+    if (!a) return make_error("no agent \"" + id + "\"");
+    a->rec.description = text.substr(0, 200);
+    a->rec.updated_ms = now_ms();
+    a->dirty = true;
+    hub_.publish(a->rec.project, id,
+                 {{"event", "agent.state"}, {"agent_id", id}, {"state", a->rec.state},
+                  {"error", a->rec.error}, {"description", a->rec.description}});
+    return {};
+}
+
+void Supervisor::history(const std::string& id, int64_t since, size_t limit,
+                         std::function<void(Result<Json>)> done) {
+    Agent* a = find(id);
+    if (!a) return done(make_error("no agent \"" + id + "\""));
+    std::string path = d_.paths().agents_dir + "/" + id + "/transcript.jsonl";
+    auto out = std::make_shared<Result<std::vector<TranscriptRecord>>>(make_error("unread"));
+    ev::queue_work(
+        d_.loop(), [out, path, since, limit] { *out = Transcript::read(path, since, limit); },
+        [out, done] {
+            if (!*out) return done(make_error(out->error()));
+            Json recs = Json::array();
+            for (const auto& r : out->value())
+                recs.push_back({{"o", r.offset}, {"ts", r.ts_ms}, {"src", r.src}, {"data", r.data}});
+            done(Json{{"records", recs}});
+        });
+}
+
+Status Supervisor::hook_event(const Json& p) {
+    std::string id = p.value("agent_id", "");
+    Agent* a = find(id);
+    if (!a) return make_error("unknown agent \"" + id + "\"");
+    if (is_final(a->state) && a->state != AgentState::failed)
+        return make_error("agent " + id + " has " + a->rec.state);
+    std::string ev = p.value("event", "");
+    a->last_activity_ms = now_ms();
+    if (ev == "Stop" && a->state == AgentState::running && !a->stop_requested) {
+        a->turn_running = false;
+        set_state(*a, AgentState::idle);
+    } else if (ev == "StopFailure") {
+        log::warn("agent " + id + ": turn failed: " + p.value("error", ""));
+    }
+    return {};
+}
+
+void Supervisor::catch_up(uint64_t client, const std::string& id, int64_t since) {
+    hub_.hold(client, id);
+    history(id, since, 5000, [this, client, id](Result<Json> r) {
+        if (r) {
+            Agent* a = find(id);
+            auto backend = a ? make_backend(a->rec.backend) : nullptr;
+            auto parser = backend ? backend->make_parser() : nullptr;
+            for (const auto& rec : (*r)["records"]) {
+                Json entries = Json::array();
+                std::vector<ChatEntry> es;
+                std::string src = rec.value("src", "");
+                record_entries(src, rec.value("data", ""), parser.get(), es);
+                for (const auto& e : es) entries.push_back(to_json(e));
+                hub_.send_to(client, {{"event", "agent.output"},
+                                      {"agent_id", id},
+                                      {"project", a ? a->rec.project : ""},
+                                      {"offset", rec["o"]},
+                                      {"ts", rec["ts"]},
+                                      {"src", src},
+                                      {"replay", true},
+                                      {"entries", entries}});
+            }
+        }
+        hub_.release(client, id);
+    });
+}
+
+Json Supervisor::agent_json(const Agent& a) const {
+    const AgentRecord& r = a.rec;
+    int64_t now = now_ms();
+    return {{"id", r.id},
+            {"kind", r.kind},
+            {"project", r.project},
+            {"backend", r.backend},
+            {"state", r.state},
+            {"description", r.description},
+            {"worktree", r.worktree},
+            {"branch", r.branch},
+            {"session_id", r.session_id},
+            {"error", r.error},
+            {"created_ms", r.created_ms},
+            {"running_s", (now - r.created_ms) / 1000},
+            {"last_offset", r.last_offset},
+            {"pending_permissions", a.pending_permissions.size()},
+            {"usage",
+             {{"input_tokens", r.input_tokens},
+              {"output_tokens", r.output_tokens},
+              {"cache_read_tokens", r.cache_read_tokens},
+              {"cache_creation_tokens", r.cache_creation_tokens},
+              {"cost_usd", r.cost_usd}}}};
+}
+
+Json Supervisor::list_json(const std::string& project) const {
+    Json out = Json::array();
+    for (const auto& [id, a] : agents_)
+        if (project.empty() || a->rec.project == project) out.push_back(agent_json(*a));
+    return out;
+}
+
+Json Supervisor::usage_json(const std::string& project) const {
+    int64_t in = 0, out = 0, cr = 0, cc = 0;
+    double cost = 0;
+    for (const auto& [id, a] : agents_) {
+        if (!project.empty() && a->rec.project != project) continue;
+        in += a->rec.input_tokens;
+        out += a->rec.output_tokens;
+        cr += a->rec.cache_read_tokens;
+        cc += a->rec.cache_creation_tokens;
+        cost += a->rec.cost_usd;
+    }
+    return {{"input_tokens", in}, {"output_tokens", out}, {"cache_read_tokens", cr},
+            {"cache_creation_tokens", cc}, {"cost_usd", cost}};
+}
+
+size_t Supervisor::running_count(const std::string& project) const {
+    size_t n = 0;
+    for (const auto& [id, a] : agents_)
+        if (a->rec.project == project && a->rec.kind == "task" && !is_final(a->state)) ++n;
+    return n;
+}
+
+} // namespace fab

@@ -1,0 +1,217 @@
+// Turning transcript records into state: parsing, usage, the state machine,
+// events to clients; and the periodic flush (store + host.ack) and heartbeat.
+#include "agents/record_entries.hpp"
+#include "daemon/agents/supervisor.hpp"
+#include "daemon/agents/worktree.hpp"
+#include "daemon/daemon.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+#include "util/time.hpp"
+
+namespace fab {
+
+void Supervisor::on_record(Agent& a, const Json& rec) {
+    int64_t offset = rec.value("o", int64_t{-1});
+    if (offset <= a.rec.last_offset) return; // already counted (replay after re-attach)
+    a.rec.last_offset = offset;
+    a.dirty = true;
+    a.last_activity_ms = now_ms();
+    a.nudged = false;
+    const std::string src = rec.value("src", "");
+    const std::string data = rec.value("data", "");
+    std::vector<ChatEntry> entries;
+    if (src == "host") {
+        Json note = Json::parse(data, nullptr, false);
+        if (note.is_object()) on_host_note(a, note);
+    }
+    record_entries(src, data, a.parser.get(), entries);
+    int64_t ts_ms = rec.value("ts", int64_t{0});
+    for (const auto& e : entries) apply_entry(a, e, ts_ms);
+    if (hub_.subscribers() == 0 || (entries.empty() && src != "host")) return;
+    Json list = Json::array();
+    for (const auto& e : entries) list.push_back(to_json(e));
+    hub_.publish(a.rec.project, a.rec.id,
+                 {{"event", "agent.output"},
+                  {"agent_id", a.rec.id},
+                  {"project", a.rec.project},
+                  {"offset", offset},
+                  {"ts", rec.value("ts", int64_t{0})},
+                  {"src", src},
+                  {"entries", list}});
+}
+
+void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
+    if (!e.session_id.empty() && e.session_id != a.rec.session_id) a.rec.session_id = e.session_id;
+    switch (e.kind) {
+    case ChatKind::turn_result:
+        a.rec.input_tokens += e.usage.input_tokens;
+        a.rec.output_tokens += e.usage.output_tokens;
+        a.rec.cache_read_tokens += e.usage.cache_read_tokens;
+        a.rec.cache_creation_tokens += e.usage.cache_creation_tokens;
+        a.rec.cost_usd += e.usage.cost_usd;
+        a.turn_running = false;
+        if (!a.stop_requested) set_state(a, AgentState::idle);
+        break;
+    case ChatKind::permission:
+        a.pending_permissions[e.request_id] = to_json(e);
+        a.pending_permissions[e.request_id]["created_ms"] = ts_ms;
+        hub_.publish(a.rec.project, a.rec.id,
+                     {{"event", "permission.request"}, {"agent_id", a.rec.id}, {"request", to_json(e)}});
+        break;
+    case ChatKind::system:
+        if (e.subtype == "permission_response") a.pending_permissions.erase(e.request_id);
+        break;
+    case ChatKind::user_input:
+    case ChatKind::assistant_text:
+    case ChatKind::tool_use:
+    case ChatKind::tool_result:
+        a.turn_running = true;
+        if (!a.stop_requested) set_state(a, AgentState::running);
+        break;
+    case ChatKind::error:
+        break;
+    }
+}
+
+void Supervisor::on_host_note(Agent& a, const Json& note) {
+    std::string ev = note.value("event", "");
+    auto backend = make_backend(a.rec.backend);
+    bool persistent = backend && backend->persistent();
+    if (ev == "cli_started") {
+        // Claude reports cost as a per-process total: a new process starts at 0.
+        if (persistent && backend) a.parser = backend->make_parser();
+        a.cli_exited = false;
+        if (a.state == AgentState::starting) set_state(a, AgentState::idle);
+    } else if (ev == "cli_exited") {
+        a.pending_permissions.clear();
+        a.turn_running = false;
+        int64_t status = note.value("exit_status", int64_t{-1});
+        int sig = note.value("signal", 0);
+        if (a.stop_requested) {
+            a.cli_exited = true;
+            finish(a, AgentState::aborted);
+        } else if (persistent) {
+            a.cli_exited = true;
+            finish(a, AgentState::failed,
+                   "agent CLI exited unexpectedly (status " + std::to_string(status) +
+                       (sig ? ", signal " + std::to_string(sig) : "") + "); `fab agent send` resumes it");
+        } else if (!is_final(a.state)) {
+            set_state(a, AgentState::idle); // per-turn backend: the turn is over
+        }
+    } else if (ev == "spawn_failed") {
+        finish(a, AgentState::failed, note.value("error", "cannot start the agent CLI"));
+    }
+}
+
+void Supervisor::on_link_closed(Agent& a) {
+    if (is_final(a.state)) return;
+    if (a.stop_requested) {
+        finish(a, AgentState::aborted);
+        return;
+    }
+    finish(a, AgentState::failed, "agent host exited unexpectedly; worktree kept at " + a.rec.worktree);
+}
+
+void Supervisor::set_state(Agent& a, AgentState s, const std::string& error) {
+    if (a.state == s && error.empty()) return;
+    if (is_final(a.state) && !is_final(s) && a.state != AgentState::failed) return; // final is final
+    a.state = s;
+    a.rec.state = state_name(s);
+    if (!error.empty()) a.rec.error = error;
+    a.rec.updated_ms = now_ms();
+    a.dirty = true;
+    hub_.publish(a.rec.project, a.rec.id,
+                 {{"event", "agent.state"}, {"agent_id", a.rec.id}, {"state", a.rec.state},
+                  {"error", a.rec.error}, {"description", a.rec.description}});
+}
+
+void Supervisor::finish(Agent& a, AgentState s, const std::string& error) {
+    if (is_final(a.state) && a.state == s) return;
+    log::info("agent " + a.rec.id + ": " + state_name(s) + (error.empty() ? "" : ": " + error));
+    set_state(a, s, error);
+    (void)d_.store().record_event("agent." + std::string(state_name(s)), a.rec.id + " " + error);
+    flush();
+    if (s == AgentState::failed) return; // kept for `fab agent send` to resume
+    std::string id = a.rec.id;
+    worktree::remove_if_clean(d_.loop(), d_.paths().project_repo(a.rec.project), a.rec.worktree,
+                              a.rec.branch, [this, id](bool kept, worktree::Leftover what, Status st) {
+                                  Agent* ag = find(id);
+                                  if (!ag) return;
+                                  if (!st) log::warn("agent " + id + ": " + st.error());
+                                  if (!kept) return;
+                                  std::string why = "worktree kept at " + ag->rec.worktree +
+                                                    (what.describe().empty() ? "" : ": " + what.describe());
+                                  log::warn("agent " + id + ": " + why);
+                                  (void)d_.store().record_event("worktree.kept", id + " " + why);
+                                  ag->rec.error = why;
+                                  ag->dirty = true;
+                              });
+}
+
+void Supervisor::flush() {
+    std::vector<const AgentRecord*> batch;
+    for (auto& [id, a] : agents_) {
+        if (!a->dirty) continue;
+        if (a->parser) {
+            Usage b = a->parser->usage_baseline();
+            a->rec.parser_state = dump_json(usage_to_json(b));
+        }
+        batch.push_back(&a->rec);
+    }
+    if (batch.empty()) return;
+    if (auto s = d_.store().save_agents(batch); !s) {
+        log::error(s.error()); // stay dirty: retried on the next tick
+        return;
+    }
+    for (auto& [id, a] : agents_) {
+        if (!a->dirty) continue;
+        a->dirty = false;
+        // Acknowledge only what is persisted: a host exits after the final ack.
+        if (a->link && a->link->connected() && a->rec.last_offset >= 0)
+            a->link->request("host.ack", {{"offset", a->rec.last_offset}}, [](Result<Json>) {});
+    }
+}
+
+void Supervisor::heartbeat() {
+    expire_permissions();
+    const auto& defs = d_.registry().config().defaults;
+    int64_t now = now_ms();
+    std::vector<std::string> stalled;
+    for (auto& [id, a] : agents_) {
+        if (a->state != AgentState::running || !a->turn_running || !a->pending_permissions.empty())
+            continue;
+        if (!a->link || !a->link->connected()) continue;
+        int64_t silent = (now - a->last_activity_ms) / 1000;
+        if (silent >= defs.heartbeat_abort) {
+            stalled.push_back(id);
+        } else if (silent >= defs.heartbeat_continue && !a->nudged) {
+            a->nudged = true;
+            log::warn("agent " + id + ": silent for " + std::to_string(silent) + " s; sending \"continue\"");
+            a->link->request("host.send", {{"text", "continue"}, {"now", true}}, [](Result<Json>) {});
+        }
+    }
+    for (const auto& id : stalled) {
+        Agent* a = find(id);
+        log::warn("agent " + id + ": still silent; aborting");
+        a->rec.error = "stalled: no output for " + std::to_string(defs.heartbeat_abort) + " s";
+        abort(id, false, [](Status) {});
+    }
+}
+
+void Supervisor::report_orphans() {
+    for (const auto& p : d_.registry().config().projects) {
+        std::string repo = d_.paths().project_repo(p.name);
+        if (!path_exists(repo)) continue;
+        worktree::find_orphans(
+            d_.loop(), repo, d_.paths().project_dir(p.name) + "/worktrees",
+            [this](const std::string& id) { return agents_.count(id) > 0; },
+            [this, name = p.name](std::vector<std::string> orphans) {
+                for (const auto& o : orphans) {
+                    log::warn("project " + name + ": orphaned " + o + " (no agent owns it; kept)");
+                    (void)d_.store().record_event("orphan", name + " " + o);
+                }
+            });
+    }
+}
+
+} // namespace fab

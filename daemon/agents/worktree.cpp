@@ -1,0 +1,100 @@
+#include "daemon/agents/worktree.hpp"
+
+#include "util/strings.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <unistd.h>
+
+namespace fab::worktree {
+
+namespace {
+ev::SpawnOptions git(std::vector<std::string> args) {
+    ev::SpawnOptions o;
+    o.argv = {"git"};
+    o.argv.insert(o.argv.end(), args.begin(), args.end());
+    o.env = git_env();
+    return o;
+}
+} // namespace
+
+std::vector<std::string> git_env() {
+    std::vector<std::string> env;
+    for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+    env.emplace_back("GIT_TERMINAL_PROMPT=0");
+    return env;
+}
+
+std::string Leftover::describe() const {
+    std::vector<std::string> parts;
+    if (dirty) parts.push_back("uncommitted changes");
+    if (unmerged > 0) parts.push_back(std::to_string(unmerged) + " unmerged commit(s)");
+    return join(parts, " and ");
+}
+
+void add(uv_loop_t* loop, const std::string& repo, const std::string& path,
+         const std::string& branch, std::function<void(Status)> done) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    ev::run_process(loop, git({"-C", repo, "worktree", "add", "--quiet", "-b", branch, path, "HEAD"}),
+                    [loop, repo, path, branch, done](ev::ProcessResult r) {
+                        if (r.ok()) return done({});
+                        std::string why = "git worktree add failed: " + r.last_error_line();
+                        // Leave nothing behind: directory, metadata, branch.
+                        std::error_code e2;
+                        std::filesystem::remove_all(path, e2);
+                        ev::run_process(loop, git({"-C", repo, "worktree", "prune"}),
+                                        [loop, repo, branch, done, why](ev::ProcessResult) {
+                                            ev::run_process(
+                                                loop, git({"-C", repo, "branch", "-D", branch}),
+                                                [done, why](ev::ProcessResult) { done(make_error(why)); });
+                                        });
+                    });
+}
+
+void remove_if_clean(uv_loop_t* loop, const std::string& repo, const std::string& path,
+                     const std::string& branch,
+                     std::function<void(bool, Leftover, Status)> done) {
+    if (!std::filesystem::exists(path)) {
+        ev::run_process(loop, git({"-C", repo, "worktree", "prune"}),
+                        [done](ev::ProcessResult) { done(false, {}, {}); });
+        return;
+    }
+    auto what = std::make_shared<Leftover>();
+    ev::run_process(loop, git({"-C", path, "status", "--porcelain=v2", "-z"}),
+                    [=](ev::ProcessResult st) {
+        if (!st.ok()) return done(true, *what, make_error("git status: " + st.last_error_line()));
+        what->dirty = !st.out.empty();
+        ev::run_process(loop, git({"-C", repo, "rev-list", "--count", "HEAD.." + branch}),
+                        [=](ev::ProcessResult rl) {
+            auto n = parse_int(rl.out);
+            what->unmerged = rl.ok() && n ? static_cast<int>(*n) : 0;
+            if (what->dirty || what->unmerged > 0) return done(true, *what, {});
+            ev::run_process(loop, git({"-C", repo, "worktree", "remove", path}),
+                            [=](ev::ProcessResult rm) {
+                if (!rm.ok()) return done(true, *what, make_error("git worktree remove: " + rm.last_error_line()));
+                ev::run_process(loop, git({"-C", repo, "branch", "-D", branch}),
+                                [=](ev::ProcessResult) { done(false, *what, {}); });
+            });
+        });
+    });
+}
+
+void find_orphans(uv_loop_t* loop, const std::string& repo, const std::string& worktrees_dir,
+                  std::function<bool(const std::string&)> known,
+                  std::function<void(std::vector<std::string>)> done) {
+    std::vector<std::string> orphans;
+    std::error_code ec;
+    for (auto& e : std::filesystem::directory_iterator(worktrees_dir, ec)) {
+        std::string name = e.path().filename().string();
+        if (name.rfind("wt-", 0) == 0 && !known(name.substr(3))) orphans.push_back("worktree " + e.path().string());
+    }
+    ev::run_process(loop, git({"-C", repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/fab/"}),
+                    [orphans, known, done](ev::ProcessResult r) mutable {
+                        for (const auto& b : split(r.out, '\n'))
+                            if (b.rfind("fab/", 0) == 0 && !known(b.substr(4))) orphans.push_back("branch " + b);
+                        done(std::move(orphans));
+                    });
+}
+
+} // namespace fab::worktree

@@ -1,0 +1,108 @@
+// agent.create|list|send|abort|describe|history, attach|detach, hook.event.
+#include "daemon/agents/supervisor.hpp"
+#include "daemon/daemon.hpp"
+#include "util/log.hpp"
+
+namespace fab {
+
+namespace {
+std::string require(const Request& q, const char* key, const Reply& r) {
+    std::string v = q.payload.value(key, "");
+    if (v.empty()) r.fail(std::string("missing \"") + key + "\"");
+    return v;
+}
+
+std::function<void(Status)> status_reply(const Reply& r) {
+    return [r](Status s) { s ? r.ok() : r.fail(s.error()); };
+}
+} // namespace
+
+void register_agent_handlers(Router& router, Daemon& d) {
+    router.add("agent.create", [&d](const Request& q, const Reply& r) {
+        CreateAgent c;
+        c.project = require(q, "project", r);
+        if (c.project.empty()) return;
+        c.backend = q.payload.value("backend", "");
+        c.prompt = q.payload.value("prompt", "");
+        c.kind = q.payload.value("kind", "task");
+        d.supervisor().create(c, [r](Result<Json> a) { a ? r.ok({{"agent", *a}}) : r.fail(a.error()); });
+    });
+
+    router.add("agent.list", [&d](const Request& q, const Reply& r) {
+        r.ok({{"agents", d.supervisor().list_json(q.payload.value("project", ""))}});
+    });
+
+    router.add("agent.send", [&d](const Request& q, const Reply& r) {
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
+        std::string text = require(q, "text", r);
+        if (text.empty()) return;
+        d.supervisor().send(id, text, status_reply(r));
+    });
+
+    router.add("agent.abort", [&d](const Request& q, const Reply& r) {
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
+        d.supervisor().abort(id, q.payload.value("force", false), status_reply(r));
+    });
+
+    router.add("agent.describe", [&d](const Request& q, const Reply& r) {
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
+        auto s = d.supervisor().describe(id, q.payload.value("text", ""));
+        s ? r.ok() : r.fail(s.error());
+    });
+
+    router.add("agent.history", [&d](const Request& q, const Reply& r) {
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
+        int64_t since = q.payload.value("since", int64_t{0});
+        size_t limit = std::min<size_t>(q.payload.value("limit", size_t{100000}), 100000);
+        Agent* a = d.supervisor().find(id);
+        std::string backend = a ? a->rec.backend : "";
+        d.supervisor().history(id, since, limit, [r, backend](Result<Json> h) {
+            if (!h) return r.fail(h.error());
+            Json out = *h;
+            out["backend"] = backend;
+            r.ok(out);
+        });
+    });
+
+    // attach {projects:[…], agent, since:{id:offset}}: a snapshot now, then
+    // events; agents named in `since` first get their records from there.
+    router.add("attach", [&d](const Request& q, const Reply& r) {
+        EventHub::Filter f;
+        if (auto p = q.payload.find("projects"); p != q.payload.end() && p->is_array())
+            for (const auto& name : *p)
+                if (name.is_string()) f.projects.insert(name.get<std::string>());
+        f.agent = q.payload.value("agent", "");
+        d.supervisor().events().subscribe(r.client(), f);
+        Json agents = Json::array();
+        for (const auto& a : d.supervisor().list_json(""))
+            if ((f.projects.empty() || f.projects.count(a.value("project", ""))) &&
+                (f.agent.empty() || f.agent == a.value("id", "")))
+                agents.push_back(a);
+        r.ok({{"agents", agents}});
+        if (auto s = q.payload.find("since"); s != q.payload.end() && s->is_object())
+            for (auto& [id, off] : s->items())
+                if (off.is_number_integer() && d.supervisor().find(id))
+                    d.supervisor().catch_up(r.client(), id, off.get<int64_t>());
+    });
+
+    router.add("detach", [&d](const Request&, const Reply& r) {
+        d.supervisor().events().unsubscribe(r.client());
+        r.ok();
+    });
+
+    // From `fab hook …` inside an agent: is this agent known, and what happened.
+    router.add("hook.event", [&d](const Request& q, const Reply& r) {
+        auto s = d.supervisor().hook_event(q.payload);
+        if (!s) {
+            log::warn("hook.event: " + s.error());
+            return r.fail(s.error());
+        }
+        r.ok({{"known", true}});
+    });
+}
+
+} // namespace fab

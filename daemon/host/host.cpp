@@ -1,0 +1,347 @@
+#include "daemon/host/host.hpp"
+
+#include "daemon/host/proc_tree.hpp"
+#include "ev/handle.hpp"
+#include "protocol/version.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+#include "util/time.hpp"
+
+#include <csignal>
+#include <fcntl.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace fab {
+
+namespace {
+constexpr uint64_t kStopStepMs = 5000; // interrupt → TERM → KILL, this far apart
+
+// The host's environment with `extra` (KEY=VALUE) added or replacing.
+std::vector<std::string> merged_env(const std::vector<std::string>& extra) {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string kv = *e;
+        auto eq = kv.find('=');
+        if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    for (const auto& kv : extra) {
+        auto eq = kv.find('=');
+        if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    std::vector<std::string> out;
+    for (auto& [k, v] : env) out.push_back(k + "=" + v);
+    return out;
+}
+} // namespace
+
+AgentHost::~AgentHost() {
+    cli_.reset();
+    server_.reset();
+    stop_timer_.reset();
+    grace_timer_.reset();
+    turn_timer_.reset();
+    reap_timer_.reset();
+    sigterm_.reset();
+    sigchld_.reset();
+    if (loop_.data == this) ev::close_loop(&loop_);
+}
+
+Status AgentHost::start() {
+    if (!proc_tree::become_subreaper()) log::warn("PR_SET_CHILD_SUBREAPER failed: leftovers may escape");
+    backend_ = make_backend(spec_.backend);
+    if (!backend_) return make_error("unknown backend \"" + spec_.backend + "\"");
+    parser_ = backend_->make_parser();
+    auto t = Transcript::open(spec_.transcript_path);
+    if (!t) return make_error(t.error());
+    transcript_.emplace(std::move(*t));
+    session_id_ = spec_.params.session_id;
+
+    uv_loop_init(&loop_);
+    loop_.data = this;
+    register_handlers();
+    server_ = std::make_unique<IpcServer>(&loop_, router_);
+    server_->on_disconnect([this](uint64_t id) { attached_.erase(id); });
+    if (auto s = server_->listen(spec_.socket_path); !s) return s;
+
+    sigterm_ = std::make_unique<ev::Signal>(&loop_);
+    sigterm_->start(SIGTERM, [this](int) { stop(false); });
+    // Orphans re-parented to us (we are a subreaper) are reaped here; libuv
+    // reaps only the processes it spawned.
+    sigchld_ = std::make_unique<ev::Signal>(&loop_);
+    sigchld_->start(SIGCHLD, [this](int) {
+        std::set<int> owned;
+        if (cli_) owned.insert(cli_->pid());
+        proc_tree::reap_orphans(owned);
+    });
+    ::signal(SIGPIPE, SIG_IGN);
+
+    note({{"event", "host_started"}, {"pid", ::getpid()}, {"backend", spec_.backend}});
+    if (backend_->persistent()) {
+        if (auto s = launch(""); !s) return s;
+        if (!spec_.prompt.empty()) deliver(spec_.prompt);
+    } else if (!spec_.prompt.empty()) {
+        deliver(spec_.prompt);
+    }
+    return {};
+}
+
+Status AgentHost::launch(const std::string& message) {
+    AgentParams p = spec_.params;
+    p.session_id = session_id_;
+    if (!backend_->persistent()) p.resume = !session_id_.empty();
+    auto ls = backend_->launch(p, message);
+    if (!ls) return make_error(ls.error());
+    ev::SpawnOptions o;
+    o.argv = ls->argv;
+    o.env = merged_env(ls->env);
+    o.cwd = p.worktree;
+    o.stdin_pipe = ls->stdin_pipe;
+    o.detached = true; // own process group, so the group can be signalled
+    o.on_stdout = [this](const char* d, size_t n) { on_output(out_buf_, "out", d, n); };
+    o.on_stderr = [this](const char* d, size_t n) { on_output(err_buf_, "err", d, n); };
+    cli_ = std::make_unique<ev::Process>(&loop_);
+    int rc = cli_->spawn(o, [this](ev::ProcessResult r) { on_cli_exit(r); });
+    if (rc != 0) {
+        cli_.reset();
+        std::string why = o.argv[0] + ": " + uv_strerror(rc);
+        if (rc == UV_ENOENT)
+            why = "agent program \"" + o.argv[0] + "\" not found in PATH (is the " + spec_.backend +
+                  " CLI installed?)";
+        note({{"event", "spawn_failed"}, {"error", why}});
+        return make_error(why);
+    }
+    log::info("started " + o.argv[0] + " pid " + std::to_string(cli_->pid()));
+    note({{"event", "cli_started"}, {"pid", cli_->pid()}, {"program", o.argv[0]}});
+    if (!backend_->persistent()) {
+        turn_running_ = true;
+        turn_timer_ = std::make_unique<ev::Timer>(&loop_);
+        turn_timer_->start(static_cast<uint64_t>(spec_.turn_timeout_ms), 0, [this] {
+            note({{"event", "turn_timeout"}, {"after_ms", spec_.turn_timeout_ms}});
+            if (cli_) cli_->kill_group(SIGINT);
+            stop_timer_ = std::make_unique<ev::Timer>(&loop_);
+            stop_timer_->start(kStopStepMs, 0, [this] {
+                if (cli_) cli_->kill_group(SIGKILL);
+            });
+        });
+    }
+    return {};
+}
+
+void AgentHost::on_output(LineBuffer& buf, const char* src, const char* data, size_t len) {
+    buf.append(data, len);
+    std::string line;
+    for (;;) {
+        auto next = buf.next(line);
+        if (next == LineBuffer::Next::need_more) return;
+        if (next == LineBuffer::Next::too_long) {
+            buf.clear();
+            note({{"event", "line_dropped"}, {"src", src}, {"reason", "over 16 MiB"}});
+            continue;
+        }
+        record(src, line);
+    }
+}
+
+void AgentHost::note(const Json& j) {
+    Json n = j;
+    n["type"] = "fab_host";
+    record("host", dump_json(n));
+}
+
+void AgentHost::record(const std::string& src, const std::string& data) {
+    auto r = transcript_->append(src, data);
+    if (!r) {
+        // A full disk must not stop the agent; the record still reaches the
+        // daemon live, and the gap is logged.
+        log::error("transcript: " + r.error());
+        return;
+    }
+    if (src == "out") {
+        if (data.find("\"control_cancel_request\"") != std::string::npos) {
+            Json j = Json::parse(data, nullptr, false);
+            if (j.is_object()) pending_.erase(j.value("request_id", ""));
+        }
+        std::vector<ChatEntry> entries;
+        parser_->parse_line(data, entries);
+        for (const auto& e : entries) {
+            if (!e.session_id.empty()) session_id_ = e.session_id;
+            if (e.kind == ChatKind::permission) {
+                pending_[e.request_id] = to_json(e);
+                pending_[e.request_id]["created_ms"] = r->ts_ms;
+            }
+            if (e.kind == ChatKind::turn_result && backend_->persistent()) turn_finished();
+        }
+    }
+    if (attached_.empty()) return;
+    std::string ev = dump_json({{"type", "event"},
+                                {"event", "host.record"},
+                                {"agent_id", spec_.agent_id},
+                                {"record", {{"o", r->offset}, {"ts", r->ts_ms}, {"src", r->src}, {"data", r->data}}}}) +
+                     "\n";
+    for (uint64_t c : attached_) server_->send(c, ev);
+}
+
+void AgentHost::deliver(const std::string& text) {
+    if (turn_running_ || (!backend_->persistent() && cli_)) {
+        queued_.push_back(text);
+        return;
+    }
+    send_now(text);
+}
+
+void AgentHost::send_now(const std::string& text) {
+    record("in", dump_json({{"type", "user_message"}, {"text", text}}));
+    if (backend_->persistent()) {
+        if (!cli_ || !cli_->write_stdin(backend_->format_input(text))) {
+            note({{"event", "send_failed"}, {"error", "agent stdin is closed"}});
+            return;
+        }
+        turn_running_ = true;
+        return;
+    }
+    if (auto s = launch(text); !s) {
+        log::error(s.error());
+        turn_running_ = false;
+    }
+}
+
+void AgentHost::turn_finished() {
+    turn_running_ = false;
+    turn_timer_.reset();
+    transcript_->sync();
+    if (!queued_.empty() && !stopping_) {
+        std::string next = std::move(queued_.front());
+        queued_.pop_front();
+        send_now(next);
+    }
+}
+
+void AgentHost::on_cli_exit(const ev::ProcessResult& r) {
+    for (auto* b : {&out_buf_, &err_buf_}) {
+        std::string rest = b->take_rest();
+        if (!rest.empty()) record(b == &out_buf_ ? "out" : "err", rest);
+    }
+    exit_status_ = r.exit_status;
+    term_signal_ = r.term_signal;
+    note({{"event", "cli_exited"}, {"exit_status", r.exit_status}, {"signal", r.term_signal}});
+    log::info("agent CLI exited: status " + std::to_string(r.exit_status) + ", signal " +
+              std::to_string(r.term_signal));
+    // Whatever the CLI left running (Bash tools run in their own sessions)
+    // dies with it: nothing of an agent may outlive it.
+    proc_tree::signal_descendants(SIGKILL);
+    cli_.reset(); // safe: Process::maybe_finish touches nothing after calling us
+    pending_.clear();
+    if (backend_->persistent()) {
+        turn_running_ = false;
+        exited_ = true;
+    } else {
+        turn_finished();
+        if (stopping_) exited_ = true;
+    }
+    transcript_->sync();
+    maybe_exit();
+}
+
+void AgentHost::stop(bool force) {
+    if (!stopping_) log::info(force ? "force stop requested" : "stop requested");
+    stopping_ = true;
+    queued_.clear();
+    if (!cli_) {
+        exited_ = true;
+        maybe_exit();
+        return;
+    }
+    if (force) {
+        escalate(2);
+        return;
+    }
+    if (backend_->persistent()) {
+        if (turn_running_) {
+            record("in", dump_json({{"type", "interrupt"}}));
+            cli_->write_stdin(backend_->interrupt_line("stop-" + std::to_string(now_ms())));
+        }
+        cli_->close_stdin(); // EOF: claude finishes (the interrupted) turn and exits
+    } else {
+        cli_->kill_group(SIGINT);
+    }
+    stop_timer_ = std::make_unique<ev::Timer>(&loop_);
+    stop_timer_->start(kStopStepMs, 0, [this] { escalate(1); });
+}
+
+void AgentHost::escalate(int step) {
+    if (!cli_) return;
+    if (step == 1) {
+        log::warn("agent did not stop; sending SIGTERM");
+        cli_->kill_group(SIGTERM);
+        proc_tree::signal_descendants(SIGTERM);
+        stop_timer_ = std::make_unique<ev::Timer>(&loop_);
+        stop_timer_->start(kStopStepMs, 0, [this] { escalate(2); });
+        return;
+    }
+    log::warn("killing the agent's process tree");
+    cli_->kill_group(SIGKILL);
+    proc_tree::signal_descendants(SIGKILL);
+}
+
+void AgentHost::maybe_exit() {
+    if (!exited_ || shut_down_) return;
+    if (acked_ >= transcript_->next_offset() - 1 || grace_over_) {
+        // Deferred: we may be inside a request handler whose reply is queued.
+        shut_down_ = true;
+        stop_timer_ = std::make_unique<ev::Timer>(&loop_);
+        stop_timer_->start(0, 0, [this] { shutdown(); });
+        return;
+    }
+    if (!grace_timer_) {
+        grace_timer_ = std::make_unique<ev::Timer>(&loop_);
+        grace_timer_->start(static_cast<uint64_t>(spec_.grace_ms), 0, [this] {
+            log::warn("no acknowledgement from the daemon within the grace period; exiting");
+            grace_over_ = true;
+            maybe_exit();
+        });
+    }
+}
+
+void AgentHost::shutdown() {
+    log::info("host exiting");
+    server_->close();
+    stop_timer_.reset(); // safe: ev::Timer runs a copy of its callback
+    grace_timer_.reset();
+    turn_timer_.reset();
+    sigterm_.reset();
+    sigchld_.reset();
+}
+
+int AgentHost::run() {
+    if (auto s = start(); !s) {
+        log::error(s.error());
+        return 1;
+    }
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    server_.reset();
+    int rc = ev::close_loop(&loop_);
+    loop_.data = nullptr;
+    return rc == 0 ? 0 : 1;
+}
+
+int host_main(const std::string& spec_path) {
+    auto text = read_file(spec_path);
+    if (!text) {
+        std::fprintf(stderr, "fabd host: %s\n", text.error().c_str());
+        return 1;
+    }
+    auto spec = decode_spec(*text);
+    if (!spec) {
+        std::fprintf(stderr, "fabd host: %s: %s\n", spec_path.c_str(), spec.error().c_str());
+        return 1;
+    }
+    int log_fd = ::open(spec->log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    log::init("fabd-host", log_fd, false);
+    log::info("host for agent " + spec->agent_id + " (" + spec->backend + "), fab " + kVersion);
+    AgentHost host(std::move(*spec));
+    return host.run();
+}
+
+} // namespace fab

@@ -1,0 +1,80 @@
+// The agent host (`fabd host --spec FILE`): one small detached process per
+// agent. It owns the agent CLI's pipes, appends every line to the transcript
+// before serving it, and answers host.* requests on hosts/<id>.sock, so the
+// daemon can die and come back with nothing lost. It exits once the agent
+// has exited and the daemon has acknowledged the final offset (or after a
+// grace period). Loop thread only.
+#pragma once
+
+#include "agents/backend.hpp"
+#include "daemon/host/spec.hpp"
+#include "daemon/host/transcript.hpp"
+#include "daemon/router.hpp"
+#include "daemon/server.hpp"
+#include "ev/process.hpp"
+#include "ev/timer.hpp"
+#include "protocol/framing.hpp"
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+
+namespace fab {
+
+class AgentHost {
+  public:
+    explicit AgentHost(HostSpec spec) : spec_(std::move(spec)) {}
+    ~AgentHost();
+    int run();
+
+  private:
+    Status start();
+    void register_handlers();
+
+    // The CLI.
+    Status launch(const std::string& message); // persistent: start; per-turn: one turn
+    void on_output(LineBuffer& buf, const char* src, const char* data, size_t len);
+    void on_cli_exit(const ev::ProcessResult& r);
+    void record(const std::string& src, const std::string& data);
+    void note(const Json& j); // a host record: {"type":"fab_host",…}
+    void deliver(const std::string& text);
+    void send_now(const std::string& text);
+    void turn_finished();
+
+    // Stopping and exiting.
+    void stop(bool force);
+    void escalate(int step);
+    void maybe_exit();
+    void shutdown();
+
+    HostSpec spec_;
+    uv_loop_t loop_{};
+    std::unique_ptr<Backend> backend_;
+    std::unique_ptr<OutputParser> parser_;
+    std::optional<Transcript> transcript_;
+    Router router_;
+    std::unique_ptr<IpcServer> server_;
+    std::unique_ptr<ev::Process> cli_;
+    LineBuffer out_buf_, err_buf_;
+    std::unique_ptr<ev::Timer> stop_timer_, grace_timer_, turn_timer_, reap_timer_;
+    std::unique_ptr<ev::Signal> sigterm_, sigchld_;
+
+    std::set<uint64_t> attached_;           // clients receiving live records
+    std::deque<std::string> queued_;        // messages waiting for the turn to end
+    std::map<std::string, Json> pending_;   // request_id → can_use_tool request
+    std::string session_id_;
+    bool turn_running_ = false;
+    bool stopping_ = false;
+    bool exited_ = false; // final: the CLI will not run again
+    int64_t acked_ = -1;
+    int64_t exit_status_ = -1;
+    int term_signal_ = 0;
+    bool grace_over_ = false;
+    bool shut_down_ = false;
+};
+
+int host_main(const std::string& spec_path);
+
+} // namespace fab

@@ -1,0 +1,128 @@
+// host.ping|status|list|attach|detach|history|send|respond|interrupt|stop|ack:
+// the agent host's requests, same framing as the daemon's socket.
+#include "daemon/host/host.hpp"
+#include "ev/stream.hpp"
+#include "protocol/version.hpp"
+
+#include <unistd.h>
+
+namespace fab {
+
+void AgentHost::register_handlers() {
+    router_.add("host.ping", [this](const Request&, const Reply& r) {
+        r.ok({{"agent_id", spec_.agent_id},
+              {"pid", ::getpid()},
+              {"protocol", kProtocolMajor},
+              {"backend", spec_.backend}});
+    });
+
+    router_.add("host.status", [this](const Request&, const Reply& r) {
+        r.ok({{"agent_id", spec_.agent_id},
+              {"pid", ::getpid()},
+              {"backend", spec_.backend},
+              {"cli_pid", cli_ ? cli_->pid() : 0},
+              {"cli_running", cli_ != nullptr},
+              {"turn_running", turn_running_},
+              {"stopping", stopping_},
+              {"exited", exited_},
+              {"exit_status", exit_status_},
+              {"signal", term_signal_},
+              {"next_offset", transcript_->next_offset()},
+              {"session_id", session_id_},
+              {"queued", queued_.size()},
+              {"pending", pending_.size()}});
+    });
+
+    router_.add("host.list", [this](const Request&, const Reply& r) {
+        Json pending = Json::array();
+        for (auto& [id, e] : pending_) pending.push_back(e);
+        r.ok({{"pending", pending}});
+    });
+
+    router_.add("host.attach", [this](const Request&, const Reply& r) {
+        // Live records follow this reply on the same connection; anything
+        // before next_offset is fetched with host.history.
+        attached_.insert(r.client());
+        r.ok({{"next_offset", transcript_->next_offset()}, {"session_id", session_id_}});
+    });
+
+    router_.add("host.detach", [this](const Request&, const Reply& r) {
+        attached_.erase(r.client());
+        r.ok();
+    });
+
+    router_.add("host.history", [this](const Request& q, const Reply& r) {
+        int64_t since = q.payload.value("since", int64_t{0});
+        size_t limit = std::min<size_t>(q.payload.value("limit", size_t{1000}), 2000);
+        auto result = std::make_shared<Result<std::vector<TranscriptRecord>>>(make_error("unread"));
+        std::string path = transcript_->path();
+        int64_t next = transcript_->next_offset();
+        ev::queue_work(
+            &loop_, [result, path, since, limit] { *result = Transcript::read(path, since, limit); },
+            [result, r, next] {
+                if (!result->ok()) return r.fail(result->error());
+                Json recs = Json::array();
+                for (const auto& rec : result->value())
+                    recs.push_back({{"o", rec.offset}, {"ts", rec.ts_ms}, {"src", rec.src}, {"data", rec.data}});
+                r.ok({{"records", recs}, {"next_offset", next}});
+            });
+    });
+
+    router_.add("host.send", [this](const Request& q, const Reply& r) {
+        std::string text = q.payload.value("text", "");
+        if (text.empty()) return r.fail("empty message");
+        if (exited_ || stopping_) return r.fail("agent " + spec_.agent_id + " has stopped");
+        bool queued = turn_running_ || (!backend_->persistent() && cli_);
+        // "now": into the running turn (claude folds it in) — the heartbeat's
+        // "continue" for a stalled turn must not wait for that turn to end.
+        if (q.payload.value("now", false) && backend_->persistent() && cli_) {
+            record("in", dump_json({{"type", "user_message"}, {"text", text}}));
+            cli_->write_stdin(backend_->format_input(text));
+            return r.ok({{"queued", false}});
+        }
+        deliver(text);
+        r.ok({{"queued", queued}});
+    });
+
+    router_.add("host.respond", [this](const Request& q, const Reply& r) {
+        std::string id = q.payload.value("request_id", "");
+        auto it = pending_.find(id);
+        if (it == pending_.end()) return r.fail("no pending request \"" + id + "\"");
+        if (!cli_) return r.fail("agent " + spec_.agent_id + " is not running");
+        bool allow = q.payload.value("allow", false);
+        Json input = q.payload.value("updated_input", Json());
+        if (allow && input.is_null()) input = it->second.value("tool_input", Json::object());
+        std::string message = q.payload.value("message", "");
+        record("in", dump_json({{"type", "permission_response"},
+                                {"request_id", id},
+                                {"allow", allow},
+                                {"updated_input", input},
+                                {"message", message}}));
+        cli_->write_stdin(backend_->permission_response(id, allow, input, message));
+        pending_.erase(it);
+        r.ok();
+    });
+
+    router_.add("host.interrupt", [this](const Request&, const Reply& r) {
+        if (!cli_) return r.fail("agent " + spec_.agent_id + " is not running");
+        record("in", dump_json({{"type", "interrupt"}}));
+        if (backend_->persistent())
+            cli_->write_stdin(backend_->interrupt_line("int-" + std::to_string(transcript_->next_offset())));
+        else
+            cli_->kill_group(SIGINT);
+        r.ok();
+    });
+
+    router_.add("host.stop", [this](const Request& q, const Reply& r) {
+        r.ok();
+        stop(q.payload.value("force", false));
+    });
+
+    router_.add("host.ack", [this](const Request& q, const Reply& r) {
+        acked_ = std::max(acked_, q.payload.value("offset", int64_t{-1}));
+        r.ok({{"next_offset", transcript_->next_offset()}, {"exited", exited_}});
+        maybe_exit();
+    });
+}
+
+} // namespace fab

@@ -1,0 +1,86 @@
+// Agent CLI adapters behind one interface: how to start the CLI, how to
+// send it a message, how to interrupt it, and how to parse what it prints.
+// Each backend is pure (no I/O): the agent host does the spawning.
+#pragma once
+
+#include "agents/chat.hpp"
+#include "util/result.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fab {
+
+// Everything a backend needs to build a command line.
+struct AgentParams {
+    std::string agent_id;
+    std::string project;
+    std::string kind = "task";          // task | plan | manager | director
+    std::string worktree;               // the CLI's cwd
+    std::string fab_bin;                // absolute path of `fab` (for hooks)
+    std::string socket_path;            // FAB_SOCKET_PATH for the agent
+    std::string fab_dir;                // FAB_DIR for the agent
+    std::string session_id;             // claude: --session-id (new) / --resume (resume); codex: thread id
+    bool resume = false;                // continue an existing session / thread
+    std::string permission_mode = "default"; // claude: default | plan; codex: plan → read-only sandbox
+    std::string model;                  // "" = CLI default
+    std::string append_system_prompt;   // claude only
+    std::string program;                // override of the CLI binary ("" = backend default, found in PATH)
+};
+
+struct LaunchSpec {
+    std::vector<std::string> argv;
+    std::vector<std::string> env; // KEY=VALUE added to (or replacing in) the host's environment
+    bool stdin_pipe = true;       // false: stdin is /dev/null (codex)
+};
+
+// Parses one backend's output, line by line. Stateful: claude reports
+// process-total cost (per turn = difference), codex cumulative usage per
+// thread (per turn = difference).
+class OutputParser {
+  public:
+    virtual ~OutputParser() = default;
+    // Appends zero or more entries for one output line. Never throws: an
+    // unparsable line becomes an `error` entry quoting (a bounded part of) it.
+    virtual void parse_line(std::string_view line, std::vector<ChatEntry>& out) = 0;
+    // Codex: the usage totals already seen for the thread (restored after a
+    // daemon restart or resume so per-turn figures stay right).
+    virtual void set_usage_baseline(const Usage&) {}
+    virtual Usage usage_baseline() const { return {}; }
+};
+
+class Backend {
+  public:
+    virtual ~Backend() = default;
+    virtual std::string name() const = 0; // "claude", "codex", "scripted"
+    virtual std::string default_program() const = 0; // "claude", "codex", "fab-scripted-agent"
+
+    // true: one long-lived process, messages on stdin (claude, scripted).
+    // false: one process per turn (codex); `first_message` goes on its argv.
+    virtual bool persistent() const = 0;
+
+    // persistent: start the CLI (no message yet). per-turn: the command for
+    // one turn carrying `message` (`exec` for the first, `exec resume` after).
+    virtual Result<LaunchSpec> launch(const AgentParams& p, const std::string& message) const = 0;
+
+    // persistent only: the stdin line(s) that deliver a user message / an interrupt.
+    virtual std::string format_input(const std::string& text) const { (void)text; return {}; }
+    virtual std::string interrupt_line(const std::string& request_id) const { (void)request_id; return {}; }
+    // persistent only: the answer to a permission request (allow: updated_input
+    // is what runs; deny: message reaches the model).
+    virtual std::string permission_response(const std::string& request_id, bool allow,
+                                            const nlohmann::json& updated_input,
+                                            const std::string& message) const {
+        (void)request_id; (void)allow; (void)updated_input; (void)message;
+        return {};
+    }
+
+    virtual std::unique_ptr<OutputParser> make_parser() const = 0;
+};
+
+// "claude", "codex" or "scripted"; nullptr for anything else.
+std::unique_ptr<Backend> make_backend(std::string_view name);
+
+} // namespace fab

@@ -1,0 +1,184 @@
+#include "agents/common.hpp"
+
+#include <cstdlib>
+
+namespace fab::agents {
+
+using json = nlohmann::json;
+
+std::string shell_quote(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    out += '\'';
+    for (char c : s) {
+        if (c == '\'')
+            out += "'\\''"; // close, escaped quote, reopen
+        else
+            out += c;
+    }
+    out += '\'';
+    return out;
+}
+
+std::vector<std::string> agent_env(const AgentParams& p) {
+    std::vector<std::string> env{
+        "FAB_AGENT_ID=" + p.agent_id,       "FAB_PROJECT=" + p.project,
+        "FAB_SOCKET_PATH=" + p.socket_path, "FAB_DIR=" + p.fab_dir,
+        "FAB_WORKTREE=" + p.worktree,       "FAB_AGENT_KIND=" + p.kind,
+    };
+    // The agent (and the hooks and Bash tools it runs) must find this very
+    // fab first, not another one that happens to be on the user's PATH.
+    std::string path;
+    if (auto slash = p.fab_bin.rfind('/'); slash != std::string::npos)
+        path = slash == 0 ? "/" : p.fab_bin.substr(0, slash);
+    const char* cur = std::getenv("PATH");
+    if (cur && *cur) path = path.empty() ? std::string(cur) : path + ":" + cur;
+    env.push_back("PATH=" + path);
+    return env;
+}
+
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid
+// (overlong forms, surrogates and code points past U+10FFFF included).
+size_t utf8_seq_len(std::string_view s, size_t i) {
+    auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = b(i);
+    if (c < 0x80) return 1;
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (i + n > s.size()) return 0;
+    if (b(i + 1) < lo || b(i + 1) > hi) return 0;
+    for (size_t k = 2; k < n; ++k)
+        if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
+    return n;
+}
+
+} // namespace
+
+std::string sanitize_utf8(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        size_t n = utf8_seq_len(s, i);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD"; // U+FFFD
+            ++i;
+        } else {
+            out.append(s.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
+std::string_view utf8_prefix(std::string_view s, size_t max) {
+    if (s.size() <= max) return s;
+    size_t end = max;
+    // Back up over continuation bytes to the start of the cut code point.
+    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+    return s.substr(0, end);
+}
+
+std::string cap_text(std::string s) {
+    if (s.size() <= kMaxToolResultBytes) return s;
+    size_t total = s.size();
+    s.resize(utf8_prefix(s, kMaxToolResultBytes).size());
+    s += "\n[fab: output truncated, " + std::to_string(total) + " bytes in total]";
+    return s;
+}
+
+std::string dump(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+bool parse_line_json(std::string_view line, json& out) {
+    out = json::parse(line.begin(), line.end(), nullptr, false);
+    if (!out.is_discarded()) return true;
+    // Only worth a second pass when the line has bytes >= 0x80 at all; a
+    // sanitized copy of pure ASCII would fail the same way.
+    bool high = false;
+    for (char c : line)
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            high = true;
+            break;
+        }
+    if (!high) return false;
+    std::string clean = sanitize_utf8(line);
+    if (clean == line) return false;
+    out = json::parse(clean, nullptr, false);
+    return !out.is_discarded();
+}
+
+ChatEntry unparsable_line_entry(std::string_view line) {
+    ChatEntry e;
+    e.kind = ChatKind::error;
+    e.subtype = "unparsable";
+    std::string quoted = sanitize_utf8(line.substr(0, kMaxQuotedBytes + 4));
+    quoted.resize(utf8_prefix(quoted, kMaxQuotedBytes).size());
+    e.text = "unparsable output line: " + quoted;
+    if (line.size() > kMaxQuotedBytes) e.text += "…";
+    return e;
+}
+
+const std::string* str_ptr(const json& j, const char* key) {
+    if (!j.is_object()) return nullptr;
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_string()) return nullptr;
+    return it->get_ptr<const std::string*>();
+}
+
+std::string str_or(const json& j, const char* key, std::string_view dflt) {
+    const std::string* s = str_ptr(j, key);
+    return s ? *s : std::string(dflt);
+}
+
+int64_t int_or_zero(const json& j, const char* key) {
+    if (!j.is_object()) return 0;
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number()) return 0;
+    if (it->is_number_float()) return static_cast<int64_t>(it->get<double>());
+    if (it->is_number_unsigned()) return static_cast<int64_t>(it->get<uint64_t>());
+    return it->get<int64_t>();
+}
+
+double double_or_zero(const json& j, const char* key) {
+    if (!j.is_object()) return 0;
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number()) return 0;
+    return it->get<double>();
+}
+
+bool bool_or_false(const json& j, const char* key) {
+    if (!j.is_object()) return false;
+    auto it = j.find(key);
+    return it != j.end() && it->is_boolean() && it->get<bool>();
+}
+
+const json* obj_ptr(const json& j, const char* key) {
+    if (!j.is_object()) return nullptr;
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_object()) return nullptr;
+    return &*it;
+}
+
+bool blank(std::string_view line) {
+    for (char c : line)
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return false;
+    return true;
+}
+
+} // namespace fab::agents

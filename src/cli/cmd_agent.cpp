@@ -1,0 +1,134 @@
+// fab agent list|create|send|abort|describe|history.
+#include "agents/record_entries.hpp"
+#include "cli/chat_format.hpp"
+#include "cli/daemon_link.hpp"
+#include "cli/handlers.hpp"
+#include "util/strings.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace fab::cli {
+
+namespace {
+
+std::string money(double usd) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "$%.4f", usd);
+    return buf;
+}
+
+// FAB_AGENT_ID: set by fab in every agent's environment.
+std::optional<std::string> own_agent_id(int& rc) {
+    const char* id = std::getenv("FAB_AGENT_ID");
+    if (!id || !*id) {
+        rc = fail("FAB_AGENT_ID is not set: this command runs inside a fab agent");
+        return std::nullopt;
+    }
+    return std::string(id);
+}
+
+} // namespace
+
+int cmd_agent_list(Invocation& inv) {
+    int rc = Exit::ok;
+    Json payload = Json::object();
+    if (inv.has("project")) payload["project"] = inv.flag("project");
+    auto r = call_daemon(inv, "agent.list", payload, rc);
+    if (!r) return rc;
+    if (inv.has("json")) {
+        std::printf("%s\n", dump_json(*r).c_str());
+        return Exit::ok;
+    }
+    const Json& agents = (*r)["agents"];
+    if (agents.empty()) {
+        std::printf("no agents\n");
+        return Exit::ok;
+    }
+    std::printf("%-8s %-6s %-14s %-9s %-9s %-9s %-10s %s\n", "ID", "KIND", "PROJECT", "BACKEND",
+                "STATE", "RUNNING", "COST", "DOING");
+    for (const auto& a : agents) {
+        std::string doing = a.value("description", "");
+        if (doing.empty()) doing = a.value("error", "");
+        std::printf("%-8s %-6s %-14s %-9s %-9s %-9s %-10s %s\n", a.value("id", "").c_str(),
+                    a.value("kind", "").c_str(), a.value("project", "").c_str(),
+                    a.value("backend", "").c_str(), a.value("state", "").c_str(),
+                    format_duration(a.value("running_s", int64_t{0})).c_str(),
+                    money(a["usage"].value("cost_usd", 0.0)).c_str(), doing.c_str());
+    }
+    return Exit::ok;
+}
+
+int cmd_agent_create(Invocation& inv) {
+    if (!inv.has("project")) return fail("agent create needs --project NAME", Exit::usage);
+    int rc = Exit::ok;
+    Json payload = {{"project", inv.flag("project")}};
+    if (inv.has("backend")) payload["backend"] = inv.flag("backend");
+    if (inv.has("prompt")) payload["prompt"] = inv.flag("prompt");
+    auto r = call_daemon(inv, "agent.create", payload, rc, 120000);
+    if (!r) return rc;
+    const Json& a = (*r)["agent"];
+    if (inv.has("json")) {
+        std::printf("%s\n", dump_json(a).c_str());
+        return Exit::ok;
+    }
+    std::printf("created agent %s (%s) in %s\n", a.value("id", "").c_str(),
+                a.value("backend", "").c_str(), a.value("worktree", "").c_str());
+    return Exit::ok;
+}
+
+int cmd_agent_send(Invocation& inv) {
+    int rc = Exit::ok;
+    std::vector<std::string> words(inv.args.begin() + 1, inv.args.end());
+    auto r = call_daemon(inv, "agent.send", {{"id", inv.args[0]}, {"text", join(words, " ")}}, rc, 120000);
+    return r ? Exit::ok : rc;
+}
+
+int cmd_agent_abort(Invocation& inv) {
+    int rc = Exit::ok;
+    auto r = call_daemon(inv, "agent.abort", {{"id", inv.args[0]}, {"force", inv.has("force")}}, rc);
+    if (!r) return rc;
+    std::printf("stopping agent %s\n", inv.args[0].c_str());
+    return Exit::ok;
+}
+
+int cmd_agent_describe(Invocation& inv) {
+    int rc = Exit::ok;
+    auto id = own_agent_id(rc);
+    if (!id) return rc;
+    auto r = call_daemon(inv, "agent.describe", {{"id", *id}, {"text", join(inv.args, " ")}}, rc);
+    return r ? Exit::ok : rc;
+}
+
+int cmd_agent_history(Invocation& inv) {
+    int rc = Exit::ok;
+    auto r = call_daemon(inv, "agent.history", {{"id", inv.args[0]}}, rc, 120000);
+    if (!r) return rc;
+    auto backend = make_backend(r->value("backend", "claude"));
+    auto parser = backend ? backend->make_parser() : nullptr;
+    for (const auto& rec : (*r)["records"]) {
+        std::vector<ChatEntry> entries;
+        std::string src = rec.value("src", "");
+        std::string data = rec.value("data", "");
+        if (src == "host") {
+            // A new claude process restarts its cost totals.
+            Json note = Json::parse(data, nullptr, false);
+            if (note.is_object() && note.value("event", "") == "cli_started" && backend &&
+                backend->persistent())
+                parser = backend->make_parser();
+        }
+        record_entries(src, data, parser.get(), entries);
+        if (inv.has("json")) {
+            Json list = Json::array();
+            for (const auto& e : entries) list.push_back(to_json(e));
+            std::printf("%s\n", dump_json({{"offset", rec["o"]}, {"ts", rec["ts"]}, {"src", src},
+                                           {"data", data}, {"entries", list}})
+                                    .c_str());
+            continue;
+        }
+        for (const auto& e : entries) std::printf("%s\n", format_entry("", e).c_str());
+    }
+    return Exit::ok;
+}
+
+} // namespace fab::cli

@@ -1,0 +1,345 @@
+# The agent flows the e2e tests run through fab, for any backend. Source after common.sh.
+#
+# The test script sets, before calling the flows:
+#   BACKEND        claude | codex | scripted
+#   P_BASH         prompt prefix for a shell tool call ("FAKE:bash" / "SCRIPT:bash")
+#   slow_prompt N  function: prints a prompt whose answer streams for N seconds
+#   SLOW_DONE      function: prints the text the slow answer ends with (N as $1)
+#   USAGE_KIND     cost (turn results must have cost_usd > 0) | tokens (input_tokens > 0)
+#   same_session ID  function: 0 when every turn of ID ran in one session (prints why not)
+#   TURN_TIMEOUT   seconds to wait for one ordinary turn
+#   DENY_RULE      name of a deny rule for `touch forbidden.txt` (flow_deny)
+#   before_followup ID  optional function, run before the follow-up is sent
+# and gets, per flow, `ok`/`fail` lines named <backend>-<check>.
+
+TURN_TIMEOUT=${TURN_TIMEOUT:-40}
+
+# ---------- history helpers (over `fab agent history --json`) ----------
+# hist ID: the history into $T/hist.<ID> (also returned as the file name).
+hist() { fab agent history "$1" --json >"$T/hist.$1" 2>&1; echo "$T/hist.$1"; }
+
+# entries FILE JQ-SELECT: the entries for which SELECT is true, one JSON object a line.
+entries() { jq -c --slurp "[.[] | (.entries // [])[] | select($2)] | .[]" "$1" 2>/dev/null; }
+has_entry() { [ -n "$(entries "$1" "$2" | head -1)" ]; }
+
+worktree_of() { agent_json "$1" | jq -r '.worktree // empty'; }
+
+# text_seen ID TEXT: some assistant text or turn result of ID contains TEXT.
+text_seen() {
+  local f; f=$(hist "$1")
+  has_entry "$f" "(.kind == \"assistant_text\" or .kind == \"turn_result\") and ((.text // \"\") | contains(\"$2\"))"
+}
+
+# turn_started ID N: the agent's history shows the start of its Nth turn (claude: an init
+# line; codex: turn.started; scripted: init) after its Nth input.
+turn_started() {
+  local f; f=$(hist "$1")
+  local n
+  n=$(jq -s '[.[] | select(.src == "out") | .data | (fromjson? // {}) |
+              select((.type == "system" and .subtype == "init") or .type == "turn.started")] | length' "$f" 2>/dev/null)
+  [ "${n:-0}" -ge "$2" ]
+}
+
+# The record offsets of ID's history are exactly 0..N-1, each once, in order; N = the
+# transcript's line count. Prints the problem when not.
+offsets_exact() {
+  local f; f=$(hist "$1")
+  local tr=$FAB_DIR/agents/$1/transcript.jsonl
+  local lines; lines=$(grep -c '' "$tr" 2>/dev/null || echo '?')
+  jq -rs --argjson lines "${lines//\?/-1}" '
+    [.[].offset] as $o
+    | ($o | length) as $n
+    | if $n == 0 then "no records"
+      elif $o != [range(0; $n)] then
+        "offsets are not 0..\($n - 1) in order: dups=\([$o | group_by(.) | .[] | select(length > 1) | .[0]]) missing=\([range(0; ($o | max) + 1)] - $o) first=\($o[0:5]) "
+      elif $lines >= 0 and $n != $lines then "history has \($n) records, the transcript \($lines) lines"
+      else "ok" end' "$f" 2>&1 | { read -r r; if [ "$r" != ok ]; then echo "$r"; return; fi
+        local lo; lo=$(agent_json "$1" | jq -r '.last_offset // "none"')
+        local n; n=$(jq -s 'length' "$f")
+        if [ "$lo" != "$((n - 1))" ]; then echo "fab agent list says last_offset $lo, the history ends at $((n - 1))"; else echo ok; fi; }
+}
+
+# start_attach ID: `fab attach --agent ID --json` in the background, into $T/attach.ID.<k>
+# (a new file each time: a daemon crash ends the previous one).
+ATTACH_K=0
+start_attach() {
+  ATTACH_K=$((ATTACH_K + 1))
+  fab attach --agent "$1" --json >"$T/attach.$1.$ATTACH_K" 2>&1 &
+  ATTACH_PIDS="${ATTACH_PIDS:-} $!"
+}
+stop_attach() { [ -n "${ATTACH_PIDS:-}" ] && kill $ATTACH_PIDS 2>/dev/null; ATTACH_PIDS=; return 0; }
+# attach_dups ID: "ok", or the offsets that reached attached clients more than once, over
+# every attach session (daemon restarts included).
+attach_dups() {
+  local d
+  d=$(cat "$T"/attach."$1".* 2>/dev/null | grep '^{' |
+      jq -sc --arg id "$1" '[.[] | select(.type == "event" and .event == "agent.output" and .agent_id == $id) | .offset]
+                            | {n: length, dups: [group_by(.) | .[] | select(length > 1) | .[0]]}' 2>&1)
+  if [ "$(echo "$d" | jq -r '.dups | length' 2>/dev/null)" = 0 ]; then echo ok; else echo "agent.output events: $d"; fi
+}
+
+# usage_matches ID: `fab agent list --json` usage == the sum of the turn results' usage.
+# Prints "ok" or the two sums.
+usage_matches() {
+  local f; f=$(hist "$1")
+  local sum list
+  sum=$(jq -cs '[.[] | (.entries // [])[] | select(.kind == "turn_result") | .usage // {}]
+         | {n: length,
+            input_tokens: (map(.input_tokens // 0) | add // 0),
+            output_tokens: (map(.output_tokens // 0) | add // 0),
+            cache_read_tokens: (map(.cache_read_tokens // 0) | add // 0),
+            cost_usd: (map(.cost_usd // 0) | add // 0)}' "$f")
+  list=$(agent_json "$1" | jq -c '.usage')
+  jq -rn --argjson s "$sum" --argjson l "$list" '
+    if ($s.input_tokens == $l.input_tokens and $s.output_tokens == $l.output_tokens
+        and $s.cache_read_tokens == ($l.cache_read_tokens // 0)
+        and ((($s.cost_usd - ($l.cost_usd // 0)) | fabs) < 1e-9))
+    then "ok" else "turn results (\($s.n)) sum to \($s) but agent list says \($l)" end' 2>&1
+}
+
+# transcript_turn_ends_at_least ID N: the raw transcript holds N ends of turn (claude's
+# `result`, codex's turn.completed/turn.failed), whether or not the daemon has seen them.
+transcript_turn_ends_at_least() {
+  local c
+  c=$(jq -c 'select(.src == "out") | .data | fromjson? |
+             select(.type == "result" or .type == "turn.completed" or .type == "turn.failed")' \
+        "$FAB_DIR/agents/$1/transcript.jsonl" 2>/dev/null | wc -l)
+  [ "$c" -ge "$2" ]
+}
+
+# host_pid_of ID: the pid of ID's host (from the transcript's host_started records, last one).
+host_pid_of() {
+  jq -r 'select(.src == "host") | .data | fromjson? | select(.event == "host_started") | .pid' \
+    "$FAB_DIR/agents/$1/transcript.jsonl" 2>/dev/null | tail -1
+}
+
+# watch_children PID FILE: in the background, records the command line of every child of PID
+# (one line each) until PID exits. Used to see the CLI's argv per turn.
+watch_children() {
+  local h=$1 out=$2
+  (
+    declare -A seen
+    while [ -d "/proc/$h" ]; do
+      for c in $(cat /proc/"$h"/task/*/children 2>/dev/null); do
+        [ -n "${seen[$c]:-}" ] && continue
+        seen[$c]=1
+        { printf '%s ' "$c"; tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null; echo; } >>"$out"
+      done
+      sleep 0.02
+    done
+  ) &
+  WATCH_PID=$!
+}
+
+# claude_same_session ID: every turn of ID ran in one claude session: the raw init lines (one
+# per turn) all carry the same session_id, the agent's. Prints why not.
+claude_same_session() {
+  local ids n sid
+  ids=$(jq -r 'select(.src == "out") | .data | fromjson? | select(.type == "system" and .subtype == "init") | .session_id // "none"' \
+          "$FAB_DIR/agents/$1/transcript.jsonl" 2>/dev/null)
+  n=$(echo "$ids" | grep -c .)
+  sid=$(agent_json "$1" | jq -r '.session_id // empty')
+  if [ "$n" -lt 2 ]; then echo "expected an init line per turn, found $n"; return 1; fi
+  if [ "$(echo "$ids" | sort -u | wc -l)" != 1 ]; then echo "the turns ran in different sessions: $(echo $ids)"; return 1; fi
+  if [ "$(echo "$ids" | head -1)" != "$sid" ]; then echo "session $(echo "$ids" | head -1) is not the agent's session_id '$sid'"; return 1; fi
+}
+
+# ---------- flows ----------
+
+# 1 + 2: a tool call allowed by a rule, then a follow-up in the same session.
+# Sets TOOL_AGENT.
+flow_tool_and_followup() {
+  local n=$BACKEND id f wt
+  id=$(create_agent "$BACKEND" "$P_BASH touch e2e.txt")
+  TOOL_AGENT=$id
+  if [ -z "$id" ]; then
+    fail "$n-tool" "fab agent create failed" "$T/create.out" "$FAB_DIR/fab.log"
+    fail "$n-followup" "no agent"
+    return
+  fi
+  log "$n: tool agent $id"
+  if ! wait_until "$TURN_TIMEOUT" turn_results_at_least "$id" 1; then
+    fail "$n-tool" "no turn result after ${TURN_TIMEOUT}s (state $(agent_state "$id"))" \
+      "$(hist "$id")" "$FAB_DIR/agents/$id/host.log" "$FAB_DIR/fab.log"
+  else
+    f=$(hist "$id")
+    wt=$(worktree_of "$id")
+    if [ -z "$wt" ] || [ ! -f "$wt/e2e.txt" ]; then
+      fail "$n-tool" "e2e.txt not in the worktree '$wt'" "$f"
+    elif ! has_entry "$f" '.kind == "tool_use" and (tostring | contains("touch e2e.txt"))'; then
+      fail "$n-tool" "no tool_use entry for 'touch e2e.txt' in the history" "$f"
+    elif ! has_entry "$f" '.kind == "tool_result"'; then
+      fail "$n-tool" "no tool_result entry in the history" "$f"
+    elif ! has_entry "$f" '.kind == "assistant_text" and ((.text // "") | startswith("Ran it."))'; then
+      fail "$n-tool" "no final 'Ran it…' answer in the history" "$f"
+    else
+      ok "$n-tool"
+    fi
+    local usel
+    if [ "$USAGE_KIND" = cost ]; then usel='(.usage.cost_usd // 0) > 0'; else usel='(.usage.input_tokens // 0) > 0 and (.usage.output_tokens // 0) > 0'; fi
+    if ! has_entry "$f" ".kind == \"turn_result\" and $usel"; then
+      fail "$n-turn-usage" "no turn_result entry with $usel" "$f"
+    elif ! agent_json "$id" | jq -e "$usel" >/dev/null; then
+      fail "$n-turn-usage" "fab agent list --json shows no usage: $(agent_json "$id" | jq -c .usage)"
+    else
+      ok "$n-turn-usage"
+    fi
+  fi
+
+  # 2. follow-up: same session, answered.
+  wait_until 10 state_is "$id" idle || log "$n: state before send: $(agent_state "$id")"
+  if declare -F before_followup >/dev/null; then before_followup "$id"; fi
+  if ! fab agent send "$id" "hello again" >"$T/send.out" 2>&1; then
+    fail "$n-followup" "fab agent send failed" "$T/send.out"
+    return
+  fi
+  if ! wait_until "$TURN_TIMEOUT" text_seen "$id" "Echo: hello again"; then
+    fail "$n-followup" "no 'Echo: hello again' after ${TURN_TIMEOUT}s (state $(agent_state "$id"))" \
+      "$(hist "$id")" "$FAB_DIR/agents/$id/host.log"
+    return
+  fi
+  wait_until 10 turn_results_at_least "$id" 2
+  local why
+  if why=$(same_session "$id"); then
+    ok "$n-followup"
+  else
+    fail "$n-followup" "$why" "$(hist "$id")"
+  fi
+}
+
+# 3. a command denied by a rule never runs and the model hears why.
+flow_deny() {
+  local n=$BACKEND id f wt
+  id=$(create_agent "$BACKEND" "$P_BASH touch forbidden.txt")
+  if [ -z "$id" ]; then fail "$n-deny" "fab agent create failed" "$T/create.out"; return; fi
+  log "$n: deny agent $id"
+  if ! wait_until "$TURN_TIMEOUT" turn_results_at_least "$id" 1; then
+    fail "$n-deny" "no turn result after ${TURN_TIMEOUT}s (state $(agent_state "$id"))" \
+      "$(hist "$id")" "$FAB_DIR/agents/$id/host.log"
+    return
+  fi
+  f=$(hist "$id")
+  wt=$(worktree_of "$id")
+  if [ -z "$wt" ] || [ -e "$wt/forbidden.txt" ]; then
+    fail "$n-deny" "forbidden.txt was created in '$wt' despite the deny rule" "$f"
+  elif ! has_entry "$f" ".kind == \"tool_result\" and (tostring | contains(\"$DENY_RULE\"))"; then
+    fail "$n-deny" "no tool_result carrying the deny rule's name ($DENY_RULE)" "$f" "$FAB_DIR/permissions.log"
+  elif ! has_entry "$f" ".kind == \"turn_result\" and ((.text // \"\") | contains(\"$DENY_RULE\"))"; then
+    fail "$n-deny" "the model's answer does not quote the deny reason ($DENY_RULE)" "$f"
+  else
+    ok "$n-deny"
+  fi
+}
+
+# 4. the daemon is SIGKILLed mid-turn, twice: (a) restarted at once while the answer still
+# streams; (b) kept down until the turn has ended (the host writes on alone), then restarted.
+# The agent survives, both turns complete, the history has every offset once, usage is not
+# double counted.
+flow_daemon_crash() {
+  local n=$BACKEND id f s
+  id=$(create_agent "$BACKEND" "$(slow_prompt 6)")
+  if [ -z "$id" ]; then fail "$n-crash-survives" "fab agent create failed" "$T/create.out"; return; fi
+  log "$n: crash agent $id"
+  start_attach "$id"
+  if ! wait_until 20 turn_started "$id" 1; then
+    fail "$n-crash-survives" "the slow turn did not start (state $(agent_state "$id"))" "$(hist "$id")"
+    return
+  fi
+  sleep 1 # not an assertion: let the model call get going, so that the kill lands mid-stream
+  if turn_results_at_least "$id" 1; then
+    fail "$n-crash-survives" "the slow turn ended before the kill; the test is not testing anything" "$(hist "$id")"
+  fi
+  local hostpid; hostpid=$(host_pid_of "$id")
+  daemon_kill9 || { fail "$n-crash-survives" "could not kill the daemon"; return; }
+  daemon_start || return
+  start_attach "$id"
+  s=$(agent_state "$id")
+  case $s in
+    running|idle) ok "$n-crash-survives" ;;
+    *) fail "$n-crash-survives" "after the restart the agent is '$s', not running/idle" \
+         "$FAB_DIR/fab.log" "$FAB_DIR/agents/$id/host.log" ;;
+  esac
+  if [ -n "$hostpid" ] && ! kill -0 "$hostpid" 2>/dev/null; then
+    fail "$n-crash-host" "the agent host (pid $hostpid) died with the daemon" "$FAB_DIR/agents/$id/host.log"
+  fi
+  if wait_until 30 text_seen "$id" "$(SLOW_DONE 6)" && wait_until 10 turn_results_at_least "$id" 1; then
+    ok "$n-crash-turn-completes"
+  else
+    fail "$n-crash-turn-completes" "no '$(SLOW_DONE 6)' after the restart (state $(agent_state "$id"))" \
+      "$(hist "$id")" "$FAB_DIR/agents/$id/host.log" "$FAB_DIR/fab.log"
+  fi
+
+  # (b) down for the whole end of the turn.
+  wait_until 10 state_is "$id" idle
+  if ! fab agent send "$id" "$(slow_prompt 3)" >"$T/send.out" 2>&1; then
+    fail "$n-crash-offline-turn" "fab agent send failed" "$T/send.out"
+  elif ! wait_until 20 turn_started "$id" 2; then
+    fail "$n-crash-offline-turn" "the second slow turn did not start" "$(hist "$id")"
+  else
+    daemon_kill9
+    # the host alone writes the turn's end to the transcript
+    if ! wait_until 30 transcript_turn_ends_at_least "$id" 2; then
+      fail "$n-crash-offline-turn" "with the daemon down the host wrote no end of turn" \
+        "$FAB_DIR/agents/$id/transcript.jsonl" "$FAB_DIR/agents/$id/host.log"
+    fi
+    daemon_start || return
+    start_attach "$id"
+    if wait_until 20 turn_results_at_least "$id" 2 && text_seen "$id" "$(SLOW_DONE 3)"; then
+      s=$(agent_state "$id")
+      case $s in
+        running|idle) ok "$n-crash-offline-turn" ;;
+        *) fail "$n-crash-offline-turn" "after the second restart the agent is '$s'" "$FAB_DIR/fab.log" ;;
+      esac
+    else
+      fail "$n-crash-offline-turn" "the turn that ended while the daemon was down is not in the history" \
+        "$(hist "$id")" "$FAB_DIR/fab.log"
+    fi
+  fi
+
+  local r
+  r=$(offsets_exact "$id")
+  if [ "$r" = ok ]; then ok "$n-crash-offsets"; else fail "$n-crash-offsets" "$r"; fi
+  stop_attach
+  r=$(attach_dups "$id")
+  if [ "$r" = ok ]; then ok "$n-crash-events-once"; else fail "$n-crash-events-once" "$r"; fi
+  r=$(usage_matches "$id")
+  if [ "$r" = ok ]; then ok "$n-crash-usage"; else fail "$n-crash-usage" "$r" "$FAB_DIR/fab.log"; fi
+}
+
+# 5. abort during a slow answer: aborted within a few seconds, no process of the agent left.
+# With ABORT_TOOL=1 also during a long-running Bash tool (claude runs it in its own session).
+flow_abort() {
+  local n=$BACKEND id what prompt
+  for what in slow ${ABORT_TOOL:+tool}; do
+    if [ "$what" = slow ]; then prompt=$(slow_prompt 20); else prompt="$P_BASH sleep 27"; fi
+    id=$(create_agent "$BACKEND" "$prompt")
+    if [ -z "$id" ]; then fail "$n-abort-$what" "fab agent create failed" "$T/create.out"; continue; fi
+    log "$n: abort ($what) agent $id"
+    if ! wait_until 20 turn_started "$id" 1; then
+      fail "$n-abort-$what" "the turn did not start" "$(hist "$id")"
+      continue
+    fi
+    if [ "$what" = tool ]; then
+      # the sleep must be running before the abort
+      if ! wait_until 20 eval "agent_pids $id >/dev/null; grep -q 'sleep 27' '$T/procs.$id'"; then
+        fail "$n-abort-$what" "the 'sleep 27' tool never ran" "$(hist "$id")" "$FAB_DIR/permissions.log"
+        continue
+      fi
+    else
+      sleep 1 # not an assertion: let the answer start streaming
+    fi
+    local t0=$SECONDS
+    if ! fab agent abort "$id" >"$T/abort.out" 2>&1; then
+      fail "$n-abort-$what" "fab agent abort failed" "$T/abort.out"
+      continue
+    fi
+    if ! wait_until 8 state_is "$id" aborted; then
+      fail "$n-abort-$what" "state is '$(agent_state "$id")' 8 s after the abort, not aborted" \
+        "$(hist "$id")" "$FAB_DIR/agents/$id/host.log"
+    elif ! wait_until 8 no_agent_pids "$id"; then
+      fail "$n-abort-$what" "processes of the agent are left 8 s after the abort" "$T/procs.$id"
+    else
+      ok "$n-abort-$what ($((SECONDS - t0)) s)"
+    fi
+  done
+}

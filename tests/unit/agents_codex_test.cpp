@@ -1,0 +1,297 @@
+// The codex adapter against real Codex CLI 0.169.0 output: one thread,
+// six processes (tool turn, then `exec resume` turns: echo, apply_patch, a
+// failing command, an HTTP 500 turn, an echo after it), plus an unknown
+// model slug. Captured against tests/e2e/fake-model-server.mjs.
+#include "agents/backend.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+using namespace fab;
+using json = nlohmann::json;
+
+namespace {
+
+// ChatKind has no operator<<; Boost.Test prints strings.
+std::string kind(const ChatEntry& e) {
+    return chat_kind_name(e.kind);
+}
+
+const std::string kThread = "01a1fd12-8576-7142-a262-cb0693dc84e0";
+
+std::vector<ChatEntry> parse_fixture(OutputParser& p, const std::string& name) {
+    std::ifstream f(std::string(FAB_SOURCE_ROOT) + "/tests/fixtures/agents/" + name);
+    BOOST_TEST_REQUIRE(f.good(), "missing fixture " << name);
+    std::vector<ChatEntry> out;
+    for (std::string line; std::getline(f, line);) p.parse_line(line, out);
+    return out;
+}
+
+// One process = one parser, as the agent host does it; the baseline is
+// handed from one to the next like the daemon stores it per thread.
+std::vector<ChatEntry> parse_turn(const std::string& name, Usage& baseline) {
+    auto p = make_backend("codex")->make_parser();
+    p->set_usage_baseline(baseline);
+    auto out = parse_fixture(*p, name);
+    baseline = p->usage_baseline();
+    return out;
+}
+
+void check_entries(const std::vector<ChatEntry>& got, const std::vector<json>& want) {
+    json g = json::array();
+    for (const auto& e : got) g.push_back(to_json(e));
+    BOOST_TEST(g == json(want), "got:\n" << g.dump(1) << "\nwant:\n" << json(want).dump(1));
+}
+
+json usage(int64_t in, int64_t cached, int64_t out) {
+    return {{"input_tokens", in},
+            {"output_tokens", out},
+            {"cache_read_tokens", cached},
+            {"cache_creation_tokens", 0},
+            {"cost_usd", 0.0}};
+}
+
+json thread_started(const std::string& id = kThread) {
+    return {{"kind", "system"},
+            {"subtype", "thread_started"},
+            {"session_id", id},
+            {"text", "thread " + id}};
+}
+
+json turn_result(const std::string& text, json u) {
+    return {{"kind", "turn_result"},
+            {"subtype", "success"},
+            {"session_id", kThread},
+            {"text", text},
+            {"usage", std::move(u)}};
+}
+
+AgentParams params() {
+    AgentParams p;
+    p.agent_id = "a9";
+    p.project = "api";
+    p.worktree = "/w/api/a9";
+    p.fab_bin = "/usr/local/bin/fab";
+    p.socket_path = "/run/fab.sock";
+    p.fab_dir = "/home/u/.fab";
+    return p;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(agents_codex)
+
+BOOST_AUTO_TEST_CASE(tool_turn) {
+    Usage base;
+    // usage 2004 in (400 cached) for the tool step + the answer.
+    check_entries(
+        parse_turn("codex-tool.jsonl", base),
+        {thread_started(),
+         {{"kind", "tool_use"},
+          {"tool_name", "shell"},
+          {"tool_id", "item_0"},
+          {"tool_input", {{"command", "/bin/bash -lc 'touch b.txt'"}}}},
+         {{"kind", "tool_result"}, {"tool_id", "item_0"}, {"text", "(no output, exit 0)"}},
+         {{"kind", "assistant_text"}, {"text", "Ran it. Result: exit 0: "}},
+         turn_result("Ran it. Result: exit 0: ", usage(1604, 400, 100))});
+    BOOST_TEST(base.input_tokens == 1604);
+    BOOST_TEST(base.cache_read_tokens == 400);
+    BOOST_TEST(base.output_tokens == 100);
+}
+
+BOOST_AUTO_TEST_CASE(resumed_turns_report_the_difference_of_cumulative_usage) {
+    Usage base;
+    (void)parse_turn("codex-tool.jsonl", base); // cumulative 2004/400/100
+    // Cumulative 3006/600/150 after the echo turn: this turn is 1002/200/50.
+    check_entries(parse_turn("codex-resume.jsonl", base),
+                  {thread_started(),
+                   {{"kind", "assistant_text"}, {"text", "Echo: hello"}},
+                   turn_result("Echo: hello", usage(802, 200, 50))});
+    // Without the baseline the whole thread would be billed to one turn.
+    auto fresh = make_backend("codex")->make_parser();
+    auto wrong = parse_fixture(*fresh, "codex-resume.jsonl");
+    BOOST_TEST(wrong.back().usage.input_tokens == 2406);
+
+    auto patch = parse_turn("codex-file-change.jsonl", base); // 5010/1000/250
+    check_entries(
+        {patch.begin() + 1, patch.begin() + 3},
+        {{{"kind", "tool_use"},
+          {"tool_name", "apply_patch"},
+          {"tool_id", "item_0"},
+          {"tool_input",
+           {{"changes", json::array({{{"path", "/tmp/agcap/cx/repo/w.txt"}, {"kind", "add"}}})}}}},
+         {{"kind", "tool_result"}, {"tool_id", "item_0"}, {"text", "A /tmp/agcap/cx/repo/w.txt"}}});
+    BOOST_TEST(patch.size() == 5u); // item.started and item.completed: one tool_use
+    BOOST_TEST(to_json(patch.back())["usage"] == usage(1604, 400, 100));
+
+    auto failed_cmd = parse_turn("codex-command-failed.jsonl", base); // 7014/1400/350
+    BOOST_TEST_REQUIRE(failed_cmd.size() == 5u);
+    check_entries({failed_cmd[2]}, {{{"kind", "tool_result"},
+                                     {"tool_id", "item_0"},
+                                     {"is_error", true},
+                                     {"text", "(no output, exit 1)"}}});
+    BOOST_TEST(to_json(failed_cmd.back())["usage"] == usage(1604, 400, 100));
+
+    // HTTP 500: retry note, final error note, failed turn; no usage.
+    const std::string busy = "We\u2019re currently experiencing high demand, which may cause "
+                             "temporary errors.";
+    check_entries(
+        parse_turn("codex-turn-failed.jsonl", base),
+        {thread_started(),
+         {{"kind", "system"}, {"subtype", "retry"}, {"text", "Reconnecting... 1/1 (" + busy + ")"}},
+         {{"kind", "system"}, {"subtype", "api_error"}, {"text", busy}},
+         {{"kind", "turn_result"},
+          {"subtype", "failed"},
+          {"is_error", true},
+          {"session_id", kThread},
+          {"text", busy}}});
+    // The failed turn left the baseline alone: 8016/1600/400 - 7014/1400/350.
+    auto after = parse_turn("codex-after-failure.jsonl", base);
+    check_entries({after.back()}, {turn_result("Echo: after the failure", usage(802, 200, 50))});
+    BOOST_TEST(base.input_tokens == 8016 - 1600);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_model_warning_and_hand_made_items) {
+    Usage base;
+    auto got = parse_turn("codex-unknown-model.jsonl", base);
+    BOOST_TEST_REQUIRE(got.size() == 4u);
+    check_entries({got[1]},
+                  {{{"kind", "system"},
+                    {"subtype", "warning"},
+                    {"text", "Model metadata for `gpt-5` not found. Defaulting to fallback "
+                             "metadata; this can degrade performance and cause issues."}}});
+    // The fake server sends no reasoning; the shape is per AGENT-CLIS.md.
+    auto p = make_backend("codex")->make_parser();
+    std::vector<ChatEntry> out;
+    p->parse_line(
+        R"({"type":"item.completed","item":{"id":"item_3","type":"reasoning","text":"**Plan**"}})",
+        out);
+    p->parse_line(R"({"type":"item.updated","item":{"id":"item_4","type":"todo_list","items":[]}})",
+                  out);
+    p->parse_line(R"({"type":"something.new"})", out);
+    // Completed without a started line: the tool_use still comes first.
+    p->parse_line(
+        R"({"type":"item.completed","item":{"id":"item_5","type":"command_execution","command":"ls","aggregated_output":"x\n","exit_code":0,"status":"completed"}})",
+        out);
+    BOOST_TEST_REQUIRE(out.size() == 3u);
+    check_entries({out[0]}, {{{"kind", "system"}, {"subtype", "reasoning"}, {"text", "**Plan**"}}});
+    BOOST_TEST(kind(out[1]) == "tool_use");
+    BOOST_TEST(out[2].text == "x\n");
+    BOOST_TEST(!out[2].is_error);
+}
+
+BOOST_AUTO_TEST_CASE(bad_lines) {
+    auto p = make_backend("codex")->make_parser();
+    std::vector<ChatEntry> out;
+    p->parse_line("Reading additional input from stdin...", out);
+    p->parse_line("{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"agent_message\","
+                  "\"text\":\"caf\xe9\"}}",
+                  out);
+    BOOST_TEST_REQUIRE(out.size() == 2u);
+    BOOST_TEST(kind(out[0]) == "error");
+    BOOST_TEST(out[1].text == "caf\xEF\xBF\xBD");
+    BOOST_CHECK_NO_THROW((void)to_json(out[1]).dump());
+}
+
+BOOST_AUTO_TEST_CASE(first_turn_argv_and_env) {
+    ::setenv("PATH", "/usr/bin", 1);
+    auto b = make_backend("codex");
+    BOOST_TEST(b->name() == "codex");
+    BOOST_TEST(b->default_program() == "codex");
+    BOOST_TEST(!b->persistent());
+    auto spec = b->launch(params(), "-fix the build");
+    BOOST_TEST_REQUIRE(spec.ok(), (spec.ok() ? std::string() : spec.error()));
+    std::vector<std::string> want = {
+        "codex", "exec",      "--json", "--skip-git-repo-check", "--sandbox", "workspace-write",
+        "-C",    "/w/api/a9", "--",     "-fix the build"};
+    BOOST_TEST(spec->argv == want, boost::test_tools::per_element());
+    std::vector<std::string> env = {"FAB_AGENT_ID=a9",
+                                    "FAB_PROJECT=api",
+                                    "FAB_SOCKET_PATH=/run/fab.sock",
+                                    "FAB_DIR=/home/u/.fab",
+                                    "FAB_WORKTREE=/w/api/a9",
+                                    "FAB_AGENT_KIND=task",
+                                    "PATH=/usr/local/bin:/usr/bin"};
+    BOOST_TEST(spec->env == env, boost::test_tools::per_element());
+    BOOST_TEST(!spec->stdin_pipe);
+}
+
+BOOST_AUTO_TEST_CASE(resume_turn_argv) {
+    auto b = make_backend("codex");
+    AgentParams p = params();
+    p.resume = true;
+    p.session_id = kThread;
+    p.permission_mode = "plan";
+    p.model = "gpt-5.5";
+    p.program = "/opt/codex";
+    auto spec = b->launch(p, "next");
+    BOOST_TEST_REQUIRE(spec.ok(), (spec.ok() ? std::string() : spec.error()));
+    // exec-level options go before `resume`, which rejects them itself.
+    std::vector<std::string> want = {"/opt/codex", "exec",      "--json", "--skip-git-repo-check",
+                                     "--sandbox",  "read-only", "-C",     "/w/api/a9",
+                                     "-m",         "gpt-5.5",   "resume", kThread,
+                                     "--",         "next"};
+    BOOST_TEST(spec->argv == want, boost::test_tools::per_element());
+    p.session_id.clear();
+    BOOST_TEST(!b->launch(p, "next").ok());
+    p = params();
+    p.worktree.clear();
+    BOOST_TEST(!b->launch(p, "x").ok());
+    p = params();
+    p.permission_mode = "yolo";
+    BOOST_TEST(!b->launch(p, "x").ok());
+    // Not a persistent backend: no stdin protocol.
+    BOOST_TEST(b->format_input("x").empty());
+    BOOST_TEST(b->interrupt_line("i").empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The chat model both backends produce: its stable JSON form.
+BOOST_AUTO_TEST_SUITE(agents_chat)
+
+BOOST_AUTO_TEST_CASE(chat_entry_json_round_trip) {
+    ChatEntry e;
+    e.kind = ChatKind::permission;
+    e.tool_name = "Bash";
+    e.tool_id = "toolu_1";
+    e.tool_input = {{"command", "ls"}};
+    e.request_id = "r1";
+    json j = to_json(e);
+    BOOST_TEST(j == json({{"kind", "permission"},
+                          {"tool_name", "Bash"},
+                          {"tool_id", "toolu_1"},
+                          {"tool_input", {{"command", "ls"}}},
+                          {"request_id", "r1"}}));
+    ChatEntry back = chat_entry_from_json(j);
+    BOOST_TEST(to_json(back) == j);
+    ChatEntry r;
+    r.kind = ChatKind::turn_result;
+    r.is_error = true;
+    r.usage.output_tokens = 5;
+    r.usage.cost_usd = 0.25;
+    r.session_id = "s";
+    r.subtype = "success";
+    r.text = "t";
+    BOOST_TEST(to_json(chat_entry_from_json(to_json(r))) == to_json(r));
+    BOOST_TEST(to_json(r)["usage"].size() == 5u);
+    for (ChatKind k :
+         {ChatKind::assistant_text, ChatKind::tool_use, ChatKind::tool_result, ChatKind::user_input,
+          ChatKind::system, ChatKind::turn_result, ChatKind::error, ChatKind::permission}) {
+        ChatEntry k_entry;
+        k_entry.kind = k;
+        BOOST_TEST(kind(chat_entry_from_json(to_json(k_entry))) == chat_kind_name(k));
+    }
+    BOOST_TEST(std::string(chat_kind_name(ChatKind::tool_result)) == "tool_result");
+    // Rows from elsewhere never throw: wrong types read as defaults.
+    ChatEntry odd = chat_entry_from_json(json::parse(R"({"kind":"nope","text":5,"usage":[1]})"));
+    BOOST_TEST(kind(odd) == "system");
+    BOOST_TEST(odd.text.empty());
+    BOOST_TEST(kind(chat_entry_from_json(json::array())) == "system");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
