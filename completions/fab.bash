@@ -4,8 +4,10 @@
 # The table below mirrors the command table in src/cli/table.cpp; tests/docs
 # fails when a command or a flag is missing here. Adding a command = adding
 # one line: ['path']='ARGS FLAGS...', where ARGS says what the first
-# positional argument is (- none, files, projects, agents, commands) and a
-# flag ending in "=" takes a value (its choices, if fixed, go in _fab_values).
+# positional argument is (- none, files, projects, agents, commands; or
+# projects... when every positional argument is a project) and a flag ending
+# in "=" takes a value (its choices, if fixed, go in _fab_values; names the
+# daemon knows, in _fab_value_names).
 
 # fab-commands-begin
 declare -gA _fab_commands=(
@@ -23,6 +25,21 @@ declare -gA _fab_commands=(
     ['project config show']='projects --json -h --help'
     ['project config get']='projects -h --help'
     ['project config set']='projects -h --help'
+    ['permissions init']='- -f --force -h --help'
+    ['permissions check']='- --project= --worktree= --json -h --help'
+    ['hook']='- -h --help'
+    ['agent list']='- --project= --json -h --help'
+    ['agent create']='- --project= --backend= --prompt= --json -h --help'
+    ['agent send']='agents -h --help'
+    ['agent abort']='agents -f --force -h --help'
+    ['agent describe']='- -h --help'
+    ['agent history']='agents --json -h --help'
+    ['attach']='projects... --agent= --json -h --help'
+    ['permission list']='- --json -h --help'
+    ['permission allow']='- --always -h --help'
+    ['permission deny']='- --reason= -h --help'
+    ['question list']='- --json -h --help'
+    ['question answer']='- -h --help'
 )
 # fab-commands-end
 
@@ -35,6 +52,13 @@ declare -gA _fab_values=(
     [coding-backend]='claude codex'
     [merge-strategy]='direct pull-request'
     [permissions-checker]='manual llm'
+    [backend]='claude codex scripted'
+)
+
+# Flag values that are names the daemon knows (see _fab_names), by flag name.
+declare -gA _fab_value_names=(
+    [project]=projects
+    [agent]=agents
 )
 
 # Names the daemon knows (projects, agents); silent when it is not running.
@@ -120,8 +144,11 @@ _fab() {
         flag=${prev#--}
     fi
     if [[ -n $flag ]]; then
-        [[ -n ${_fab_values[$flag]+set} ]] &&
+        if [[ -n ${_fab_values[$flag]+set} ]]; then
             mapfile -t COMPREPLY < <(compgen -W "${_fab_values[$flag]}" -- "$value_cur")
+        elif [[ -n ${_fab_value_names[$flag]+set} ]]; then
+            mapfile -t COMPREPLY < <(compgen -W "$(_fab_names "${_fab_value_names[$flag]}")" -- "$value_cur")
+        fi
         return 0
     fi
 
@@ -155,6 +182,9 @@ _fab() {
         projects | agents)
             ((${#args[@]} == 0)) &&
                 mapfile -t COMPREPLY < <(compgen -W "$(_fab_names "$kind")" -- "$cur")
+            ;;
+        projects...)
+            mapfile -t COMPREPLY < <(compgen -W "$(_fab_names projects)" -- "$cur")
             ;;
     esac
     return 0

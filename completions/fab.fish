@@ -6,13 +6,15 @@
 # fails when a command or a flag is missing here. Adding a command = adding
 # one __fab_command call: 'path' ARGS 'summary', then pairs of
 # 'FLAGS' 'help', where FLAGS is "-x --name" (either may be missing) and a
-# long flag ending in "=" takes a value (its choices, if fixed, go in
-# __fab_values). ARGS says what the first positional argument is:
-# - (none), files, projects, agents or commands.
+# long flag ending in "=" takes a value (its choices go in __fab_values).
+# ARGS says what the first positional argument is: - (none), files,
+# projects, agents or commands; projects... when every positional argument
+# is a project.
 
 set -g __fab_paths
 
-# Fixed choices for flag values, by flag name.
+# Choices for flag values, by flag name: fixed words, or a command
+# substitution that complete(1) runs when completing.
 function __fab_values
     switch $argv[1]
         case log-level
@@ -25,6 +27,12 @@ function __fab_values
             echo direct pull-request
         case permissions-checker
             echo manual llm
+        case backend
+            echo claude codex scripted
+        case project
+            echo '(__fab_names projects)'
+        case agent
+            echo '(__fab_names agents)'
     end
 end
 
@@ -156,6 +164,8 @@ function __fab_command
             complete -c fab -n "__fab_first_arg '$cpath'" -F
         case projects agents
             complete -c fab -n "__fab_first_arg '$cpath'" -f -a "(__fab_names $kind)"
+        case projects...
+            complete -c fab -n "__fab_using '$cpath'" -f -a "(__fab_names projects)"
         case commands
             complete -c fab -n "__fab_using '$cpath'" -f -a "(__fab_help_words)"
     end
@@ -249,5 +259,53 @@ __fab_command 'project config show' projects "show a project's effective setting
 __fab_command 'project config get' projects 'print one setting of a project' \
     '-h --help' 'show help for this command'
 __fab_command 'project config set' projects 'change one setting (validated, written atomically, comments kept)' \
+    '-h --help' 'show help for this command'
+__fab_command 'permissions init' - 'install the default rules as the global permissions.ini' \
+    '-f --force' 'replace an existing global permissions.ini' \
+    '-h --help' 'show help for this command'
+__fab_command 'permissions check' - 'show which rule decides a tool call, and why' \
+    '--project=' "also try the project's rules first (default: \$FAB_PROJECT)" \
+    '--worktree=' 'the worktree /-patterns refer to (default: $FAB_WORKTREE or .)' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'hook' - 'answer a Claude Code hook of a fab agent (run by Claude Code, not by hand)' \
+    '-h --help' 'show help for this command'
+__fab_command 'agent list' - 'list agents with their state, usage and what they are doing' \
+    '--project=' 'only agents of this project' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'agent create' - 'start an agent in a new worktree of a project' \
+    '--project=' 'the project whose repository the agent works in (required)' \
+    '--backend=' "claude, codex or scripted (default: the project's coding-backend)" \
+    '--prompt=' 'the first message to the agent' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'agent send' agents 'send a message to an agent (resumes a stopped session)' \
+    '-h --help' 'show help for this command'
+__fab_command 'agent abort' agents 'stop an agent: interrupt, then terminate, then kill' \
+    '-f --force' "kill the agent's process tree at once instead of interrupting it" \
+    '-h --help' 'show help for this command'
+__fab_command 'agent describe' - 'set what this agent is doing (from inside an agent)' \
+    '-h --help' 'show help for this command'
+__fab_command 'agent history' agents 'print everything an agent said and did' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'attach' projects... 'follow the output of every agent live' \
+    '--agent=' 'only this agent' \
+    '--json' 'print every event as a JSON line' \
+    '-h --help' 'show help for this command'
+__fab_command 'permission list' - 'list tool calls waiting for a human decision' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'permission allow' - 'let a waiting tool call run' \
+    '--always' 'also add a rule to the project that allows this exact call from now on' \
+    '-h --help' 'show help for this command'
+__fab_command 'permission deny' - 'refuse a waiting tool call' \
+    '--reason=' "why (the agent's model reads it)" \
+    '-h --help' 'show help for this command'
+__fab_command 'question list' - "list agents' questions waiting for an answer" \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'question answer' - "answer a question: an option's number or label, or free text" \
     '-h --help' 'show help for this command'
 # fab-commands-end

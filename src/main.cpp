@@ -2,10 +2,12 @@
 // resolves paths and runs its handler. Links no heavy library: it also runs
 // as the hook on every tool call of every agent.
 #include "cli/command.hpp"
+#include "cli/handlers.hpp"
 
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 using namespace fab;
@@ -45,7 +47,11 @@ int main(int argc, char** argv) {
         return cli::Exit::ok;
     }
     auto paths = resolve_paths();
-    if (!paths) return cli::fail(paths.error());
+    if (!paths) {
+        // The hook must never fail open: a bare non-zero exit lets the tool run.
+        if (std::string_view(cmd->path) == "hook") return cli::cmd_hook_unconfigured(*inv, paths.error());
+        return cli::fail(paths.error());
+    }
     inv->paths = *paths;
     return cmd->run(*inv);
 }

@@ -6,6 +6,7 @@
 #include "daemon/agents/worktree.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/host/spec.hpp"
+#include "daemon/host/transcript.hpp"
 #include "util/fs.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
@@ -116,7 +117,8 @@ void Supervisor::start() {
             Agent* ag = find(id);
             if (!ag || s) return;
             log::warn("agent " + id + ": " + s.error());
-            finish(*ag, AgentState::failed, "agent host is gone (" + s.error() + "); worktree kept at " + ag->rec.worktree);
+            recover_from_transcript(*ag, "agent host is gone (" + s.error() + "); worktree kept at " +
+                                             ag->rec.worktree);
         });
     }
     tick_ = std::make_unique<ev::Timer>(d_.loop());
@@ -296,6 +298,26 @@ void Supervisor::attach(Agent& a, std::function<void(Status)> done) {
             });
         });
     });
+}
+
+void Supervisor::recover_from_transcript(Agent& a, const std::string& why) {
+    // The host wrote every line to disk before serving it: what it could not
+    // tell us before it went is in the transcript.
+    std::string path = d_.paths().agents_dir + "/" + a.rec.id + "/transcript.jsonl";
+    auto out = std::make_shared<Result<std::vector<TranscriptRecord>>>(make_error("unread"));
+    int64_t since = a.rec.last_offset + 1;
+    std::string id = a.rec.id;
+    ev::queue_work(
+        d_.loop(), [out, path, since] { *out = Transcript::read(path, since, SIZE_MAX); },
+        [this, out, id, why] {
+            Agent* ag = find(id);
+            if (!ag) return;
+            if (*out)
+                for (const auto& r : out->value())
+                    on_record(*ag, {{"o", r.offset}, {"ts", r.ts_ms}, {"src", r.src}, {"data", r.data}});
+            if (!is_final(ag->state)) finish(*ag, AgentState::failed, why);
+            else flush();
+        });
 }
 
 void Supervisor::fetch_history(Agent& a, int64_t from, int64_t until, std::function<void()> done) {

@@ -41,6 +41,7 @@ struct Agent {
     bool dirty = false;       // rec changed since the last flush
     bool stop_requested = false;
     bool cli_exited = false;
+    bool turn_result_seen = true; // per-turn backends: the running process ended its turn
     bool catching_up = false; // reading history after (re)attach
     std::vector<Json> held;   // live records that arrived during catch-up
     std::map<std::string, Json> pending_permissions; // request_id → entry
@@ -87,6 +88,7 @@ class Supervisor {
     void spawn_host(Agent& a, const std::string& prompt, bool resume,
                     std::function<void(Status)> done);
     void attach(Agent& a, std::function<void(Status)> done);
+    void recover_from_transcript(Agent& a, const std::string& why);
     void fetch_history(Agent& a, int64_t from, int64_t until, std::function<void()> done);
     void on_record(Agent& a, const Json& rec);
     void apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms);

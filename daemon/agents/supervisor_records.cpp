@@ -15,9 +15,11 @@ void Supervisor::on_record(Agent& a, const Json& rec) {
     if (offset <= a.rec.last_offset) return; // already counted (replay after re-attach)
     a.rec.last_offset = offset;
     a.dirty = true;
-    a.last_activity_ms = now_ms();
-    a.nudged = false;
     const std::string src = rec.value("src", "");
+    if (src != "in") { // our own inputs (a heartbeat nudge) are not signs of life
+        a.last_activity_ms = now_ms();
+        a.nudged = false;
+    }
     const std::string data = rec.value("data", "");
     std::vector<ChatEntry> entries;
     if (src == "host") {
@@ -27,7 +29,9 @@ void Supervisor::on_record(Agent& a, const Json& rec) {
     record_entries(src, data, a.parser.get(), entries);
     int64_t ts_ms = rec.value("ts", int64_t{0});
     for (const auto& e : entries) apply_entry(a, e, ts_ms);
-    if (hub_.subscribers() == 0 || (entries.empty() && src != "host")) return;
+    // Every record is published, entries or not, so a client's offsets are
+    // dense and `attach` with `since` can resume exactly where it stopped.
+    if (hub_.subscribers() == 0) return;
     Json list = Json::array();
     for (const auto& e : entries) list.push_back(to_json(e));
     hub_.publish(a.rec.project, a.rec.id,
@@ -44,6 +48,7 @@ void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
     if (!e.session_id.empty() && e.session_id != a.rec.session_id) a.rec.session_id = e.session_id;
     switch (e.kind) {
     case ChatKind::turn_result:
+        a.turn_result_seen = true;
         a.rec.input_tokens += e.usage.input_tokens;
         a.rec.output_tokens += e.usage.output_tokens;
         a.rec.cache_read_tokens += e.usage.cache_read_tokens;
@@ -81,6 +86,7 @@ void Supervisor::on_host_note(Agent& a, const Json& note) {
         // Claude reports cost as a per-process total: a new process starts at 0.
         if (persistent && backend) a.parser = backend->make_parser();
         a.cli_exited = false;
+        a.turn_result_seen = false;
         if (a.state == AgentState::starting) set_state(a, AgentState::idle);
     } else if (ev == "cli_exited") {
         a.pending_permissions.clear();
@@ -94,6 +100,12 @@ void Supervisor::on_host_note(Agent& a, const Json& note) {
             a.cli_exited = true;
             finish(a, AgentState::failed,
                    "agent CLI exited unexpectedly (status " + std::to_string(status) +
+                       (sig ? ", signal " + std::to_string(sig) : "") + "); `fab agent send` resumes it");
+        } else if (!a.turn_result_seen) {
+            // A codex process that ends without turn.completed/turn.failed was
+            // killed or crashed: the turn is lost, say so (send resumes the thread).
+            finish(a, AgentState::failed,
+                   "agent CLI ended its turn without a result (status " + std::to_string(status) +
                        (sig ? ", signal " + std::to_string(sig) : "") + "); `fab agent send` resumes it");
         } else if (!is_final(a.state)) {
             set_state(a, AgentState::idle); // per-turn backend: the turn is over

@@ -66,7 +66,12 @@ Status AgentHost::start() {
     if (auto s = server_->listen(spec_.socket_path); !s) return s;
 
     sigterm_ = std::make_unique<ev::Signal>(&loop_);
-    sigterm_->start(SIGTERM, [this](int) { stop(false); });
+    sigterm_->start(SIGTERM, [this](int) {
+        // Told to go: after the agent stops, wait only briefly for a daemon's
+        // ack (the transcript on disk holds everything it has not read).
+        spec_.grace_ms = std::min<int64_t>(spec_.grace_ms, 2000);
+        stop(false);
+    });
     // Orphans re-parented to us (we are a subreaper) are reaped here; libuv
     // reaps only the processes it spawned.
     sigchld_ = std::make_unique<ev::Signal>(&loop_);

@@ -25,6 +25,9 @@ std::vector<std::string> agent_env(const AgentParams& p) {
         "FAB_AGENT_ID=" + p.agent_id,       "FAB_PROJECT=" + p.project,
         "FAB_SOCKET_PATH=" + p.socket_path, "FAB_DIR=" + p.fab_dir,
         "FAB_WORKTREE=" + p.worktree,       "FAB_AGENT_KIND=" + p.kind,
+        // Codex runs commands with `bash -lc`, and a login shell may reset
+        // PATH (Debian's /etc/profile does): FAB_BIN still names this fab.
+        "FAB_BIN=" + p.fab_bin,
     };
     // The agent (and the hooks and Bash tools it runs) must find this very
     // fab first, not another one that happens to be on the user's PATH.

@@ -26,7 +26,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <optional>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -84,10 +83,11 @@ struct PreToolUse {
 
     // [manager] allowed-patterns: the manager agent runs fab commands, and
     // nothing else without a human, whatever the rule files say.
-    std::optional<int> manager_bash(const Json& input) {
+    int manager_bash(const Json& input) {
         auto cfg = load_config(inv.paths.config_file);
-        if (!cfg) return deny("fab: cannot read the config, so the manager's command is refused: " +
-                              cfg.error());
+        if (!cfg)
+            return deny("fab: cannot read the config, so the manager's command is refused: " +
+                        cfg.error());
         std::string cmd = input.is_object() ? input.value("command", "") : "";
         for (const auto& text : cfg->manager.allowed_patterns) {
             auto p = rules::parse_pattern(text);
@@ -96,7 +96,7 @@ struct PreToolUse {
                               "fab [manager] allowed-patterns: command matches \"" + text + "\"");
         }
         return deny("fab: the manager agent may only run commands matching [manager] "
-                        "allowed-patterns (" +
+                    "allowed-patterns (" +
                         join(cfg->manager.allowed_patterns, ", ") + ") in " + inv.paths.config_file,
                     "manager allowed-patterns");
     }
@@ -112,11 +112,12 @@ struct PreToolUse {
         // A wedged daemon must not hold the tool call: bound the send too.
         timeval tv{kDaemonTimeoutMs / 1000, 0};
         ::setsockopt(c->fd(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-        Json payload = {{"event", "PreToolUse"},
-                        {"agent_id", agent},
-                        {"tool_name", tool},
-                        {"tool_input", in.contains("tool_input") ? in.at("tool_input") : Json::object()},
-                        {"tool_use_id", in.value("tool_use_id", "")}};
+        Json payload = {
+            {"event", "PreToolUse"},
+            {"agent_id", agent},
+            {"tool_name", tool},
+            {"tool_input", in.contains("tool_input") ? in.at("tool_input") : Json::object()},
+            {"tool_use_id", in.value("tool_use_id", "")}};
         if (d.matched) payload["rule"] = d.rule;
         auto r = c->request("hook.event", payload, kDaemonTimeoutMs);
         if (!r) {
@@ -128,9 +129,9 @@ struct PreToolUse {
         std::string why = r->is_object() ? r->value("reason", "") : "";
         if (decision == "allow" || decision == "deny")
             return answer(decision, "daemon", why.empty() ? "fab daemon: " + decision : why);
-        std::string reason = d.matched ? "fab rule \"" + d.rule + "\": " + d.reason +
-                                             "; a human decides"
-                                       : "fab: no rule matched; a human decides";
+        std::string reason = d.matched
+                                 ? "fab rule \"" + d.rule + "\": " + d.reason + "; a human decides"
+                                 : "fab: no rule matched; a human decides";
         return answer("ask", d.matched ? d.rule : "", reason);
     }
 
@@ -151,8 +152,7 @@ struct PreToolUse {
         Json input = in.contains("tool_input") ? in["tool_input"] : Json::object();
         subject = rules::primary_value(tool, input);
 
-        if (env("FAB_AGENT_KIND") == "manager" && tool == "Bash")
-            if (auto rc = manager_bash(input)) return *rc;
+        if (env("FAB_AGENT_KIND") == "manager" && tool == "Bash") return manager_bash(input);
 
         rules::MatchContext ctx;
         ctx.worktree = env("FAB_WORKTREE");
@@ -192,9 +192,12 @@ int cmd_hook(Invocation& inv) {
     const std::string& event = inv.args[0];
     try {
         if (event == "PreToolUse") return PreToolUse{inv, {}, {}, {}}.run();
-        if (event == "Stop") notify(inv, event, "last_assistant_message");
-        else if (event == "StopFailure") notify(inv, event, "error");
-        else if (event == "SessionEnd") notify(inv, event, "reason");
+        if (event == "Stop")
+            notify(inv, event, "last_assistant_message");
+        else if (event == "StopFailure")
+            notify(inv, event, "error");
+        else if (event == "SessionEnd")
+            notify(inv, event, "reason");
         else if (event == "PermissionRequest") {
             std::string ignored;
             read_stdin(ignored); // the writer must not see EPIPE
@@ -212,6 +215,15 @@ int cmd_hook(Invocation& inv) {
         // would keep the model going, so the other events exit 0.
         return event == "PreToolUse" ? Exit::usage : Exit::ok;
     }
+}
+
+int cmd_hook_unconfigured(Invocation& inv, const std::string& why) {
+    const std::string& event = inv.args.empty() ? std::string() : inv.args[0];
+    std::string ignored;
+    read_stdin(ignored);
+    if (event != "PreToolUse") return Exit::ok;
+    if (print_decision("deny", "fab hook: " + why)) return Exit::ok;
+    return Exit::usage;
 }
 
 } // namespace fab::cli

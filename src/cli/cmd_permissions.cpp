@@ -66,15 +66,14 @@ int cmd_permissions_check(Invocation& inv) {
         std::printf("no rule matched: ask a human\n");
         if (rules::needs_explicit_rule(tool))
             std::printf("  (%s only obeys rules whose tool key names it)\n", tool.c_str());
-        std::printf("  rules tried: %zu (%s%s)\n", rules->size(),
-                    project.empty() ? ""
-                                    : (rules::project_rules_file(inv.paths, project) + ", ").c_str(),
-                    inv.paths.permissions_file.c_str());
+        std::printf(
+            "  rules tried: %zu (%s%s)\n", rules->size(),
+            project.empty() ? "" : (rules::project_rules_file(inv.paths, project) + ", ").c_str(),
+            inv.paths.permissions_file.c_str());
         return Exit::ok;
     }
-    std::printf("%s: rule \"%s\" (%s)%s\n  %s\n", decision.c_str(), d.rule.c_str(),
-                d.where.c_str(), d.action == rules::Action::pass ? ": ask a human" : "",
-                d.reason.c_str());
+    std::printf("%s: rule \"%s\" (%s)%s\n  %s\n", decision.c_str(), d.rule.c_str(), d.where.c_str(),
+                d.action == rules::Action::pass ? ": ask a human" : "", d.reason.c_str());
     return Exit::ok;
 }
 

@@ -52,5 +52,9 @@ int cmd_permissions_check(Invocation&);
 
 // cmd_hook.cpp
 int cmd_hook(Invocation&);
+// For main(): the hook when resolve_paths() failed (FAB_DIR too long, no
+// HOME). A plain exit 1 would let Claude run the tool, so PreToolUse still
+// prints a deny carrying `why`; the other events exit 0.
+int cmd_hook_unconfigured(Invocation&, const std::string& why);
 
 } // namespace fab::cli

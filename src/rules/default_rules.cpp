@@ -7,7 +7,8 @@ namespace fab::rules {
 
 namespace {
 
-constexpr std::string_view kDefault = R"INI(; fab permission rules (installed by `fab permissions init`).
+constexpr std::string_view kDefault =
+    R"INI(; fab permission rules (installed by `fab permissions init`).
 ;
 ; Before every tool call of a fab agent, `fab hook PreToolUse` tries the rules
 ; of the project ($FAB_DIR/projects/<name>/permissions.ini), then these, in

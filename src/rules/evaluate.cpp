@@ -37,9 +37,10 @@ Decision evaluate(const std::vector<Rule>& rules, std::string_view tool,
             d.action = *rule.action;
             d.reason = why;
         } else {
-            auto s = run_rule_script(rule.script, std::string(tool),
-                                     input.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                                     ctx.script_timeout_ms);
+            auto s = run_rule_script(
+                rule.script, std::string(tool),
+                input.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                ctx.script_timeout_ms);
             d.action = s.action;
             d.reason = why + "; script " + rule.script + " " + s.detail;
         }

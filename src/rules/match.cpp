@@ -2,8 +2,8 @@
 
 #include "rules/normalize.hpp"
 
-#include <nlohmann/json.hpp>
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 namespace fab::rules {
@@ -18,10 +18,10 @@ struct ToolInfo {
 };
 
 constexpr ToolInfo kTools[] = {
-    {"Bash", "command"},       {"Read", "file_path"},     {"Write", "file_path"},
-    {"Edit", "file_path"},     {"MultiEdit", "file_path"}, {"NotebookEdit", "notebook_path"},
-    {"Glob", "pattern"},       {"Grep", "pattern"},       {"WebFetch", "url"},
-    {"WebSearch", "query"},    {"Task", "prompt"},        {"Agent", "prompt"},
+    {"Bash", "command"},    {"Read", "file_path"},      {"Write", "file_path"},
+    {"Edit", "file_path"},  {"MultiEdit", "file_path"}, {"NotebookEdit", "notebook_path"},
+    {"Glob", "pattern"},    {"Grep", "pattern"},        {"WebFetch", "url"},
+    {"WebSearch", "query"}, {"Task", "prompt"},         {"Agent", "prompt"},
     {"Skill", "skill"},
 };
 
@@ -108,8 +108,8 @@ bool path_matches(const Pattern& p, const std::string& raw, const MatchContext& 
                   std::string* why) {
     auto dir = anchor_dir(p, ctx);
     if (!dir) return false;
-    auto path = normalize_path(raw, normalize_path(ctx.worktree, "", ctx.home).value_or(""),
-                               ctx.home);
+    auto path =
+        normalize_path(raw, normalize_path(ctx.worktree, "", ctx.home).value_or(""), ctx.home);
     if (!path) return false;
     bool ok = p.kind == PatternKind::exact ? *path == *dir : path_within(*path, *dir);
     if (ok && why)

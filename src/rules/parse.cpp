@@ -155,8 +155,9 @@ Result<Rule> parse_rule(const IniSection& sec, const std::string& file, const st
         }
     }
     if (!has_tool && !has_pattern && r.script.empty())
-        return at(sec.line, "rule \"" + r.name + "\" has no tool, pattern or script; write "
-                                                 "pattern = :* to match every call on purpose");
+        return at(sec.line, "rule \"" + r.name +
+                                "\" has no tool, pattern or script; write "
+                                "pattern = :* to match every call on purpose");
     if (r.action && !r.script.empty())
         return at(seen["action"], "a rule has either an action or a script, not both");
     if (!r.action && r.script.empty())
@@ -169,8 +170,9 @@ Result<Rule> parse_rule(const IniSection& sec, const std::string& file, const st
         for (const auto& p : r.patterns)
             if (p.kind != PatternKind::all && p.anchor == Anchor::none)
                 return at(seen.count("pattern") ? seen["pattern"] : seen["patterns"],
-                          "pattern \"" + p.text + "\" is not a path; start it with / (worktree), "
-                                                  "// (absolute) or ~/ (home)");
+                          "pattern \"" + p.text +
+                              "\" is not a path; start it with / (worktree), "
+                              "// (absolute) or ~/ (home)");
     return r;
 }
 

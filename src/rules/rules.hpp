@@ -51,8 +51,8 @@ struct Pattern {
 
 struct Rule {
     std::string name;
-    std::string file; // the file it came from, for messages and the log
-    int line = 0;     // line of the [rule "…"] header
+    std::string file;               // the file it came from, for messages and the log
+    int line = 0;                   // line of the [rule "…"] header
     std::vector<std::string> tools; // empty = any tool
     std::optional<Action> action;   // absent when `script` decides
     std::string script;             // absolute path, or ""

@@ -82,8 +82,7 @@ ScriptOutcome run_rule_script(const std::string& script, const std::string& tool
             break;
         }
         bool writing = in_parent.valid() && written < input_json.size();
-        pollfd p[2] = {{out_parent.get(), POLLIN, 0},
-                       {writing ? in_parent.get() : -1, POLLOUT, 0}};
+        pollfd p[2] = {{out_parent.get(), POLLIN, 0}, {writing ? in_parent.get() : -1, POLLOUT, 0}};
         int n = ::poll(p, 2, static_cast<int>(left));
         if (n < 0 && errno != EINTR) break;
         if (n <= 0) continue;
@@ -91,8 +90,10 @@ ScriptOutcome run_rule_script(const std::string& script, const std::string& tool
             ssize_t w = ::send(in_parent.get(), input_json.data() + written,
                                input_json.size() - written, MSG_NOSIGNAL);
             if (w > 0) written += static_cast<size_t>(w);
-            if (w < 0 && errno != EAGAIN && errno != EINTR) in_parent.reset(); // script closed it
-            else if (written == input_json.size()) ::shutdown(in_parent.get(), SHUT_WR);
+            if (w < 0 && errno != EAGAIN && errno != EINTR)
+                in_parent.reset(); // script closed it
+            else if (written == input_json.size())
+                ::shutdown(in_parent.get(), SHUT_WR);
         }
         if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             char buf[1024];
@@ -120,8 +121,7 @@ ScriptOutcome run_rule_script(const std::string& script, const std::string& tool
         ::usleep(1000);
     }
     if (timed_out) {
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
         out.detail = "timed out after " + std::to_string(timeout_ms) + " ms";
         return out;
     }

@@ -2,9 +2,10 @@
 //
 // The program gets the tool name as its only argument and the tool input JSON
 // on stdin, and prints allow, deny or pass (the first word of its output
-// counts). Anything else — no output, another word, a non-zero exit, a spawn
-// failure, or still running after the timeout (5 s by default) — is pass, so
-// a broken script hands the call to a human instead of allowing it. The
+// counts). Anything else — no output, another word, a non-zero exit (unless
+// it printed deny, which is honoured), a spawn failure, or still running
+// after the timeout (5 s by default) — is pass, so a broken script hands the
+// call to a human instead of allowing it. Its stderr is discarded. The
 // program runs in its own process group, which is killed on timeout so that
 // a child it left behind cannot hold the hook open.
 //

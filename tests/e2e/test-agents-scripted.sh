@@ -30,6 +30,7 @@ daemon_start || finish
 if fab project add "$T/repo" --name web --max-agents 20 >"$T/project.out" 2>&1; then ok project-add; else fail project-add "" "$T/project.out"; finish; fi
 
 flow_tool_and_followup
+flow_cli_crash_resume
 flow_deny
 flow_daemon_crash
 flow_abort

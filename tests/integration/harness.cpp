@@ -67,6 +67,8 @@ Sandbox::Sandbox() {
     env_["FAB_DIR"] = fab_dir();
     env_["XDG_CONFIG_HOME"] = root_ + "/xdg";
     env_["GIT_CONFIG_NOSYSTEM"] = "1";
+    // The programs under test first: fab, fabd and the scripted agent.
+    env_["PATH"] = std::string(FAB_BUILD_ROOT) + ":" + FAB_BUILD_ROOT + "/scripted:" + env_["PATH"];
     env_["GIT_AUTHOR_NAME"] = env_["GIT_COMMITTER_NAME"] = "fab test";
     env_["GIT_AUTHOR_EMAIL"] = env_["GIT_COMMITTER_EMAIL"] = "test@fab.invalid";
 }
@@ -80,6 +82,25 @@ int Sandbox::daemon_pid() const {
     return std::atoi(buf);
 }
 
+std::vector<int> Sandbox::sandbox_processes() const {
+    std::vector<int> out;
+    std::string needle = "FAB_DIR=" + fab_dir();
+    needle.push_back('\0');
+    for (auto& e : std::filesystem::directory_iterator("/proc")) {
+        std::string name = e.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        int pid = std::atoi(name.c_str());
+        if (pid == ::getpid()) continue;
+        std::string env = read_text("/proc/" + name + "/environ");
+        if (env.find(needle) != std::string::npos && process_alive(pid)) out.push_back(pid);
+    }
+    return out;
+}
+
+void Sandbox::kill_sandbox_processes() const {
+    for (int pid : sandbox_processes()) ::kill(pid, SIGKILL);
+}
+
 Sandbox::~Sandbox() {
     // Leave nothing running: a stray daemon would keep CI's pipes open.
     if (int pid = daemon_pid()) {
@@ -87,6 +108,7 @@ Sandbox::~Sandbox() {
         if (process_alive(pid)) ::kill(pid, SIGKILL);
         wait_for([&] { return !process_alive(pid); }, 5000);
     }
+    kill_sandbox_processes();
     std::error_code ec;
     std::filesystem::remove_all(root_, ec);
 }
@@ -164,8 +186,8 @@ RunResult Sandbox::spawn(const std::vector<std::string>& argv, const std::string
             continue;
         }
         if (w.valid() && (p[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
-            ssize_t n = ::send(w.get(), input->data() + written, input->size() - written,
-                               MSG_NOSIGNAL);
+            ssize_t n =
+                ::send(w.get(), input->data() + written, input->size() - written, MSG_NOSIGNAL);
             if (n > 0) written += static_cast<size_t>(n);
             if (n < 0 && errno != EAGAIN && errno != EINTR) w.reset(); // reader gone
         }

@@ -41,6 +41,10 @@ class Sandbox {
     void set_env(const std::string& key, const std::string& value) { env_[key] = value; }
     void unset_env(const std::string& key) { env_.erase(key); }
     int daemon_pid() const; // holder of the pid lock, or 0
+    // Every process whose environment names this sandbox's FAB_DIR (agent
+    // hosts, agent CLIs and their children: they outlive the daemon by design).
+    std::vector<int> sandbox_processes() const;
+    void kill_sandbox_processes() const;
 
     // A git repository with one commit, at root/<name>.
     std::string make_repo(const std::string& name);

@@ -59,13 +59,17 @@ class FakeDaemon {
 };
 
 std::string ok_reply(const Json& req, const Json& payload = Json::object()) {
-    return Json{{"type", req.value("type", "")}, {"id", req.value("id", "")}, {"success", true},
+    return Json{{"type", req.value("type", "")},
+                {"id", req.value("id", "")},
+                {"success", true},
                 {"payload", payload}}
         .dump();
 }
 
 std::string error_reply(const Json& req, const std::string& error) {
-    return Json{{"type", req.value("type", "")}, {"id", req.value("id", "")}, {"success", false},
+    return Json{{"type", req.value("type", "")},
+                {"id", req.value("id", "")},
+                {"success", false},
                 {"error", error}}
         .dump();
 }
@@ -247,9 +251,9 @@ BOOST_AUTO_TEST_CASE(stop_events_are_forwarded_and_print_nothing) {
         auto r = call("Stop", stop);
         BOOST_TEST(r.code == 0);
         BOOST_TEST(r.out.empty());
-        BOOST_TEST(fake.received()["payload"] ==
-                   (Json{{"event", "Stop"}, {"agent_id", "agent-1"},
-                         {"last_assistant_message", "done"}}));
+        BOOST_TEST(
+            fake.received()["payload"] ==
+            (Json{{"event", "Stop"}, {"agent_id", "agent-1"}, {"last_assistant_message", "done"}}));
     }
     {
         FakeDaemon fake(fake_socket(), [](const Json& req) { return error_reply(req, "x"); });

@@ -158,6 +158,21 @@ BOOST_AUTO_TEST_CASE(interrupted_turn) {
                     {"usage", usage(0, 0, 0.0011)}}});
 }
 
+// An interrupt that lands after the final text, while the Stop hook runs,
+// does not fail the turn: `result` is "" with subtype success and
+// terminal_reason stop_hook_prevented. The answer is only in the text entry.
+BOOST_AUTO_TEST_CASE(interrupt_during_the_stop_hook) {
+    auto got = parse_fixture("claude-interrupt-stop-hook.jsonl");
+    BOOST_TEST_REQUIRE(got.size() == 4u);
+    BOOST_TEST(got[1].text == "Working... Slow reply done after 3 s.");
+    BOOST_TEST(got[2].text == "[Request interrupted by user]");
+    BOOST_TEST(kind(got[3]) == "turn_result");
+    BOOST_TEST(got[3].subtype == "success");
+    BOOST_TEST(!got[3].is_error);
+    BOOST_TEST(got[3].text == "stop_hook_prevented");
+    BOOST_TEST(got[3].usage.cost_usd == 0.0022);
+}
+
 BOOST_AUTO_TEST_CASE(two_turns_cost_is_the_difference_of_process_totals) {
     auto got = parse_fixture("claude-two-turns.jsonl");
     std::vector<ChatEntry> results;
@@ -358,6 +373,7 @@ BOOST_AUTO_TEST_CASE(new_session_argv_and_env) {
                                     "FAB_DIR=/home/u/.fab",
                                     "FAB_WORKTREE=/w/web/a7",
                                     "FAB_AGENT_KIND=task",
+                                    "FAB_BIN=/opt/my tools/it's/fab",
                                     "PATH=/opt/my tools/it's:/usr/bin:/bin",
                                     "CLAUDE_CODE_EAGER_FLUSH=1"};
     BOOST_TEST(spec->env == env, boost::test_tools::per_element());

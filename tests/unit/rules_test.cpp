@@ -90,7 +90,7 @@ void check_cases(const Tree& t, const std::vector<Case>& cases, bool deny_side =
     for (const Case& c : cases) {
         bool got = pattern_matches(pat(c.pattern), c.tool, Json::parse(c.input), t.ctx, deny_side);
         BOOST_TEST(got == c.expect, c.tool << " " << c.input << " vs \"" << c.pattern << "\""
-                                            << (deny_side ? " (deny side)" : ""));
+                                           << (deny_side ? " (deny side)" : ""));
     }
 }
 
@@ -143,15 +143,18 @@ BOOST_AUTO_TEST_CASE(errors_name_file_and_line) {
     BOOST_TEST(parse_error("[rule \"a\"]\naction = allow\ntool = Bash\ncolour = red\n") ==
                "p.ini:4: unknown key \"colour\" (rules have tool, action, pattern, patterns, "
                "script)");
-    BOOST_TEST(parse_error("[rule \"a\"]\ntool = Bash\naction = maybe\n").find("p.ini:3: bad "
-                                                                             "action") == 0u);
-    BOOST_TEST(parse_error("\n[rule \"a\"]\naction = allow\n").find("p.ini:2: rule \"a\" has no "
-                                                                    "tool, pattern or script") ==
-               0u);
-    BOOST_TEST(parse_error("[rule \"a\"]\ntool = Bash\n").find("p.ini:1: rule \"a\" needs an "
-                                                               "action") == 0u);
-    BOOST_TEST(parse_error("[rule \"a\"]\ntool = Bash\naction = allow\nscript = x\n")
-                   .find("p.ini:3:") == 0u);
+    BOOST_TEST(parse_error("[rule \"a\"]\ntool = Bash\naction = maybe\n")
+                   .find("p.ini:3: bad "
+                         "action") == 0u);
+    BOOST_TEST(parse_error("\n[rule \"a\"]\naction = allow\n")
+                   .find("p.ini:2: rule \"a\" has no "
+                         "tool, pattern or script") == 0u);
+    BOOST_TEST(parse_error("[rule \"a\"]\ntool = Bash\n")
+                   .find("p.ini:1: rule \"a\" needs an "
+                         "action") == 0u);
+    BOOST_TEST(
+        parse_error("[rule \"a\"]\ntool = Bash\naction = allow\nscript = x\n").find("p.ini:3:") ==
+        0u);
     BOOST_TEST(parse_error("[rule \"a\"]\ntool = Bash\naction = allow\npattern = *\n")
                    .find("p.ini:4: pattern \"*\" is not a glob") == 0u);
     BOOST_TEST(parse_error("[rule \"a\"]\ntool = Read\naction = allow\npattern = src:*\n")
@@ -242,27 +245,28 @@ BOOST_AUTO_TEST_CASE(glob_and_grep_match_their_search_directory) {
 
 BOOST_AUTO_TEST_CASE(bash_prefixes_hold_against_hostile_commands) {
     Tree t;
-    check_cases(t, {
-                       {"Bash", R"j({"command":"git status"})j", "git status:*", true},
-                       {"Bash", R"j({"command":"git status -s"})j", "git status:*", true},
-                       {"Bash", R"j({"command":"  git   status\t-s "})j", "git status:*", true},
-                       {"Bash", R"j({"command":"git statusx"})j", "git status:*", false},
-                       {"Bash", R"j({"command":"ls"})j", "ls", true},
-                       {"Bash", R"j({"command":"ls -la"})j", "ls", false},
-                       {"Bash", R"j({"command":"git status; rm -rf /"})j", "git status:*", false},
-                       {"Bash", R"j({"command":"git status && rm -rf /"})j", "git status:*", false},
-                       {"Bash", R"j({"command":"git status || rm -rf /"})j", "git status:*", false},
-                       {"Bash", R"j({"command":"git status | sh"})j", "git status:*", false},
-                       {"Bash", R"j({"command":"git status\nrm -rf /"})j", "git status:*", false},
-                       {"Bash", R"j({"command":"git status\rrm -rf /"})j", "git status:*", false},
-                       {"Bash", R"j({"command":"git status $(rm -rf /)"})j", "git status:*", false},
-                       {"Bash", R"j({"command":"git status `rm -rf /`"})j", "git status:*", false},
-                       {"Bash", R"j({"command":"git status > ~/.bashrc"})j", "git status:*", false},
-                       {"Bash", R"j({"command":"git status < /etc/shadow"})j", "git status:*", false},
-                       {"Bash", R"j({"command":"git status & rm -rf /"})j", "git status:*", false},
-                       {"Bash", R"j({"command":"git status; rm -rf /"})j", ":*", true},
-                       {"Bash", R"j({"command":"git status; rm -rf /"})j", "", true},
-                   });
+    check_cases(t,
+                {
+                    {"Bash", R"j({"command":"git status"})j", "git status:*", true},
+                    {"Bash", R"j({"command":"git status -s"})j", "git status:*", true},
+                    {"Bash", R"j({"command":"  git   status\t-s "})j", "git status:*", true},
+                    {"Bash", R"j({"command":"git statusx"})j", "git status:*", false},
+                    {"Bash", R"j({"command":"ls"})j", "ls", true},
+                    {"Bash", R"j({"command":"ls -la"})j", "ls", false},
+                    {"Bash", R"j({"command":"git status; rm -rf /"})j", "git status:*", false},
+                    {"Bash", R"j({"command":"git status && rm -rf /"})j", "git status:*", false},
+                    {"Bash", R"j({"command":"git status || rm -rf /"})j", "git status:*", false},
+                    {"Bash", R"j({"command":"git status | sh"})j", "git status:*", false},
+                    {"Bash", R"j({"command":"git status\nrm -rf /"})j", "git status:*", false},
+                    {"Bash", R"j({"command":"git status\rrm -rf /"})j", "git status:*", false},
+                    {"Bash", R"j({"command":"git status $(rm -rf /)"})j", "git status:*", false},
+                    {"Bash", R"j({"command":"git status `rm -rf /`"})j", "git status:*", false},
+                    {"Bash", R"j({"command":"git status > ~/.bashrc"})j", "git status:*", false},
+                    {"Bash", R"j({"command":"git status < /etc/shadow"})j", "git status:*", false},
+                    {"Bash", R"j({"command":"git status & rm -rf /"})j", "git status:*", false},
+                    {"Bash", R"j({"command":"git status; rm -rf /"})j", ":*", true},
+                    {"Bash", R"j({"command":"git status; rm -rf /"})j", "", true},
+                });
 }
 
 BOOST_AUTO_TEST_CASE(deny_patterns_also_match_inside_compound_commands) {
@@ -284,16 +288,16 @@ BOOST_AUTO_TEST_CASE(deny_patterns_also_match_inside_compound_commands) {
 
 BOOST_AUTO_TEST_CASE(other_tools_match_their_primary_field) {
     Tree t;
-    check_cases(t, {
-                       {"WebFetch", R"j({"url":"https://docs.rs/x"})j", "https://docs.rs/:*", true},
-                       {"WebFetch", R"j({"url":"https://evil.test/"})j", "https://docs.rs/:*",
-                        false},
-                       {"WebSearch", R"j({"query":"boost test"})j", "boost:*", true},
-                       {"Skill", R"j({"skill":"pdf"})j", "pdf", true},
-                       {"TodoWrite", R"j({"todos":[]})j", "x:*", false},
-                       {"TodoWrite", R"j({"todos":[]})j", ":*", true},
-                       {"mcp__x__y", R"j({"a":1})j", "", true},
-                   });
+    check_cases(t,
+                {
+                    {"WebFetch", R"j({"url":"https://docs.rs/x"})j", "https://docs.rs/:*", true},
+                    {"WebFetch", R"j({"url":"https://evil.test/"})j", "https://docs.rs/:*", false},
+                    {"WebSearch", R"j({"query":"boost test"})j", "boost:*", true},
+                    {"Skill", R"j({"skill":"pdf"})j", "pdf", true},
+                    {"TodoWrite", R"j({"todos":[]})j", "x:*", false},
+                    {"TodoWrite", R"j({"todos":[]})j", ":*", true},
+                    {"mcp__x__y", R"j({"a":1})j", "", true},
+                });
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -366,10 +370,9 @@ BOOST_AUTO_TEST_CASE(scripts_decide_with_what_they_print) {
                                          "  *) echo pass ;;\n"
                                          "esac");
     auto rules = parse_ok("[rule \"s\"]\nscript = " + s + "\n");
-    BOOST_TEST((evaluate(rules, "Bash", Json{{"command", "git log"}}, t.ctx).action ==
-                Action::allow));
     BOOST_TEST(
-        (evaluate(rules, "Bash", Json{{"command", "make"}}, t.ctx).action == Action::deny));
+        (evaluate(rules, "Bash", Json{{"command", "git log"}}, t.ctx).action == Action::allow));
+    BOOST_TEST((evaluate(rules, "Bash", Json{{"command", "make"}}, t.ctx).action == Action::deny));
     auto d = evaluate(rules, "Read", Json{{"file_path", "x"}}, t.ctx);
     BOOST_TEST((d.matched && d.action == Action::pass));
     BOOST_TEST(d.reason.find("printed pass") != std::string::npos, d.reason);
@@ -384,8 +387,8 @@ BOOST_AUTO_TEST_CASE(broken_scripts_pass) {
     BOOST_TEST((outcome("true").action == Action::pass));
     BOOST_TEST((outcome("echo allow; exit 3").action == Action::pass));
     BOOST_TEST((outcome("echo deny; exit 3").action == Action::deny)); // fail closed
-    BOOST_TEST((run_rule_script(t.root + "/missing.sh", "Bash", "{}", 5000).action ==
-                Action::pass));
+    BOOST_TEST(
+        (run_rule_script(t.root + "/missing.sh", "Bash", "{}", 5000).action == Action::pass));
     // A script that never reads its 4 MiB of input must not block the hook.
     std::string big = Json{{"content", std::string(4u << 20, 'x')}}.dump();
     BOOST_TEST((run_rule_script(t.script("n.sh", "echo allow"), "Write", big, 5000).action ==

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared setup for the e2e tests of fab (tests/e2e/test-*.sh). Source it, don't run it.
 #
 #   . "$(dirname "$0")/lib/common.sh"
@@ -38,10 +39,10 @@ done
 unset _v
 
 PASS=0 FAIL=0
-T= SERVER_PID= PORT=
+T='' SERVER_PID='' PORT=''
 E2E_NAME=e2e
 
-log() { [ "$E2E_VERBOSE" = 1 ] && echo "# $*" >&2; return 0; }
+log() { [ "$E2E_VERBOSE" = 1 ] && echo "# [$E2E_NAME ${SECONDS}s] $*" >&2; return 0; }
 ok() { echo "ok $1"; PASS=$((PASS + 1)); }
 # fail NAME WHY [FILE...]: the tail of each FILE is shown under the line.
 fail() {
@@ -109,7 +110,7 @@ agent_pids() {
     done 2>/dev/null <"$p/environ"
     if [ "$mine$agent" = 11 ]; then
       echo "$pid"
-      { printf '%s ' "$pid"; tr '\0' ' ' <"$p/cmdline" 2>/dev/null; echo; } >>"$T/procs.$id"
+      { printf '%s ' "$pid"; tr '\0' ' ' 2>/dev/null <"$p/cmdline"; echo; } >>"$T/procs.$id"
     fi
   done
 }
@@ -122,8 +123,8 @@ e2e_cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi
   if [ -n "${FAB_DIR:-}" ]; then
     if [ -S "$FAB_DIR/fab.sock" ]; then timeout 10 "$FAB" server stop >/dev/null 2>&1; fi
-    local pids round
-    for round in 1 2 3 4 5; do
+    local pids _
+    for _ in 1 2 3 4 5; do
       pids=$(fab_pids)
       [ -z "$pids" ] && break
       log "cleanup: killing $(echo $pids)"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The agent flows the e2e tests run through fab, for any backend. Source after common.sh.
 #
 # The test script sets, before calling the flows:
@@ -123,12 +124,19 @@ watch_children() {
       for c in $(cat /proc/"$h"/task/*/children 2>/dev/null); do
         [ -n "${seen[$c]:-}" ] && continue
         seen[$c]=1
-        { printf '%s ' "$c"; tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null; echo; } >>"$out"
+        { printf '%s ' "$c"; tr '\0' ' ' 2>/dev/null <"/proc/$c/cmdline"; echo; } >>"$out"
       done
       sleep 0.02
     done
   ) &
+  # shellcheck disable=SC2034 # read by the test scripts
   WATCH_PID=$!
+}
+
+# usage_sel: a jq condition on an entry (or agent) with usage, per USAGE_KIND.
+usage_sel() {
+  if [ "$USAGE_KIND" = cost ]; then echo '(.usage.cost_usd // 0) > 0'
+  else echo '(.usage.input_tokens // 0) > 0 and (.usage.output_tokens // 0) > 0'; fi
 }
 
 # claude_same_session ID: every turn of ID ran in one claude session: the raw init lines (one
@@ -175,8 +183,7 @@ flow_tool_and_followup() {
     else
       ok "$n-tool"
     fi
-    local usel
-    if [ "$USAGE_KIND" = cost ]; then usel='(.usage.cost_usd // 0) > 0'; else usel='(.usage.input_tokens // 0) > 0 and (.usage.output_tokens // 0) > 0'; fi
+    local usel; usel=$(usage_sel)
     if ! has_entry "$f" ".kind == \"turn_result\" and $usel"; then
       fail "$n-turn-usage" "no turn_result entry with $usel" "$f"
     elif ! agent_json "$id" | jq -e "$usel" >/dev/null; then
@@ -307,11 +314,18 @@ flow_daemon_crash() {
 }
 
 # 5. abort during a slow answer: aborted within a few seconds, no process of the agent left.
-# With ABORT_TOOL=1 also during a long-running Bash tool (claude runs it in its own session).
+# With ABORT_TOOL=1 also during a long-running Bash tool (claude runs it in its own session);
+# then `abort --force` during a slow answer.
 flow_abort() {
   local n=$BACKEND id what prompt
-  for what in slow ${ABORT_TOOL:+tool}; do
-    if [ "$what" = slow ]; then prompt=$(slow_prompt 20); else prompt="$P_BASH sleep 27"; fi
+  local force
+  for what in slow ${ABORT_TOOL:+tool} force; do
+    force=
+    case $what in
+      slow) prompt=$(slow_prompt 20) ;;
+      tool) prompt="$P_BASH sleep 27" ;;
+      force) prompt=$(slow_prompt 20) force=--force ;;
+    esac
     id=$(create_agent "$BACKEND" "$prompt")
     if [ -z "$id" ]; then fail "$n-abort-$what" "fab agent create failed" "$T/create.out"; continue; fi
     log "$n: abort ($what) agent $id"
@@ -329,7 +343,7 @@ flow_abort() {
       sleep 1 # not an assertion: let the answer start streaming
     fi
     local t0=$SECONDS
-    if ! fab agent abort "$id" >"$T/abort.out" 2>&1; then
+    if ! fab agent abort $force "$id" >"$T/abort.out" 2>&1; then
       fail "$n-abort-$what" "fab agent abort failed" "$T/abort.out"
       continue
     fi
@@ -342,4 +356,63 @@ flow_abort() {
       ok "$n-abort-$what ($((SECONDS - t0)) s)"
     fi
   done
+}
+
+# 6. the agent CLI dies mid-turn (SIGKILL, as by the OOM killer): the agent is failed, and
+# `fab agent send` resumes its session in a new CLI process (claude --resume, codex exec
+# resume): the answer comes, the session is the same, and the usage still adds up (claude's
+# cost is a per-process total, codex's usage a per-thread total: the per-turn figures must not
+# go negative or count twice across the new process).
+flow_cli_crash_resume() {
+  local n=$BACKEND id=${TOOL_AGENT:-} f r pids
+  if [ -z "$id" ] || ! state_is "$id" idle; then
+    fail "$n-cli-crash" "no idle agent to crash (state '$(agent_state "${id:-none}")')"
+    return
+  fi
+  log "$n: CLI crash agent $id"
+  if ! fab agent send "$id" "$(slow_prompt 20)" >"$T/send.out" 2>&1; then
+    fail "$n-cli-crash" "fab agent send failed" "$T/send.out"; return
+  fi
+  if ! wait_until 20 turn_started "$id" 3; then
+    fail "$n-cli-crash" "the slow turn did not start" "$(hist "$id")"; return
+  fi
+  sleep 1 # not an assertion: let the answer start streaming
+  pids=$(agent_pids "$id")
+  if [ -z "$pids" ]; then fail "$n-cli-crash" "no CLI process of the agent found"; return; fi
+  kill -9 $pids
+  if wait_until 10 state_is "$id" failed; then
+    ok "$n-cli-crash"
+  else
+    fail "$n-cli-crash" "the CLI was SIGKILLed mid-turn, yet the agent is '$(agent_state "$id")' (error '$(agent_json "$id" | jq -r '.error // ""')'), not failed" \
+      "$FAB_DIR/agents/$id/transcript.jsonl" "$FAB_DIR/fab.log"
+    state_is "$id" idle || return # idle: the resume below can still be tried
+  fi
+  wait_until 8 no_agent_pids "$id"
+  if ! fab agent send "$id" "hello after crash" >"$T/send.out" 2>&1; then
+    fail "$n-resume-after-crash" "fab agent send to the failed agent failed" "$T/send.out" "$FAB_DIR/fab.log"
+    return
+  fi
+  if ! wait_until "$TURN_TIMEOUT" text_seen "$id" "Echo: hello after crash"; then
+    fail "$n-resume-after-crash" "no 'Echo: hello after crash' (state $(agent_state "$id"))" \
+      "$(hist "$id")" "$FAB_DIR/agents/$id/host.log" "$FAB_DIR/fab.log"
+    return
+  fi
+  wait_until 10 state_is "$id" idle
+  f=$(hist "$id")
+  if ! r=$(same_session "$id"); then
+    fail "$n-resume-after-crash" "$r" "$f"
+  elif [ "$(agent_state "$id")" != idle ]; then
+    fail "$n-resume-after-crash" "state '$(agent_state "$id")' after the resumed turn, not idle" "$FAB_DIR/fab.log"
+  else
+    ok "$n-resume-after-crash"
+  fi
+  if has_entry "$f" '.kind == "turn_result" and ((.usage.cost_usd // 0) < 0 or (.usage.input_tokens // 0) < 0 or (.usage.output_tokens // 0) < 0)'; then
+    fail "$n-resume-usage" "a turn result has negative usage: $(entries "$f" '.kind == "turn_result"' | jq -c .usage | tr '\n' ' ')"
+  elif ! has_entry "$f" ".kind == \"turn_result\" and ((.text // \"\") | contains(\"hello after crash\")) and $(usage_sel)"; then
+    fail "$n-resume-usage" "the resumed turn's result has no usage: $(entries "$f" '.kind == "turn_result"' | jq -c '[(.text // "")[0:30], .usage]' | tr '\n' ' ')"
+  elif r=$(usage_matches "$id") && [ "$r" = ok ]; then
+    ok "$n-resume-usage"
+  else
+    fail "$n-resume-usage" "$r"
+  fi
 }
