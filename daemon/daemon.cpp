@@ -124,7 +124,7 @@ void Daemon::stop() {
     log::info("shutting down");
     if (store_) (void)store_->record_event("daemon.stop", "");
     if (supervisor_) supervisor_->stop(); // persisted; agent hosts keep running
-    server_->close(); // socket removed, clients disconnected
+    server_->close();                     // socket removed, clients disconnected
     sigterm_.reset();
     sigint_.reset();
     sighup_.reset();

@@ -10,45 +10,64 @@ void EventHub::subscribe(uint64_t client, Filter f) {
     subs_[client] = std::move(s);
 }
 
-void EventHub::unsubscribe(uint64_t client) { subs_.erase(client); }
+void EventHub::unsubscribe(uint64_t client) {
+    subs_.erase(client);
+}
 
 void EventHub::hold(uint64_t client, const std::string& agent) {
     auto it = subs_.find(client);
     if (it != subs_.end()) it->second.held[agent];
 }
 
-void EventHub::release(uint64_t client, const std::string& agent) {
+void EventHub::release(uint64_t client, const std::string& agent, int64_t replayed_until) {
     auto it = subs_.find(client);
     if (it == subs_.end()) return;
     auto h = it->second.held.find(agent);
     if (h == it->second.held.end()) return;
     auto lines = std::move(h->second);
     it->second.held.erase(h);
-    for (auto& l : lines) {
-        auto again = subs_.find(client); // delivering may drop the client
+    for (auto& [offset, line] : lines) {
+        it->second.held_bytes -= std::min(it->second.held_bytes, line.size());
+        if (offset >= 0 && offset <= replayed_until) continue; // already in the catch-up
+        auto again = subs_.find(client);                       // delivering may drop the client
         if (again == subs_.end()) return;
-        deliver(client, again->second, l);
+        deliver(client, again->second, line);
     }
 }
 
-void EventHub::send_to(uint64_t client, const Json& event) {
+bool EventHub::send_to(uint64_t client, const Json& event) {
+    auto it = subs_.find(client);
+    if (it == subs_.end() || it->second.lagging) return false;
     Json e = event;
     e["type"] = "event";
-    server_.send(client, dump_json(e) + "\n");
+    std::string line = dump_json(e) + "\n";
+    if (server_.queued_bytes(client) + it->second.held_bytes + line.size() > kLagBytes) {
+        lag(client, it->second);
+        return false;
+    }
+    server_.send(client, std::move(line));
+    return true;
+}
+
+void EventHub::lag(uint64_t client, Sub& s) {
+    s.lagging = true;
+    s.held.clear();
+    s.held_bytes = 0;
+    log::warn("client " + std::to_string(client) + " is too slow; sending resync");
+    server_.send(client, dump_json({{"type", "event"}, {"event", "resync"}}) + "\n");
 }
 
 void EventHub::deliver(uint64_t client, Sub& s, const std::string& line) {
     if (s.lagging) return;
-    if (server_.queued_bytes(client) + line.size() > kLagBytes) {
-        s.lagging = true;
-        log::warn("client " + std::to_string(client) + " is too slow; sending resync");
-        server_.send(client, dump_json({{"type", "event"}, {"event", "resync"}}) + "\n");
+    if (server_.queued_bytes(client) + s.held_bytes + line.size() > kLagBytes) {
+        lag(client, s);
         return;
     }
     server_.send(client, line);
 }
 
-void EventHub::publish(const std::string& project, const std::string& agent, Json event) {
+void EventHub::publish(const std::string& project, const std::string& agent, Json event,
+                       int64_t offset) {
     if (subs_.empty()) return;
     event["type"] = "event";
     std::string line = dump_json(event) + "\n";
@@ -61,8 +80,11 @@ void EventHub::publish(const std::string& project, const std::string& agent, Jso
         Sub& s = it->second;
         if (!s.filter.projects.empty() && !s.filter.projects.count(project)) continue;
         if (!s.filter.agent.empty() && s.filter.agent != agent) continue;
+        if (s.lagging) continue;
         if (auto h = s.held.find(agent); h != s.held.end()) {
-            h->second.push_back(line);
+            s.held_bytes += line.size();
+            h->second.emplace_back(offset, line);
+            if (server_.queued_bytes(client) + s.held_bytes > kLagBytes) lag(client, s);
             continue;
         }
         deliver(client, s, line);

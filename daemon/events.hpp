@@ -30,22 +30,29 @@ class EventHub {
     bool subscribed(uint64_t client) const { return subs_.count(client) > 0; }
 
     // While held, events of `agent` for `client` are queued (a catch-up read
-    // of the transcript is in flight); release sends them after it.
+    // of the transcript is in flight); release sends those after
+    // `replayed_until` (older ones were in the catch-up). Held events count
+    // against the client's lag budget like queued ones.
     void hold(uint64_t client, const std::string& agent);
-    void release(uint64_t client, const std::string& agent);
-    void send_to(uint64_t client, const Json& event); // bypasses filters and holds
+    void release(uint64_t client, const std::string& agent, int64_t replayed_until);
+    // Bypasses filters and holds; false (and a resync) when the client lags.
+    bool send_to(uint64_t client, const Json& event);
 
-    // `event` must carry "event"; "type":"event" is added.
-    void publish(const std::string& project, const std::string& agent, Json event);
+    // `event` must carry "event"; "type":"event" is added. `offset` orders
+    // agent.output events (-1 for others).
+    void publish(const std::string& project, const std::string& agent, Json event,
+                 int64_t offset = -1);
     size_t subscribers() const { return subs_.size(); }
 
   private:
     struct Sub {
         Filter filter;
         bool lagging = false;
-        std::map<std::string, std::vector<std::string>> held; // agent → lines
+        std::map<std::string, std::vector<std::pair<int64_t, std::string>>> held; // agent → lines
+        size_t held_bytes = 0;
     };
     void deliver(uint64_t client, Sub& s, const std::string& line);
+    void lag(uint64_t client, Sub& s);
 
     IpcServer& server_;
     std::map<uint64_t, Sub> subs_;

@@ -75,6 +75,7 @@ class Agent {
     Flow ask(const std::string& arg);
     Flow plan(const std::string& text);
     Flow sleep_for(const std::string& arg);
+    Flow flood(const std::string& arg);
     Flow fail(const std::string& message);
     Flow recall();
     Flow run_bash(const std::string& id, const json& input);

@@ -5,6 +5,9 @@
 //   SCRIPT:ask <q>|<opt1>|<opt2>…  an AskUserQuestion tool call
 //   SCRIPT:plan <text>             an ExitPlanMode tool call
 //   SCRIPT:sleep <seconds>         a slow model call; an interrupt ends it
+//   SCRIPT:flood <lines> <per_sec> <lines> assistant texts at <per_sec> a second, each
+//                                  stamped with its send time (bench/fanout measures
+//                                  agent line -> attached client latency with it)
 //   SCRIPT:fail <message>          an API error (`API Error: 500 <message>`); the turn ends
 //   SCRIPT:exit <code>             the process exits at once (a crash)
 //   SCRIPT:recall                  quotes the session's history (resume checks)
@@ -19,6 +22,7 @@
 #include "util/time.hpp"
 
 #include <cstdlib>
+#include <ctime>
 #include <unistd.h>
 
 namespace scripted {
@@ -61,6 +65,24 @@ std::string answer_text(const nlohmann::json& a) {
     return dump(a);
 }
 
+// A flood line's text is padded to this size, about a short model reply.
+constexpr size_t kFloodTextBytes = 200;
+constexpr int64_t kFloodMaxLines = 10'000'000;
+constexpr int64_t kFloodMaxRate = 1'000'000;
+
+int64_t wall_us() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_REALTIME, &ts); // the reader compares with its own wall clock
+    return static_cast<int64_t>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
+}
+
+// `flood <i> t=<send time, us since the epoch> ` and padding.
+std::string flood_text(int64_t i) {
+    std::string t = "flood " + std::to_string(i) + " t=" + std::to_string(wall_us()) + " ";
+    if (t.size() < kFloodTextBytes) t.append(kFloodTextBytes - t.size(), 'x');
+    return t;
+}
+
 const char* kNoSuchTool = "<tool_use_error>Error: No such tool available: %s</tool_use_error>";
 
 } // namespace
@@ -92,6 +114,8 @@ Agent::Flow Agent::run_script(const std::string& text) {
             f = plan(arg);
         else if (name == "sleep")
             f = sleep_for(arg);
+        else if (name == "flood")
+            f = flood(arg);
         else if (name == "fail")
             f = fail(arg);
         else if (name == "recall")
@@ -313,6 +337,30 @@ Agent::Flow Agent::sleep_for(const std::string& arg) {
     secs = std::clamp(secs, 0.0, 3600.0);
     wait([&] { return interrupted(); }, fab::monotonic_ms() + static_cast<int64_t>(secs * 1000));
     return interrupted() ? Flow::Interrupted : Flow::Next;
+}
+
+// Line i is due at start + i/rate. Waiting is the poll timeout of the loop, so
+// stdin (an interrupt, a control request) is served between lines; a late
+// wakeup sends every line that is due at once, so the average rate holds.
+Agent::Flow Agent::flood(const std::string& arg) {
+    auto parts = fab::split(arg, ' ');
+    int64_t lines = parts.size() > 0 ? fab::parse_int(parts[0]).value_or(0) : 0;
+    int64_t rate = parts.size() > 1 ? fab::parse_int(parts[1]).value_or(0) : 0;
+    if (lines <= 0 || rate <= 0) return say("Usage: SCRIPT:flood <lines> <per_second>");
+    lines = std::min(lines, kFloodMaxLines);
+    rate = std::min(rate, kFloodMaxRate);
+    const int64_t start = fab::monotonic_ms();
+    for (int64_t i = 0; i < lines;) {
+        if (interrupted()) return Flow::Interrupted;
+        int64_t due = start + i * 1000 / rate;
+        if (fab::monotonic_ms() < due) {
+            wait([&] { return interrupted(); }, due);
+            continue;
+        }
+        for (int64_t now = fab::monotonic_ms(); i < lines && start + i * 1000 / rate <= now; ++i)
+            emit_text(flood_text(i));
+    }
+    return Flow::Next;
 }
 
 Agent::Flow Agent::fail(const std::string& message) {

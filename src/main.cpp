@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
     auto paths = resolve_paths();
     if (!paths) {
         // The hook must never fail open: a bare non-zero exit lets the tool run.
-        if (std::string_view(cmd->path) == "hook") return cli::cmd_hook_unconfigured(*inv, paths.error());
+        if (std::string_view(cmd->path) == "hook")
+            return cli::cmd_hook_unconfigured(*inv, paths.error());
         return cli::fail(paths.error());
     }
     inv->paths = *paths;

@@ -68,12 +68,18 @@ Usage usage_from_json(const std::string& text) {
 
 const char* state_name(AgentState s) {
     switch (s) {
-    case AgentState::starting: return "starting";
-    case AgentState::running: return "running";
-    case AgentState::idle: return "idle";
-    case AgentState::done: return "done";
-    case AgentState::failed: return "failed";
-    case AgentState::aborted: return "aborted";
+    case AgentState::starting:
+        return "starting";
+    case AgentState::running:
+        return "running";
+    case AgentState::idle:
+        return "idle";
+    case AgentState::done:
+        return "done";
+    case AgentState::failed:
+        return "failed";
+    case AgentState::aborted:
+        return "aborted";
     }
     return "?";
 }
@@ -94,7 +100,9 @@ bool is_final(AgentState s) {
 
 Supervisor::Supervisor(Daemon& d) : d_(d), hub_(d.server()) {}
 
-Supervisor::~Supervisor() { tick_.reset(); }
+Supervisor::~Supervisor() {
+    tick_.reset();
+}
 
 void Supervisor::start() {
     auto recs = d_.store().agents();
@@ -117,8 +125,8 @@ void Supervisor::start() {
             Agent* ag = find(id);
             if (!ag || s) return;
             log::warn("agent " + id + ": " + s.error());
-            recover_from_transcript(*ag, "agent host is gone (" + s.error() + "); worktree kept at " +
-                                             ag->rec.worktree);
+            recover_from_transcript(*ag, "agent host is gone (" + s.error() +
+                                             "); worktree kept at " + ag->rec.worktree);
         });
     }
     tick_ = std::make_unique<ev::Timer>(d_.loop());
@@ -154,9 +162,12 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
     const ProjectConfig* p = cfg.project(c.project);
     if (!p) return done(make_error("no project \"" + c.project + "\""));
     std::string backend_name = c.backend;
-    if (backend_name.empty()) backend_name = resolve_backend(cfg, *p, c.kind == "plan" ? "planner" : "coding");
+    if (backend_name.empty())
+        backend_name = resolve_backend(cfg, *p, c.kind == "plan" ? "planner" : "coding");
     auto backend = make_backend(backend_name);
-    if (!backend) return done(make_error("unknown backend \"" + backend_name + "\"; use claude, codex or scripted"));
+    if (!backend)
+        return done(
+            make_error("unknown backend \"" + backend_name + "\"; use claude, codex or scripted"));
     if (c.kind == "task" && running_count(c.project) >= static_cast<size_t>(p->max_agents))
         return done(make_error("project " + c.project + " already runs " +
                                std::to_string(p->max_agents) + " agent(s) (max-agents)"));
@@ -200,7 +211,8 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
                 finish(*a2, AgentState::failed, st.error());
                 return done(make_error(st.error()));
             }
-            hub_.publish(a2->rec.project, id, {{"event", "agent.created"}, {"agent", agent_json(*a2)}});
+            hub_.publish(a2->rec.project, id,
+                         {{"event", "agent.created"}, {"agent", agent_json(*a2)}});
             done(agent_json(*a2));
         });
     });
@@ -244,7 +256,8 @@ void Supervisor::spawn_host(Agent& a, const std::string& prompt, bool resume,
         log::info("agent " + id + ": host exited (status " + std::to_string(r.exit_status) + ")");
         host_procs_.erase(id); // safe: Process touches nothing after calling us
     });
-    if (rc != 0) return done(make_error(std::string("cannot start agent host: ") + uv_strerror(rc)));
+    if (rc != 0)
+        return done(make_error(std::string("cannot start agent host: ") + uv_strerror(rc)));
     host_procs_[id] = std::move(proc);
     a.link.reset();
     a.cli_exited = false;
@@ -314,9 +327,12 @@ void Supervisor::recover_from_transcript(Agent& a, const std::string& why) {
             if (!ag) return;
             if (*out)
                 for (const auto& r : out->value())
-                    on_record(*ag, {{"o", r.offset}, {"ts", r.ts_ms}, {"src", r.src}, {"data", r.data}});
-            if (!is_final(ag->state)) finish(*ag, AgentState::failed, why);
-            else flush();
+                    on_record(*ag,
+                              {{"o", r.offset}, {"ts", r.ts_ms}, {"src", r.src}, {"data", r.data}});
+            if (!is_final(ag->state))
+                finish(*ag, AgentState::failed, why);
+            else
+                flush();
         });
 }
 

@@ -12,6 +12,7 @@
 #include "ev/timer.hpp"
 #include "store/store.hpp"
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -37,14 +38,15 @@ struct Agent {
     std::unique_ptr<HostLink> link;
     int64_t last_activity_ms = 0;
     bool turn_running = false;
-    bool nudged = false;      // heartbeat "continue" sent for this silence
-    bool dirty = false;       // rec changed since the last flush
+    bool nudged = false; // heartbeat "continue" sent for this silence
+    bool dirty = false;  // rec changed since the last flush
     bool stop_requested = false;
     bool cli_exited = false;
     bool turn_result_seen = true; // per-turn backends: the running process ended its turn
-    bool catching_up = false; // reading history after (re)attach
-    std::vector<Json> held;   // live records that arrived during catch-up
+    bool catching_up = false;     // reading history after (re)attach
+    std::vector<Json> held;       // live records that arrived during catch-up
     std::map<std::string, Json> pending_permissions; // request_id → entry
+    std::deque<std::string> recent_context; // last chat entries, one line each (llm checker)
 };
 
 struct CreateAgent {
@@ -88,6 +90,8 @@ class Supervisor {
     void spawn_host(Agent& a, const std::string& prompt, bool resume,
                     std::function<void(Status)> done);
     void attach(Agent& a, std::function<void(Status)> done);
+    void replay_page(uint64_t client, const std::string& id, int64_t from, int64_t until,
+                     std::shared_ptr<OutputParser> parser);
     void recover_from_transcript(Agent& a, const std::string& why);
     void fetch_history(Agent& a, int64_t from, int64_t until, std::function<void()> done);
     void on_record(Agent& a, const Json& rec);

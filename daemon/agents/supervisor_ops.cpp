@@ -10,7 +10,8 @@
 
 namespace fab {
 
-void Supervisor::send(const std::string& id, const std::string& text, std::function<void(Status)> done) {
+void Supervisor::send(const std::string& id, const std::string& text,
+                      std::function<void(Status)> done) {
     Agent* a = find(id);
     if (!a) return done(make_error("no agent \"" + id + "\""));
     if (a->state == AgentState::done || a->state == AgentState::aborted)
@@ -54,8 +55,11 @@ Status Supervisor::describe(const std::string& id, const std::string& text) {
     a->rec.updated_ms = now_ms();
     a->dirty = true;
     hub_.publish(a->rec.project, id,
-                 {{"event", "agent.state"}, {"agent_id", id}, {"state", a->rec.state},
-                  {"error", a->rec.error}, {"description", a->rec.description}});
+                 {{"event", "agent.state"},
+                  {"agent_id", id},
+                  {"state", a->rec.state},
+                  {"error", a->rec.error},
+                  {"description", a->rec.description}});
     return {};
 }
 
@@ -71,7 +75,8 @@ void Supervisor::history(const std::string& id, int64_t since, size_t limit,
             if (!*out) return done(make_error(out->error()));
             Json recs = Json::array();
             for (const auto& r : out->value())
-                recs.push_back({{"o", r.offset}, {"ts", r.ts_ms}, {"src", r.src}, {"data", r.data}});
+                recs.push_back(
+                    {{"o", r.offset}, {"ts", r.ts_ms}, {"src", r.src}, {"data", r.data}});
             done(Json{{"records", recs}});
         });
 }
@@ -94,29 +99,44 @@ Status Supervisor::hook_event(const Json& p) {
 }
 
 void Supervisor::catch_up(uint64_t client, const std::string& id, int64_t since) {
+    Agent* a = find(id);
+    if (!a) return;
+    // Replay up to what the daemon has processed now; newer records arrive
+    // live and are held for this client until the replay is done.
     hub_.hold(client, id);
-    history(id, since, 5000, [this, client, id](Result<Json> r) {
-        if (r) {
-            Agent* a = find(id);
-            auto backend = a ? make_backend(a->rec.backend) : nullptr;
-            auto parser = backend ? backend->make_parser() : nullptr;
-            for (const auto& rec : (*r)["records"]) {
-                Json entries = Json::array();
-                std::vector<ChatEntry> es;
-                std::string src = rec.value("src", "");
-                record_entries(src, rec.value("data", ""), parser.get(), es);
-                for (const auto& e : es) entries.push_back(to_json(e));
-                hub_.send_to(client, {{"event", "agent.output"},
-                                      {"agent_id", id},
-                                      {"project", a ? a->rec.project : ""},
-                                      {"offset", rec["o"]},
-                                      {"ts", rec["ts"]},
-                                      {"src", src},
-                                      {"replay", true},
-                                      {"entries", entries}});
-            }
+    auto backend = make_backend(a->rec.backend);
+    std::shared_ptr<OutputParser> parser(backend ? backend->make_parser().release() : nullptr);
+    replay_page(client, id, since, a->rec.last_offset, parser);
+}
+
+void Supervisor::replay_page(uint64_t client, const std::string& id, int64_t from, int64_t until,
+                             std::shared_ptr<OutputParser> parser) {
+    constexpr size_t kPage = 500; // bounded memory per step, whatever the backlog
+    if (from > until) return hub_.release(client, id, until);
+    history(id, from, kPage, [this, client, id, until, parser](Result<Json> r) {
+        Agent* a = find(id);
+        if (!r || !a || (*r)["records"].empty()) return hub_.release(client, id, until);
+        int64_t last = until;
+        for (const auto& rec : (*r)["records"]) {
+            int64_t o = rec.value("o", int64_t{0});
+            if (o > until) break;
+            last = o;
+            std::vector<ChatEntry> es;
+            record_entries(rec.value("src", ""), rec.value("data", ""), parser.get(), es);
+            Json entries = Json::array();
+            for (const auto& e : es) entries.push_back(to_json(e));
+            bool sent = hub_.send_to(client, {{"event", "agent.output"},
+                                              {"agent_id", id},
+                                              {"project", a->rec.project},
+                                              {"offset", o},
+                                              {"ts", rec["ts"]},
+                                              {"src", rec["src"]},
+                                              {"replay", true},
+                                              {"entries", entries}});
+            if (!sent) return; // lagging: the client got a resync and must attach again
         }
-        hub_.release(client, id);
+        if (last >= until) return hub_.release(client, id, until);
+        replay_page(client, id, last + 1, until, parser);
     });
 }
 
@@ -163,8 +183,11 @@ Json Supervisor::usage_json(const std::string& project) const {
         cc += a->rec.cache_creation_tokens;
         cost += a->rec.cost_usd;
     }
-    return {{"input_tokens", in}, {"output_tokens", out}, {"cache_read_tokens", cr},
-            {"cache_creation_tokens", cc}, {"cost_usd", cost}};
+    return {{"input_tokens", in},
+            {"output_tokens", out},
+            {"cache_read_tokens", cr},
+            {"cache_creation_tokens", cc},
+            {"cost_usd", cost}};
 }
 
 size_t Supervisor::running_count(const std::string& project) const {

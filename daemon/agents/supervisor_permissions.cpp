@@ -9,7 +9,9 @@
 namespace fab {
 
 namespace {
-bool is_question(const Json& req) { return req.value("tool_name", "") == "AskUserQuestion"; }
+bool is_question(const Json& req) {
+    return req.value("tool_name", "") == "AskUserQuestion";
+}
 } // namespace
 
 Agent* Supervisor::owner_of(const std::string& request_id) {
@@ -42,13 +44,17 @@ void Supervisor::respond(const std::string& request_id, bool allow, const Json& 
     if (!a->link || !a->link->connected())
         return done(make_error("agent " + a->rec.id + " is not connected; try again shortly"));
     Json input = updated_input;
-    if (allow && input.is_null()) input = a->pending_permissions[request_id].value("tool_input", Json::object());
+    if (allow && input.is_null())
+        input = a->pending_permissions[request_id].value("tool_input", Json::object());
     log::info("agent " + a->rec.id + ": request " + request_id + (allow ? " allowed" : " denied") +
               (message.empty() ? "" : ": " + message));
-    a->link->request("host.respond",
-                     {{"request_id", request_id}, {"allow", allow}, {"updated_input", input},
-                      {"message", message}},
-                     [done](Result<Json> r) { done(r ? Status{} : Status(make_error(r.error()))); });
+    a->link->request(
+        "host.respond",
+        {{"request_id", request_id},
+         {"allow", allow},
+         {"updated_input", input},
+         {"message", message}},
+        [done](Result<Json> r) { done(r ? Status{} : Status(make_error(r.error()))); });
 }
 
 void Supervisor::expire_permissions() {
@@ -65,8 +71,8 @@ void Supervisor::expire_permissions() {
         }
     }
     for (const auto& [rid, question] : expired) {
-        std::string why = question ? "The user did not answer." :
-                                     "Denied: no human answered this permission request within " +
+        std::string why = question ? "The user did not answer."
+                                   : "Denied: no human answered this permission request within " +
                                          std::to_string(timeout_ms / 1000) + " s.";
         respond(rid, false, Json(), why, [rid](Status s) {
             if (!s) log::warn("expiring " + rid + ": " + s.error());

@@ -4,6 +4,7 @@
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/agents/worktree.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/permissions/llm_checker.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
@@ -41,7 +42,8 @@ void Supervisor::on_record(Agent& a, const Json& rec) {
                   {"offset", offset},
                   {"ts", rec.value("ts", int64_t{0})},
                   {"src", src},
-                  {"entries", list}});
+                  {"entries", list}},
+                 offset);
 }
 
 void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
@@ -60,11 +62,14 @@ void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
     case ChatKind::permission:
         a.pending_permissions[e.request_id] = to_json(e);
         a.pending_permissions[e.request_id]["created_ms"] = ts_ms;
-        hub_.publish(a.rec.project, a.rec.id,
-                     {{"event", "permission.request"}, {"agent_id", a.rec.id}, {"request", to_json(e)}});
+        hub_.publish(
+            a.rec.project, a.rec.id,
+            {{"event", "permission.request"}, {"agent_id", a.rec.id}, {"request", to_json(e)}});
         break;
     case ChatKind::system:
-        if (e.subtype == "permission_response") a.pending_permissions.erase(e.request_id);
+        // Answered by us, or settled elsewhere (a PermissionRequest hook).
+        if (e.subtype == "permission_response" || e.subtype == "control_cancel_request")
+            a.pending_permissions.erase(e.request_id);
         break;
     case ChatKind::user_input:
     case ChatKind::assistant_text:
@@ -76,6 +81,7 @@ void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
     case ChatKind::error:
         break;
     }
+    llm_checker::on_entry(d_, *this, a, e); // context, and the llm check of a permission
 }
 
 void Supervisor::on_host_note(Agent& a, const Json& note) {
@@ -100,13 +106,15 @@ void Supervisor::on_host_note(Agent& a, const Json& note) {
             a.cli_exited = true;
             finish(a, AgentState::failed,
                    "agent CLI exited unexpectedly (status " + std::to_string(status) +
-                       (sig ? ", signal " + std::to_string(sig) : "") + "); `fab agent send` resumes it");
+                       (sig ? ", signal " + std::to_string(sig) : "") +
+                       "); `fab agent send` resumes it");
         } else if (!a.turn_result_seen) {
             // A codex process that ends without turn.completed/turn.failed was
             // killed or crashed: the turn is lost, say so (send resumes the thread).
             finish(a, AgentState::failed,
                    "agent CLI ended its turn without a result (status " + std::to_string(status) +
-                       (sig ? ", signal " + std::to_string(sig) : "") + "); `fab agent send` resumes it");
+                       (sig ? ", signal " + std::to_string(sig) : "") +
+                       "); `fab agent send` resumes it");
         } else if (!is_final(a.state)) {
             set_state(a, AgentState::idle); // per-turn backend: the turn is over
         }
@@ -121,20 +129,25 @@ void Supervisor::on_link_closed(Agent& a) {
         finish(a, AgentState::aborted);
         return;
     }
-    finish(a, AgentState::failed, "agent host exited unexpectedly; worktree kept at " + a.rec.worktree);
+    finish(a, AgentState::failed,
+           "agent host exited unexpectedly; worktree kept at " + a.rec.worktree);
 }
 
 void Supervisor::set_state(Agent& a, AgentState s, const std::string& error) {
     if (a.state == s && error.empty()) return;
-    if (is_final(a.state) && !is_final(s) && a.state != AgentState::failed) return; // final is final
+    if (is_final(a.state) && !is_final(s) && a.state != AgentState::failed)
+        return; // final is final
     a.state = s;
     a.rec.state = state_name(s);
     if (!error.empty()) a.rec.error = error;
     a.rec.updated_ms = now_ms();
     a.dirty = true;
     hub_.publish(a.rec.project, a.rec.id,
-                 {{"event", "agent.state"}, {"agent_id", a.rec.id}, {"state", a.rec.state},
-                  {"error", a.rec.error}, {"description", a.rec.description}});
+                 {{"event", "agent.state"},
+                  {"agent_id", a.rec.id},
+                  {"state", a.rec.state},
+                  {"error", a.rec.error},
+                  {"description", a.rec.description}});
 }
 
 void Supervisor::finish(Agent& a, AgentState s, const std::string& error) {
@@ -145,19 +158,20 @@ void Supervisor::finish(Agent& a, AgentState s, const std::string& error) {
     flush();
     if (s == AgentState::failed) return; // kept for `fab agent send` to resume
     std::string id = a.rec.id;
-    worktree::remove_if_clean(d_.loop(), d_.paths().project_repo(a.rec.project), a.rec.worktree,
-                              a.rec.branch, [this, id](bool kept, worktree::Leftover what, Status st) {
-                                  Agent* ag = find(id);
-                                  if (!ag) return;
-                                  if (!st) log::warn("agent " + id + ": " + st.error());
-                                  if (!kept) return;
-                                  std::string why = "worktree kept at " + ag->rec.worktree +
-                                                    (what.describe().empty() ? "" : ": " + what.describe());
-                                  log::warn("agent " + id + ": " + why);
-                                  (void)d_.store().record_event("worktree.kept", id + " " + why);
-                                  ag->rec.error = why;
-                                  ag->dirty = true;
-                              });
+    worktree::remove_if_clean(
+        d_.loop(), d_.paths().project_repo(a.rec.project), a.rec.worktree, a.rec.branch,
+        [this, id](bool kept, worktree::Leftover what, Status st) {
+            Agent* ag = find(id);
+            if (!ag) return;
+            if (!st) log::warn("agent " + id + ": " + st.error());
+            if (!kept) return;
+            std::string why = "worktree kept at " + ag->rec.worktree +
+                              (what.describe().empty() ? "" : ": " + what.describe());
+            log::warn("agent " + id + ": " + why);
+            (void)d_.store().record_event("worktree.kept", id + " " + why);
+            ag->rec.error = why;
+            ag->dirty = true;
+        });
 }
 
 void Supervisor::flush() {
@@ -198,8 +212,10 @@ void Supervisor::heartbeat() {
             stalled.push_back(id);
         } else if (silent >= defs.heartbeat_continue && !a->nudged) {
             a->nudged = true;
-            log::warn("agent " + id + ": silent for " + std::to_string(silent) + " s; sending \"continue\"");
-            a->link->request("host.send", {{"text", "continue"}, {"now", true}}, [](Result<Json>) {});
+            log::warn("agent " + id + ": silent for " + std::to_string(silent) +
+                      " s; sending \"continue\"");
+            a->link->request("host.send", {{"text", "continue"}, {"now", true}},
+                             [](Result<Json>) {});
         }
     }
     for (const auto& id : stalled) {

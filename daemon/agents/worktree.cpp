@@ -2,7 +2,9 @@
 
 #include "util/strings.hpp"
 
+#include <deque>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <unistd.h>
 
@@ -16,6 +18,94 @@ ev::SpawnOptions git(std::vector<std::string> args) {
     o.env = git_env();
     return o;
 }
+// One worktree mutation at a time per repository: concurrent `git worktree
+// add`s race on .git/worktrees (measured: "failed to read …/commondir"), and
+// a failed add's `worktree prune` could remove another add in progress.
+// Loop thread only.
+using Job = std::function<void(std::function<void()> release)>;
+std::map<std::string, std::deque<Job>>& queues() {
+    static std::map<std::string, std::deque<Job>> q;
+    return q;
+}
+
+void run_next(const std::string& repo) {
+    auto& q = queues()[repo];
+    if (q.empty()) {
+        queues().erase(repo);
+        return;
+    }
+    Job job = std::move(q.front());
+    job([repo] {
+        queues()[repo].pop_front();
+        run_next(repo);
+    });
+}
+
+void serialized(const std::string& repo, Job job) {
+    auto& q = queues()[repo];
+    q.push_back(std::move(job));
+    if (q.size() == 1) run_next(repo);
+}
+} // namespace
+
+std::vector<std::string> git_env();
+
+namespace {
+void add_now(uv_loop_t* loop, const std::string& repo, const std::string& path,
+             const std::string& branch, std::function<void(Status)> done) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    ev::run_process(
+        loop, git({"-C", repo, "worktree", "add", "--quiet", "-b", branch, path, "HEAD"}),
+        [loop, repo, path, branch, done](ev::ProcessResult r) {
+            if (r.ok()) return done({});
+            std::string why = "git worktree add failed: " + r.last_error_line();
+            // Leave nothing behind: directory, metadata, branch.
+            std::error_code e2;
+            std::filesystem::remove_all(path, e2);
+            ev::run_process(loop, git({"-C", repo, "worktree", "prune"}),
+                            [loop, repo, branch, done, why](ev::ProcessResult) {
+                                ev::run_process(
+                                    loop, git({"-C", repo, "branch", "-D", branch}),
+                                    [done, why](ev::ProcessResult) { done(make_error(why)); });
+                            });
+        });
+}
+
+void remove_if_clean_now(uv_loop_t* loop, const std::string& repo, const std::string& path,
+                         const std::string& branch,
+                         std::function<void(bool, Leftover, Status)> done) {
+    if (!std::filesystem::exists(path)) {
+        ev::run_process(loop, git({"-C", repo, "worktree", "prune"}),
+                        [done](ev::ProcessResult) { done(false, {}, {}); });
+        return;
+    }
+    auto what = std::make_shared<Leftover>();
+    ev::run_process(
+        loop, git({"-C", path, "status", "--porcelain=v2", "-z"}), [=](ev::ProcessResult st) {
+            if (!st.ok())
+                return done(true, *what, make_error("git status: " + st.last_error_line()));
+            what->dirty = !st.out.empty();
+            ev::run_process(
+                loop, git({"-C", repo, "rev-list", "--count", "HEAD.." + branch}),
+                [=](ev::ProcessResult rl) {
+                    auto n = parse_int(rl.out);
+                    what->unmerged = rl.ok() && n ? static_cast<int>(*n) : 0;
+                    if (what->dirty || what->unmerged > 0) return done(true, *what, {});
+                    ev::run_process(
+                        loop, git({"-C", repo, "worktree", "remove", path}),
+                        [=](ev::ProcessResult rm) {
+                            if (!rm.ok())
+                                return done(
+                                    true, *what,
+                                    make_error("git worktree remove: " + rm.last_error_line()));
+                            ev::run_process(loop, git({"-C", repo, "branch", "-D", branch}),
+                                            [=](ev::ProcessResult) { done(false, *what, {}); });
+                        });
+                });
+        });
+}
+
 } // namespace
 
 std::vector<std::string> git_env() {
@@ -34,49 +124,22 @@ std::string Leftover::describe() const {
 
 void add(uv_loop_t* loop, const std::string& repo, const std::string& path,
          const std::string& branch, std::function<void(Status)> done) {
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-    ev::run_process(loop, git({"-C", repo, "worktree", "add", "--quiet", "-b", branch, path, "HEAD"}),
-                    [loop, repo, path, branch, done](ev::ProcessResult r) {
-                        if (r.ok()) return done({});
-                        std::string why = "git worktree add failed: " + r.last_error_line();
-                        // Leave nothing behind: directory, metadata, branch.
-                        std::error_code e2;
-                        std::filesystem::remove_all(path, e2);
-                        ev::run_process(loop, git({"-C", repo, "worktree", "prune"}),
-                                        [loop, repo, branch, done, why](ev::ProcessResult) {
-                                            ev::run_process(
-                                                loop, git({"-C", repo, "branch", "-D", branch}),
-                                                [done, why](ev::ProcessResult) { done(make_error(why)); });
-                                        });
-                    });
+    serialized(repo, [=](std::function<void()> release) {
+        add_now(loop, repo, path, branch, [done, release](Status s) {
+            release();
+            done(std::move(s));
+        });
+    });
 }
 
 void remove_if_clean(uv_loop_t* loop, const std::string& repo, const std::string& path,
-                     const std::string& branch,
-                     std::function<void(bool, Leftover, Status)> done) {
-    if (!std::filesystem::exists(path)) {
-        ev::run_process(loop, git({"-C", repo, "worktree", "prune"}),
-                        [done](ev::ProcessResult) { done(false, {}, {}); });
-        return;
-    }
-    auto what = std::make_shared<Leftover>();
-    ev::run_process(loop, git({"-C", path, "status", "--porcelain=v2", "-z"}),
-                    [=](ev::ProcessResult st) {
-        if (!st.ok()) return done(true, *what, make_error("git status: " + st.last_error_line()));
-        what->dirty = !st.out.empty();
-        ev::run_process(loop, git({"-C", repo, "rev-list", "--count", "HEAD.." + branch}),
-                        [=](ev::ProcessResult rl) {
-            auto n = parse_int(rl.out);
-            what->unmerged = rl.ok() && n ? static_cast<int>(*n) : 0;
-            if (what->dirty || what->unmerged > 0) return done(true, *what, {});
-            ev::run_process(loop, git({"-C", repo, "worktree", "remove", path}),
-                            [=](ev::ProcessResult rm) {
-                if (!rm.ok()) return done(true, *what, make_error("git worktree remove: " + rm.last_error_line()));
-                ev::run_process(loop, git({"-C", repo, "branch", "-D", branch}),
-                                [=](ev::ProcessResult) { done(false, *what, {}); });
-            });
-        });
+                     const std::string& branch, std::function<void(bool, Leftover, Status)> done) {
+    serialized(repo, [=](std::function<void()> release) {
+        remove_if_clean_now(loop, repo, path, branch,
+                            [done, release](bool kept, Leftover what, Status s) {
+                                release();
+                                done(kept, what, std::move(s));
+                            });
     });
 }
 
@@ -87,14 +150,17 @@ void find_orphans(uv_loop_t* loop, const std::string& repo, const std::string& w
     std::error_code ec;
     for (auto& e : std::filesystem::directory_iterator(worktrees_dir, ec)) {
         std::string name = e.path().filename().string();
-        if (name.rfind("wt-", 0) == 0 && !known(name.substr(3))) orphans.push_back("worktree " + e.path().string());
+        if (name.rfind("wt-", 0) == 0 && !known(name.substr(3)))
+            orphans.push_back("worktree " + e.path().string());
     }
-    ev::run_process(loop, git({"-C", repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/fab/"}),
-                    [orphans, known, done](ev::ProcessResult r) mutable {
-                        for (const auto& b : split(r.out, '\n'))
-                            if (b.rfind("fab/", 0) == 0 && !known(b.substr(4))) orphans.push_back("branch " + b);
-                        done(std::move(orphans));
-                    });
+    ev::run_process(
+        loop, git({"-C", repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/fab/"}),
+        [orphans, known, done](ev::ProcessResult r) mutable {
+            for (const auto& b : split(r.out, '\n'))
+                if (b.rfind("fab/", 0) == 0 && !known(b.substr(4)))
+                    orphans.push_back("branch " + b);
+            done(std::move(orphans));
+        });
 }
 
 } // namespace fab::worktree

@@ -21,8 +21,8 @@ void add(uv_loop_t* loop, const std::string& repo, const std::string& path,
          const std::string& branch, std::function<void(Status)> done);
 
 struct Leftover {
-    bool dirty = false;    // uncommitted changes
-    int unmerged = 0;      // commits on the branch that HEAD of the repo lacks
+    bool dirty = false; // uncommitted changes
+    int unmerged = 0;   // commits on the branch that HEAD of the repo lacks
     std::string describe() const;
 };
 

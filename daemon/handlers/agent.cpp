@@ -25,7 +25,9 @@ void register_agent_handlers(Router& router, Daemon& d) {
         c.backend = q.payload.value("backend", "");
         c.prompt = q.payload.value("prompt", "");
         c.kind = q.payload.value("kind", "task");
-        d.supervisor().create(c, [r](Result<Json> a) { a ? r.ok({{"agent", *a}}) : r.fail(a.error()); });
+        d.supervisor().create(c, [r](Result<Json> a) {
+            a ? r.ok({{"agent", *a}}) : r.fail(a.error());
+        });
     });
 
     router.add("agent.list", [&d](const Request& q, const Reply& r) {

@@ -28,7 +28,7 @@ Status append_always_rule(const Daemon& d, const Agent& a, const Json& req) {
         if (abs.rfind(wt + "/", 0) == 0)
             pattern = abs.substr(wt.size()); // "/rel": worktree-scoped
         else
-            pattern = "/" + abs;             // "//abs": absolute
+            pattern = "/" + abs; // "//abs": absolute
     } else {
         pattern = value;
     }
@@ -36,7 +36,9 @@ Status append_always_rule(const Daemon& d, const Agent& a, const Json& req) {
     auto doc = IniDocument::load(file);
     if (!doc) return make_error(doc.error());
     std::string name = "always-" + tool + "-" + random_id("", 6);
-    for (auto [k, v] : {std::pair<std::string, std::string>{"tool", tool}, {"action", "allow"}, {"pattern", pattern}})
+    for (auto [k, v] : {std::pair<std::string, std::string>{"tool", tool},
+                        {"action", "allow"},
+                        {"pattern", pattern}})
         if (auto s = doc->set("rule", name, k, v); !s) return s;
     if (auto s = doc->save(file); !s) return s;
     log::info("rule " + name + " added to " + file + ": allow " + tool + " " + pattern);
@@ -83,7 +85,8 @@ void register_permission_handlers(Router& router, Daemon& d) {
             std::string text = question.value("question", "");
             std::string chosen = answer;
             const Json& options = question.value("options", Json::array());
-            bool numeric = !answer.empty() && answer.find_first_not_of("0123456789") == std::string::npos;
+            bool numeric =
+                !answer.empty() && answer.find_first_not_of("0123456789") == std::string::npos;
             if (numeric) {
                 size_t n = std::stoul(answer);
                 if (n >= 1 && n <= options.size()) chosen = options[n - 1].value("label", answer);
@@ -91,7 +94,8 @@ void register_permission_handlers(Router& router, Daemon& d) {
             answers[text] = chosen;
         }
         input["answers"] = answers;
-        d.supervisor().respond(id, true, input, "", [r](Status s) { s ? r.ok() : r.fail(s.error()); });
+        d.supervisor().respond(id, true, input, "",
+                               [r](Status s) { s ? r.ok() : r.fail(s.error()); });
     });
 }
 

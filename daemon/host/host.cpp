@@ -49,7 +49,8 @@ AgentHost::~AgentHost() {
 }
 
 Status AgentHost::start() {
-    if (!proc_tree::become_subreaper()) log::warn("PR_SET_CHILD_SUBREAPER failed: leftovers may escape");
+    if (!proc_tree::become_subreaper())
+        log::warn("PR_SET_CHILD_SUBREAPER failed: leftovers may escape");
     backend_ = make_backend(spec_.backend);
     if (!backend_) return make_error("unknown backend \"" + spec_.backend + "\"");
     parser_ = backend_->make_parser();
@@ -180,11 +181,13 @@ void AgentHost::record(const std::string& src, const std::string& data) {
         }
     }
     if (attached_.empty()) return;
-    std::string ev = dump_json({{"type", "event"},
-                                {"event", "host.record"},
-                                {"agent_id", spec_.agent_id},
-                                {"record", {{"o", r->offset}, {"ts", r->ts_ms}, {"src", r->src}, {"data", r->data}}}}) +
-                     "\n";
+    std::string ev =
+        dump_json({{"type", "event"},
+                   {"event", "host.record"},
+                   {"agent_id", spec_.agent_id},
+                   {"record",
+                    {{"o", r->offset}, {"ts", r->ts_ms}, {"src", r->src}, {"data", r->data}}}}) +
+        "\n";
     for (uint64_t c : attached_) server_->send(c, ev);
 }
 

@@ -61,9 +61,9 @@ class AgentHost {
     std::unique_ptr<ev::Timer> stop_timer_, grace_timer_, turn_timer_, reap_timer_;
     std::unique_ptr<ev::Signal> sigterm_, sigchld_;
 
-    std::set<uint64_t> attached_;           // clients receiving live records
-    std::deque<std::string> queued_;        // messages waiting for the turn to end
-    std::map<std::string, Json> pending_;   // request_id → can_use_tool request
+    std::set<uint64_t> attached_;         // clients receiving live records
+    std::deque<std::string> queued_;      // messages waiting for the turn to end
+    std::map<std::string, Json> pending_; // request_id → can_use_tool request
     std::string session_id_;
     bool turn_running_ = false;
     bool stopping_ = false;

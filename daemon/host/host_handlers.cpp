@@ -58,12 +58,16 @@ void AgentHost::register_handlers() {
         std::string path = transcript_->path();
         int64_t next = transcript_->next_offset();
         ev::queue_work(
-            &loop_, [result, path, since, limit] { *result = Transcript::read(path, since, limit); },
+            &loop_,
+            [result, path, since, limit] { *result = Transcript::read(path, since, limit); },
             [result, r, next] {
                 if (!result->ok()) return r.fail(result->error());
                 Json recs = Json::array();
                 for (const auto& rec : result->value())
-                    recs.push_back({{"o", rec.offset}, {"ts", rec.ts_ms}, {"src", rec.src}, {"data", rec.data}});
+                    recs.push_back({{"o", rec.offset},
+                                    {"ts", rec.ts_ms},
+                                    {"src", rec.src},
+                                    {"data", rec.data}});
                 r.ok({{"records", recs}, {"next_offset", next}});
             });
     });
@@ -107,7 +111,8 @@ void AgentHost::register_handlers() {
         if (!cli_) return r.fail("agent " + spec_.agent_id + " is not running");
         record("in", dump_json({{"type", "interrupt"}}));
         if (backend_->persistent())
-            cli_->write_stdin(backend_->interrupt_line("int-" + std::to_string(transcript_->next_offset())));
+            cli_->write_stdin(
+                backend_->interrupt_line("int-" + std::to_string(transcript_->next_offset())));
         else
             cli_->kill_group(SIGINT);
         r.ok();

@@ -36,7 +36,9 @@ std::map<int, int> parent_map() {
 }
 } // namespace
 
-bool become_subreaper() { return ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0; }
+bool become_subreaper() {
+    return ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
+}
 
 std::vector<int> children() {
     std::vector<int> out;

@@ -57,7 +57,8 @@ Result<HostSpec> decode_spec(const std::string& text) {
     s.params.model = p.value("model", "");
     s.params.append_system_prompt = p.value("append_system_prompt", "");
     s.params.program = p.value("program", "");
-    if (s.agent_id.empty() || s.backend.empty() || s.socket_path.empty() || s.transcript_path.empty())
+    if (s.agent_id.empty() || s.backend.empty() || s.socket_path.empty() ||
+        s.transcript_path.empty())
         return make_error("host spec lacks agent_id, backend, socket_path or transcript_path");
     return s;
 }

@@ -13,11 +13,11 @@ struct HostSpec {
     std::string agent_id;
     std::string backend; // claude | codex | scripted
     AgentParams params;
-    std::string prompt;          // first message ("" = none: wait for host.send)
-    std::string transcript_path; // agents/<id>/transcript.jsonl
-    std::string socket_path;     // hosts/<id>.sock
-    std::string log_path;        // agents/<id>/host.log
-    int64_t grace_ms = 10 * 60 * 1000;      // after the agent exits, wait this long for an ack
+    std::string prompt;                       // first message ("" = none: wait for host.send)
+    std::string transcript_path;              // agents/<id>/transcript.jsonl
+    std::string socket_path;                  // hosts/<id>.sock
+    std::string log_path;                     // agents/<id>/host.log
+    int64_t grace_ms = 10 * 60 * 1000;        // after the agent exits, wait this long for an ack
     int64_t turn_timeout_ms = 30 * 60 * 1000; // per-turn backends (codex) only
 };
 

@@ -47,7 +47,8 @@ Result<Transcript> Transcript::open(const std::string& path) {
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
     if (!fd.valid()) return make_error(path + ": " + errno_string(errno));
     if (::lseek(fd.get(), 0, SEEK_END) != good_end) {
-        if (::ftruncate(fd.get(), good_end) != 0) return make_error(path + ": " + errno_string(errno));
+        if (::ftruncate(fd.get(), good_end) != 0)
+            return make_error(path + ": " + errno_string(errno));
     }
     return Transcript(std::move(fd), path, next);
 }
@@ -68,7 +69,9 @@ Result<TranscriptRecord> Transcript::append(const std::string& src, const std::s
     return r;
 }
 
-void Transcript::sync() { ::fdatasync(fd_.get()); }
+void Transcript::sync() {
+    ::fdatasync(fd_.get());
+}
 
 Result<std::vector<TranscriptRecord>> Transcript::read(const std::string& path, int64_t since,
                                                        size_t limit) {

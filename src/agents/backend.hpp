@@ -17,17 +17,18 @@ namespace fab {
 struct AgentParams {
     std::string agent_id;
     std::string project;
-    std::string kind = "task";          // task | plan | manager | director
-    std::string worktree;               // the CLI's cwd
-    std::string fab_bin;                // absolute path of `fab` (for hooks)
-    std::string socket_path;            // FAB_SOCKET_PATH for the agent
-    std::string fab_dir;                // FAB_DIR for the agent
-    std::string session_id;             // claude: --session-id (new) / --resume (resume); codex: thread id
-    bool resume = false;                // continue an existing session / thread
-    std::string permission_mode = "default"; // claude: default | plan; codex: plan → read-only sandbox
-    std::string model;                  // "" = CLI default
-    std::string append_system_prompt;   // claude only
-    std::string program;                // override of the CLI binary ("" = backend default, found in PATH)
+    std::string kind = "task"; // task | plan | manager | director
+    std::string worktree;      // the CLI's cwd
+    std::string fab_bin;       // absolute path of `fab` (for hooks)
+    std::string socket_path;   // FAB_SOCKET_PATH for the agent
+    std::string fab_dir;       // FAB_DIR for the agent
+    std::string session_id;    // claude: --session-id (new) / --resume (resume); codex: thread id
+    bool resume = false;       // continue an existing session / thread
+    std::string permission_mode =
+        "default";                    // claude: default | plan; codex: plan → read-only sandbox
+    std::string model;                // "" = CLI default
+    std::string append_system_prompt; // claude only
+    std::string program; // override of the CLI binary ("" = backend default, found in PATH)
 };
 
 struct LaunchSpec {
@@ -54,7 +55,7 @@ class OutputParser {
 class Backend {
   public:
     virtual ~Backend() = default;
-    virtual std::string name() const = 0; // "claude", "codex", "scripted"
+    virtual std::string name() const = 0;            // "claude", "codex", "scripted"
     virtual std::string default_program() const = 0; // "claude", "codex", "fab-scripted-agent"
 
     // true: one long-lived process, messages on stdin (claude, scripted).
@@ -66,14 +67,23 @@ class Backend {
     virtual Result<LaunchSpec> launch(const AgentParams& p, const std::string& message) const = 0;
 
     // persistent only: the stdin line(s) that deliver a user message / an interrupt.
-    virtual std::string format_input(const std::string& text) const { (void)text; return {}; }
-    virtual std::string interrupt_line(const std::string& request_id) const { (void)request_id; return {}; }
+    virtual std::string format_input(const std::string& text) const {
+        (void)text;
+        return {};
+    }
+    virtual std::string interrupt_line(const std::string& request_id) const {
+        (void)request_id;
+        return {};
+    }
     // persistent only: the answer to a permission request (allow: updated_input
     // is what runs; deny: message reaches the model).
     virtual std::string permission_response(const std::string& request_id, bool allow,
                                             const nlohmann::json& updated_input,
                                             const std::string& message) const {
-        (void)request_id; (void)allow; (void)updated_input; (void)message;
+        (void)request_id;
+        (void)allow;
+        (void)updated_input;
+        (void)message;
         return {};
     }
 

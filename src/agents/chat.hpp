@@ -40,9 +40,9 @@ struct ChatEntry {
     nlohmann::json tool_input; // null unless tool_use / permission
     std::string request_id;    // permission: the control request to answer
     bool is_error = false;
-    Usage usage;               // turn_result: this turn only (never cumulative)
-    std::string session_id;    // set when the line revealed the session / thread id
-    std::string subtype;       // backend detail, e.g. "error_during_execution", "api_retry"
+    Usage usage;            // turn_result: this turn only (never cumulative)
+    std::string session_id; // set when the line revealed the session / thread id
+    std::string subtype;    // backend detail, e.g. "error_during_execution", "api_retry"
 };
 
 nlohmann::json to_json(const ChatEntry& e);

@@ -22,9 +22,12 @@ std::string shell_quote(std::string_view s) {
 
 std::vector<std::string> agent_env(const AgentParams& p) {
     std::vector<std::string> env{
-        "FAB_AGENT_ID=" + p.agent_id,       "FAB_PROJECT=" + p.project,
-        "FAB_SOCKET_PATH=" + p.socket_path, "FAB_DIR=" + p.fab_dir,
-        "FAB_WORKTREE=" + p.worktree,       "FAB_AGENT_KIND=" + p.kind,
+        "FAB_AGENT_ID=" + p.agent_id,
+        "FAB_PROJECT=" + p.project,
+        "FAB_SOCKET_PATH=" + p.socket_path,
+        "FAB_DIR=" + p.fab_dir,
+        "FAB_WORKTREE=" + p.worktree,
+        "FAB_AGENT_KIND=" + p.kind,
         // Codex runs commands with `bash -lc`, and a login shell may reset
         // PATH (Debian's /etc/profile does): FAB_BIN still names this fab.
         "FAB_BIN=" + p.fab_bin,

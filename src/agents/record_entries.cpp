@@ -19,10 +19,10 @@ void input_entries(const nlohmann::json& j, std::vector<ChatEntry>& out) {
         e.text = j.value("text", "");
         out.push_back(std::move(e));
     } else if (type == "permission_response") {
-        ChatEntry e = system_entry("permission_response",
-                                   j.value("allow", false)
-                                       ? "permission granted"
-                                       : "permission denied: " + j.value("message", ""));
+        ChatEntry e =
+            system_entry("permission_response",
+                         j.value("allow", false) ? "permission granted"
+                                                 : "permission denied: " + j.value("message", ""));
         e.request_id = j.value("request_id", "");
         out.push_back(std::move(e));
     } else if (type == "interrupt") {
@@ -34,13 +34,14 @@ void host_entries(const nlohmann::json& j, std::vector<ChatEntry>& out) {
     std::string ev = j.value("event", "");
     if (ev == "cli_started") {
         out.push_back(system_entry("cli_started", "agent started: " + j.value("program", "") +
-                                                      " (pid " + std::to_string(j.value("pid", 0)) + ")"));
+                                                      " (pid " + std::to_string(j.value("pid", 0)) +
+                                                      ")"));
     } else if (ev == "cli_exited") {
         int sig = j.value("signal", 0);
-        out.push_back(system_entry("cli_exited",
-                                   "agent exited with status " +
-                                       std::to_string(j.value("exit_status", int64_t{-1})) +
-                                       (sig ? ", signal " + std::to_string(sig) : "")));
+        out.push_back(
+            system_entry("cli_exited", "agent exited with status " +
+                                           std::to_string(j.value("exit_status", int64_t{-1})) +
+                                           (sig ? ", signal " + std::to_string(sig) : "")));
     } else if (ev == "spawn_failed") {
         ChatEntry e;
         e.kind = ChatKind::error;

@@ -80,13 +80,15 @@ int cmd_agent_create(Invocation& inv) {
 int cmd_agent_send(Invocation& inv) {
     int rc = Exit::ok;
     std::vector<std::string> words(inv.args.begin() + 1, inv.args.end());
-    auto r = call_daemon(inv, "agent.send", {{"id", inv.args[0]}, {"text", join(words, " ")}}, rc, 120000);
+    auto r = call_daemon(inv, "agent.send", {{"id", inv.args[0]}, {"text", join(words, " ")}}, rc,
+                         120000);
     return r ? Exit::ok : rc;
 }
 
 int cmd_agent_abort(Invocation& inv) {
     int rc = Exit::ok;
-    auto r = call_daemon(inv, "agent.abort", {{"id", inv.args[0]}, {"force", inv.has("force")}}, rc);
+    auto r =
+        call_daemon(inv, "agent.abort", {{"id", inv.args[0]}, {"force", inv.has("force")}}, rc);
     if (!r) return rc;
     std::printf("stopping agent %s\n", inv.args[0].c_str());
     return Exit::ok;
@@ -121,8 +123,11 @@ int cmd_agent_history(Invocation& inv) {
         if (inv.has("json")) {
             Json list = Json::array();
             for (const auto& e : entries) list.push_back(to_json(e));
-            std::printf("%s\n", dump_json({{"offset", rec["o"]}, {"ts", rec["ts"]}, {"src", src},
-                                           {"data", data}, {"entries", list}})
+            std::printf("%s\n", dump_json({{"offset", rec["o"]},
+                                           {"ts", rec["ts"]},
+                                           {"src", src},
+                                           {"data", data},
+                                           {"entries", list}})
                                     .c_str());
             continue;
         }

@@ -18,7 +18,8 @@ int cmd_attach(Invocation& inv) {
     if (!snap) return fail(snap.error());
     bool json = inv.has("json");
     if (json) {
-        std::printf("%s\n", dump_json({{"type", "snapshot"}, {"agents", (*snap)["agents"]}}).c_str());
+        std::printf("%s\n",
+                    dump_json({{"type", "snapshot"}, {"agents", (*snap)["agents"]}}).c_str());
     } else {
         std::printf("attached: %zu agent(s); Ctrl-C to stop\n", (*snap)["agents"].size());
     }
@@ -41,8 +42,9 @@ int cmd_attach(Invocation& inv) {
                 for (const auto& e : ev["entries"])
                     std::printf("%s\n", format_entry(id, chat_entry_from_json(e)).c_str());
             } else if (kind == "agent.state") {
-                std::printf("[%s] state: %s%s\n", id.c_str(), ev.value("state", "").c_str(),
-                            ev.value("error", "").empty() ? "" : (" — " + ev.value("error", "")).c_str());
+                std::printf(
+                    "[%s] state: %s%s\n", id.c_str(), ev.value("state", "").c_str(),
+                    ev.value("error", "").empty() ? "" : (" — " + ev.value("error", "")).c_str());
             } else if (kind == "agent.created") {
                 std::printf("[%s] created (%s)\n", ev["agent"].value("id", "").c_str(),
                             ev["agent"].value("backend", "").c_str());

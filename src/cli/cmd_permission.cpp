@@ -41,7 +41,8 @@ int cmd_permission_list(Invocation& inv) {
         std::printf("no pending permission requests\n");
         return Exit::ok;
     }
-    std::printf("%-38s %-8s %-12s %-6s %-10s %s\n", "ID", "AGENT", "PROJECT", "AGE", "TOOL", "INPUT");
+    std::printf("%-38s %-8s %-12s %-6s %-10s %s\n", "ID", "AGENT", "PROJECT", "AGE", "TOOL",
+                "INPUT");
     for (const auto& q : reqs) {
         std::string tool = q.value("tool_name", "");
         std::string what = rules::primary_value(tool, q.value("tool_input", Json::object()));
@@ -53,8 +54,12 @@ int cmd_permission_list(Invocation& inv) {
     return Exit::ok;
 }
 
-int cmd_permission_allow(Invocation& inv) { return respond(inv, true); }
-int cmd_permission_deny(Invocation& inv) { return respond(inv, false); }
+int cmd_permission_allow(Invocation& inv) {
+    return respond(inv, true);
+}
+int cmd_permission_deny(Invocation& inv) {
+    return respond(inv, false);
+}
 
 int cmd_question_list(Invocation& inv) {
     int rc = Exit::ok;
@@ -89,7 +94,8 @@ int cmd_question_list(Invocation& inv) {
 int cmd_question_answer(Invocation& inv) {
     int rc = Exit::ok;
     std::vector<std::string> words(inv.args.begin() + 1, inv.args.end());
-    auto r = call_daemon(inv, "question.answer", {{"id", inv.args[0]}, {"answer", join(words, " ")}}, rc);
+    auto r = call_daemon(inv, "question.answer",
+                         {{"id", inv.args[0]}, {"answer", join(words, " ")}}, rc);
     if (!r) return rc;
     std::printf("answered %s\n", inv.args[0].c_str());
     return Exit::ok;

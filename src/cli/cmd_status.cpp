@@ -12,7 +12,7 @@ namespace {
 
 std::string money(double usd) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "$%.2f", usd);
+    std::snprintf(buf, sizeof buf, usd < 1 ? "$%.4f" : "$%.2f", usd);
     return buf;
 }
 
@@ -67,12 +67,12 @@ void print_human(const Json& s, bool all) {
 int cmd_status(Invocation& inv) {
     bool json = inv.has("json");
     int rc = Exit::ok;
-    auto c = open_daemon(inv, rc);
+    auto c = connect_daemon_socket(inv, rc);
     if (!c) {
         if (json) std::printf("{\"daemon\":null,\"running\":false}\n");
         return rc;
     }
-    auto s = c->request("status", {{"all", inv.has("all")}});
+    auto s = c->call("status", {{"all", inv.has("all")}});
     if (!s) return fail(s.error());
     if (json) {
         (*s)["running"] = true;

@@ -6,30 +6,32 @@
 
 namespace fab::cli {
 
-std::optional<Connection> open_daemon(const Invocation& inv, int& exit_code) {
+std::optional<Connection> connect_daemon_socket(const Invocation& inv, int& exit_code) {
     ConnectError why{};
     auto c = Connection::open(inv.paths.socket, &why);
-    if (!c) {
-        if (why == ConnectError::absent || why == ConnectError::refused) {
-            exit_code =
-                fail("daemon not running; start it with: fab server start", Exit::no_daemon);
-        } else {
-            exit_code = fail(c.error());
-        }
-        return std::nullopt;
-    }
+    if (c) return std::move(*c);
+    if (why == ConnectError::absent || why == ConnectError::refused)
+        exit_code = fail("daemon not running; start it with: fab server start", Exit::no_daemon);
+    else
+        exit_code = fail(c.error());
+    return std::nullopt;
+}
+
+std::optional<Connection> open_daemon(const Invocation& inv, int& exit_code) {
+    auto c = connect_daemon_socket(inv, exit_code);
+    if (!c) return std::nullopt;
     if (auto h = c->handshake(); !h) {
         exit_code = fail(h.error());
         return std::nullopt;
     }
-    return std::move(*c);
+    return c;
 }
 
 std::optional<Json> call_daemon(const Invocation& inv, const std::string& type, const Json& payload,
                                 int& exit_code, int timeout_ms) {
-    auto c = open_daemon(inv, exit_code);
+    auto c = connect_daemon_socket(inv, exit_code);
     if (!c) return std::nullopt;
-    auto r = c->request(type, payload, timeout_ms);
+    auto r = c->call(type, payload, timeout_ms);
     if (!r) {
         exit_code = fail(r.error());
         return std::nullopt;

@@ -9,10 +9,13 @@
 
 namespace fab::cli {
 
-// Connects to the daemon; on failure prints the error and sets `exit_code`.
+// Connects (no handshake); on failure prints the error and sets `exit_code`.
+std::optional<Connection> connect_daemon_socket(const Invocation& inv, int& exit_code);
+// Connects and shakes hands (for long-lived connections such as attach).
 std::optional<Connection> open_daemon(const Invocation& inv, int& exit_code);
 
-// One request/response; prints "fab: <error>" on failure. Sets exit_code.
+// Handshake and one request in a single round trip; prints "fab: <error>"
+// on failure. Sets exit_code.
 std::optional<Json> call_daemon(const Invocation& inv, const std::string& type, const Json& payload,
                                 int& exit_code, int timeout_ms = 30000);
 

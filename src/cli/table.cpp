@@ -73,7 +73,8 @@ constexpr Flag kAttach[] = {
 };
 
 constexpr Flag kPermissionAllow[] = {
-    {"always", 0, nullptr, "also add a rule to the project that allows this exact call from now on"},
+    {"always", 0, nullptr,
+     "also add a rule to the project that allows this exact call from now on"},
     {"help", 'h', nullptr, "show help for this command"},
 };
 constexpr Flag kPermissionDeny[] = {
@@ -119,16 +120,15 @@ constexpr Command kCommands[] = {
      cmd_agent_list},
     {"agent create", "", "start an agent in a new worktree of a project", kAgentCreate,
      cmd_agent_create},
-    {"agent send", "<id> <text...>", "send a message to an agent (resumes a failed agent's session)",
-     kNone, cmd_agent_send, 2, -1},
+    {"agent send", "<id> <text...>",
+     "send a message to an agent (resumes a failed agent's session)", kNone, cmd_agent_send, 2, -1},
     {"agent abort", "<id>", "stop an agent: interrupt, then terminate, then kill", kAgentAbort,
      cmd_agent_abort, 1, 1},
     {"agent describe", "<text...>", "set what this agent is doing (from inside an agent)", kNone,
      cmd_agent_describe, 1, -1},
-    {"agent history", "<id>", "print everything an agent said and did", kJson, cmd_agent_history,
-     1, 1},
-    {"attach", "[project...]", "follow the output of every agent live", kAttach, cmd_attach, 0,
-     -1},
+    {"agent history", "<id>", "print everything an agent said and did", kJson, cmd_agent_history, 1,
+     1},
+    {"attach", "[project...]", "follow the output of every agent live", kAttach, cmd_attach, 0, -1},
 
     {"permission list", "", "list tool calls waiting for a human decision", kJson,
      cmd_permission_list},
@@ -136,11 +136,10 @@ constexpr Command kCommands[] = {
      cmd_permission_allow, 1, 1},
     {"permission deny", "<id>", "refuse a waiting tool call", kPermissionDeny, cmd_permission_deny,
      1, 1},
-    {"question list", "", "list agents' questions waiting for an answer", kJson,
-     cmd_question_list},
+    {"question list", "", "list agents' questions waiting for an answer", kJson, cmd_question_list},
     {"question answer", "<id> <choice|text...>",
-     "answer a question: an option's number or label, or free text", kNone, cmd_question_answer,
-     2, -1},
+     "answer a question: an option's number or label, or free text", kNone, cmd_question_answer, 2,
+     -1},
 
     {"__complete", "<projects|agents>", "print names for shell completion", kNone, cmd_complete, 1,
      1, true},

@@ -92,10 +92,7 @@ Result<std::string> Connection::read_line(int timeout_ms) {
     }
 }
 
-Result<Json> Connection::request(const std::string& type, const Json& payload, int timeout_ms) {
-    std::string id = "c" + std::to_string(next_id_++);
-    if (auto s = send_line(encode_request(type, id, payload)); !s) return make_error(s.error());
-    int64_t deadline = monotonic_ms() + timeout_ms;
+Result<Json> Connection::await(const std::string& id, int64_t deadline) {
     for (;;) {
         int left = static_cast<int>(std::max<int64_t>(0, deadline - monotonic_ms()));
         auto line = read_line(left);
@@ -110,14 +107,39 @@ Result<Json> Connection::request(const std::string& type, const Json& payload, i
     }
 }
 
-Result<Json> Connection::handshake(int timeout_ms) {
-    auto r = request("ping", {{"protocol", kProtocolMajor}, {"client", "fab"}}, timeout_ms);
-    if (!r) return r;
-    int major = r->value("protocol", 0);
+Result<Json> Connection::request(const std::string& type, const Json& payload, int timeout_ms) {
+    std::string id = "c" + std::to_string(next_id_++);
+    if (auto s = send_line(encode_request(type, id, payload)); !s) return make_error(s.error());
+    return await(id, monotonic_ms() + timeout_ms);
+}
+
+Status Connection::check_protocol(const Json& ping) {
+    int major = ping.value("protocol", 0);
     if (major != kProtocolMajor)
         return make_error("daemon speaks protocol " + std::to_string(major) + ", this fab speaks " +
                           std::to_string(kProtocolMajor) + "; restart it with: fab server restart");
+    return {};
+}
+
+Result<Json> Connection::handshake(int timeout_ms) {
+    auto r = request("ping", {{"protocol", kProtocolMajor}, {"client", "fab"}}, timeout_ms);
+    if (!r) return r;
+    if (auto s = check_protocol(*r); !s) return make_error(s.error());
     return r;
+}
+
+Result<Json> Connection::call(const std::string& type, const Json& payload, int timeout_ms) {
+    std::string ping_id = "c" + std::to_string(next_id_++);
+    std::string id = "c" + std::to_string(next_id_++);
+    std::string both =
+        encode_request("ping", ping_id, {{"protocol", kProtocolMajor}, {"client", "fab"}}) +
+        encode_request(type, id, payload);
+    if (auto s = send_line(both); !s) return make_error(s.error());
+    int64_t deadline = monotonic_ms() + timeout_ms;
+    auto ping = await(ping_id, deadline);
+    if (!ping) return make_error(ping.error());
+    if (auto s = check_protocol(*ping); !s) return make_error(s.error());
+    return await(id, deadline);
 }
 
 Result<Connection> connect_daemon(const std::string& socket_path) {

@@ -28,6 +28,10 @@ class Connection {
     // ping + protocol major check; returns the ping payload.
     Result<Json> handshake(int timeout_ms = 5000);
 
+    // The handshake and one request in a single write: one round trip
+    // instead of two (most CLI commands are exactly this).
+    Result<Json> call(const std::string& type, const Json& payload, int timeout_ms = 30000);
+
     Status send_line(const std::string& line);
     // Next line from the peer (events or responses); empty error on EOF is
     // reported as "connection closed". timeout_ms < 0 waits forever.
@@ -37,6 +41,8 @@ class Connection {
 
   private:
     explicit Connection(UniqueFd fd) : fd_(std::move(fd)) {}
+    Result<Json> await(const std::string& id, int64_t deadline_ms);
+    static Status check_protocol(const Json& ping);
     UniqueFd fd_;
     LineBuffer in_;
     int next_id_ = 1;

@@ -112,9 +112,13 @@ void Process::kill_group(int signum) {
     if (pid_ > 0 && !exited_) ::kill(-pid_, signum);
 }
 
-bool Process::write_stdin(std::string data) { return in_ && in_->write(std::move(data)); }
+bool Process::write_stdin(std::string data) {
+    return in_ && in_->write(std::move(data));
+}
 
-void Process::close_stdin() { in_.reset(); }
+void Process::close_stdin() {
+    in_.reset();
+}
 
 void Process::maybe_finish() {
     if (!exited_ || open_streams_ > 0 || !on_done_) return;

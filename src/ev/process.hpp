@@ -15,13 +15,13 @@
 namespace fab::ev {
 
 struct SpawnOptions {
-    std::vector<std::string> argv;    // argv[0] is looked up in PATH
-    std::vector<std::string> env;     // empty = inherit
-    std::string cwd;                  // empty = inherit
-    bool capture_stdout = true;       // else /dev/null
-    bool capture_stderr = true;       // else /dev/null
-    bool stdin_pipe = false;          // else /dev/null; see Process::write_stdin
-    bool detached = false;            // own session (setsid)
+    std::vector<std::string> argv; // argv[0] is looked up in PATH
+    std::vector<std::string> env;  // empty = inherit
+    std::string cwd;               // empty = inherit
+    bool capture_stdout = true;    // else /dev/null
+    bool capture_stderr = true;    // else /dev/null
+    bool stdin_pipe = false;       // else /dev/null; see Process::write_stdin
+    bool detached = false;         // own session (setsid)
     // Streaming instead of capturing: when set, output goes to these
     // callbacks as it arrives and nothing is kept in ProcessResult.
     std::function<void(const char*, size_t)> on_stdout;

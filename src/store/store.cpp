@@ -31,7 +31,8 @@ const char* const kMigrations[] = {
     "  error TEXT NOT NULL DEFAULT '', created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
     "  last_offset INTEGER NOT NULL DEFAULT -1,"
     "  input_tokens INTEGER NOT NULL DEFAULT 0, output_tokens INTEGER NOT NULL DEFAULT 0,"
-    "  cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_creation_tokens INTEGER NOT NULL DEFAULT 0,"
+    "  cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_creation_tokens INTEGER NOT NULL "
+    "DEFAULT 0,"
     "  cost_usd REAL NOT NULL DEFAULT 0, parser_state TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX agents_project ON agents(project);",
 };
@@ -193,9 +194,9 @@ bool bind_and_step(sqlite3* db, const AgentRecord& a) {
     Stmt s(db, kSaveAgent);
     if (!s.ok()) return false;
     int i = 1;
-    for (const std::string* v : {&a.id, &a.kind, &a.project, &a.backend, &a.worktree, &a.branch,
-                                 &a.host_socket, &a.state, &a.session_id, &a.description, &a.prompt,
-                                 &a.error})
+    for (const std::string* v :
+         {&a.id, &a.kind, &a.project, &a.backend, &a.worktree, &a.branch, &a.host_socket, &a.state,
+          &a.session_id, &a.description, &a.prompt, &a.error})
         s.bind(i++, *v);
     for (int64_t v : {a.created_ms, a.updated_ms, a.last_offset, a.input_tokens, a.output_tokens,
                       a.cache_read_tokens, a.cache_creation_tokens})
@@ -234,9 +235,9 @@ Result<std::vector<AgentRecord>> Store::agents() {
     while (s.step() == SQLITE_ROW) {
         AgentRecord a;
         int c = 0;
-        for (std::string* v : {&a.id, &a.kind, &a.project, &a.backend, &a.worktree, &a.branch,
-                               &a.host_socket, &a.state, &a.session_id, &a.description, &a.prompt,
-                               &a.error})
+        for (std::string* v :
+             {&a.id, &a.kind, &a.project, &a.backend, &a.worktree, &a.branch, &a.host_socket,
+              &a.state, &a.session_id, &a.description, &a.prompt, &a.error})
             *v = s.text(c++);
         for (int64_t* v : {&a.created_ms, &a.updated_ms, &a.last_offset, &a.input_tokens,
                            &a.output_tokens, &a.cache_read_tokens, &a.cache_creation_tokens})

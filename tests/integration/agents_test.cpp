@@ -4,9 +4,9 @@
 #include "harness.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <csignal>
 #include <set>
 
 #include "util/strings.hpp"
@@ -28,7 +28,8 @@ struct Project {
     }
 
     std::string create(const std::string& prompt) {
-        auto r = sb.fab({"agent", "create", "--project", "web", "--backend", "scripted", "--prompt", prompt, "--json"});
+        auto r = sb.fab({"agent", "create", "--project", "web", "--backend", "scripted", "--prompt",
+                         prompt, "--json"});
         BOOST_TEST_REQUIRE(r.code == 0, r.err);
         return Json::parse(r.out).value("id", "");
     }
@@ -59,7 +60,9 @@ struct Project {
         return id;
     }
 
-    std::string worktree(const std::string& id) { return sb.fab_dir() + "/projects/web/worktrees/wt-" + id; }
+    std::string worktree(const std::string& id) {
+        return sb.fab_dir() + "/projects/web/worktrees/wt-" + id;
+    }
 
     void write_config(const std::string& text) {
         std::string cfg = read_text(sb.config_file());
@@ -192,7 +195,8 @@ BOOST_AUTO_TEST_CASE(daemon_killed_mid_turn_loses_nothing_and_counts_nothing_twi
         BOOST_TEST_REQUIRE(j["offset"] == expect);
         ++expect;
         for (auto& e : j["entries"])
-            if (e["kind"] == "turn_result") turn_input += e["usage"].value("input_tokens", int64_t{0});
+            if (e["kind"] == "turn_result")
+                turn_input += e["usage"].value("input_tokens", int64_t{0});
     }
     BOOST_TEST(expect > 5);
     BOOST_TEST(turn_input > 0);
@@ -210,7 +214,8 @@ BOOST_AUTO_TEST_CASE(abort_stops_the_agent_and_its_children) {
     // No process of this agent is left (the Bash child ran in its own session).
     BOOST_TEST(wait_for([&] {
         for (int pid : sb.sandbox_processes())
-            if (read_text("/proc/" + std::to_string(pid) + "/environ").find("FAB_AGENT_ID=" + id) != std::string::npos)
+            if (read_text("/proc/" + std::to_string(pid) + "/environ").find("FAB_AGENT_ID=" + id) !=
+                std::string::npos)
                 return false;
         return true;
     }));
@@ -225,7 +230,9 @@ BOOST_AUTO_TEST_CASE(dirty_worktree_is_kept_and_reported_clean_one_removed) {
     std::ofstream(worktree(dirty) + "/wip.txt") << "work in progress\n";
     BOOST_TEST(sb.fab({"agent", "abort", dirty}).code == 0);
     BOOST_TEST(sb.fab({"agent", "abort", clean}).code == 0);
-    BOOST_TEST(wait_for([&] { return agent(dirty).value("error", "").find("worktree kept") != std::string::npos; }));
+    BOOST_TEST(wait_for([&] {
+        return agent(dirty).value("error", "").find("worktree kept") != std::string::npos;
+    }));
     BOOST_TEST(fs::exists(worktree(dirty) + "/wip.txt"));
     BOOST_TEST(wait_for([&] { return !fs::exists(worktree(clean)); }));
 }
@@ -269,7 +276,8 @@ BOOST_AUTO_TEST_CASE(attach_streams_live_output_and_replays_since_an_offset) {
         for (auto& e : ev["entries"])
             if (e.value("text", "") == "Echo: live one") saw_live = true;
     }
-    for (size_t i = 0; i < offsets.size(); ++i) BOOST_TEST_REQUIRE(offsets[i] == static_cast<int64_t>(i));
+    for (size_t i = 0; i < offsets.size(); ++i)
+        BOOST_TEST_REQUIRE(offsets[i] == static_cast<int64_t>(i));
 }
 
 BOOST_AUTO_TEST_CASE(describe_from_inside_the_agent_shows_in_the_list) {
@@ -304,7 +312,8 @@ BOOST_AUTO_TEST_CASE(orphaned_worktree_and_branch_are_reported_at_start) {
         return log.find("orphaned worktree") != std::string::npos &&
                log.find("orphaned branch fab/azzzzz") != std::string::npos;
     }));
-    BOOST_TEST(fs::exists(sb.fab_dir() + "/projects/web/worktrees/wt-azzzzz"), "reported, never deleted");
+    BOOST_TEST(fs::exists(sb.fab_dir() + "/projects/web/worktrees/wt-azzzzz"),
+               "reported, never deleted");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

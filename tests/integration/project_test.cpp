@@ -92,7 +92,9 @@ BOOST_AUTO_TEST_CASE(config_set_validates_writes_and_keeps_comments) {
     BOOST_TEST_REQUIRE(sb.fab({"project", "add", src}).code == 0);
     // The user adds comments by hand; a later set must keep them.
     std::string cfg = read_text(sb.config_file());
-    std::ofstream(sb.config_file()) << "# my fab settings\n[defaults]\n; three is plenty\nmax-agents = 3\n\n" << cfg;
+    std::ofstream(sb.config_file())
+        << "# my fab settings\n[defaults]\n; three is plenty\nmax-agents = 3\n\n"
+        << cfg;
     auto bad = sb.fab({"project", "config", "set", "web", "max-agents", "0"});
     BOOST_TEST(bad.code == 1);
     BOOST_TEST(bad.err.find("1 to 100") != std::string::npos, bad.err);
@@ -127,7 +129,9 @@ BOOST_AUTO_TEST_CASE(hand_edits_are_picked_up_and_broken_ones_reported_with_line
     for (char ch : cfg) bad_line += ch == '\n';
     auto r = sb.fab({"project", "list"});
     BOOST_TEST(r.code == 1);
-    BOOST_TEST(r.err.find(sb.config_file() + ":" + std::to_string(bad_line + 1) + ":") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find(sb.config_file() + ":" + std::to_string(bad_line + 1) + ":") !=
+                   std::string::npos,
+               r.err);
     BOOST_TEST(sb.fab({"status"}).code == 0, "the daemon keeps running on a broken edit");
 }
 
@@ -152,7 +156,8 @@ BOOST_AUTO_TEST_CASE(remove_deletes_the_clone) {
     BOOST_TEST(r.code == 0, r.err);
     BOOST_TEST(!fs::exists(project_dir("web")));
     BOOST_TEST(fs::exists(src + "/README.md"), "the user's repository is untouched");
-    BOOST_TEST(sb.fab({"project", "remove", "web"}).err.find("no project \"web\"") != std::string::npos);
+    BOOST_TEST(sb.fab({"project", "remove", "web"}).err.find("no project \"web\"") !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(project_commands_need_the_daemon) {

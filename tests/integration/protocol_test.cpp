@@ -34,7 +34,8 @@ BOOST_FIXTURE_TEST_SUITE(protocol, Started)
 
 BOOST_AUTO_TEST_CASE(ping_reports_version_and_echoes_the_id) {
     auto c = raw(sb);
-    BOOST_TEST(c.send_line("{\"type\":\"ping\",\"id\":\"abc-1\",\"payload\":{\"protocol\":1}}\n").ok());
+    BOOST_TEST(
+        c.send_line("{\"type\":\"ping\",\"id\":\"abc-1\",\"payload\":{\"protocol\":1}}\n").ok());
     Json j = next_json(c);
     BOOST_TEST(j["id"] == "abc-1");
     BOOST_TEST(j["type"] == "ping");
@@ -45,7 +46,8 @@ BOOST_AUTO_TEST_CASE(ping_reports_version_and_echoes_the_id) {
 
 BOOST_AUTO_TEST_CASE(other_protocol_major_is_refused_clearly) {
     auto c = raw(sb);
-    BOOST_TEST(c.send_line("{\"type\":\"ping\",\"id\":\"v\",\"payload\":{\"protocol\":99}}\n").ok());
+    BOOST_TEST(
+        c.send_line("{\"type\":\"ping\",\"id\":\"v\",\"payload\":{\"protocol\":99}}\n").ok());
     Json j = next_json(c);
     BOOST_TEST(j["success"] == false);
     BOOST_TEST(j["error"].get<std::string>().find("protocol mismatch") != std::string::npos);
@@ -116,8 +118,10 @@ BOOST_AUTO_TEST_CASE(many_clients_at_once_each_get_their_answers) {
     std::vector<Connection> cs;
     for (int i = 0; i < 64; ++i) cs.push_back(raw(sb));
     for (size_t i = 0; i < cs.size(); ++i)
-        BOOST_TEST(cs[i].send_line("{\"type\":\"ping\",\"id\":\"c" + std::to_string(i) + "\"}\n").ok());
-    for (size_t i = 0; i < cs.size(); ++i) BOOST_TEST(next_json(cs[i])["id"] == "c" + std::to_string(i));
+        BOOST_TEST(
+            cs[i].send_line("{\"type\":\"ping\",\"id\":\"c" + std::to_string(i) + "\"}\n").ok());
+    for (size_t i = 0; i < cs.size(); ++i)
+        BOOST_TEST(next_json(cs[i])["id"] == "c" + std::to_string(i));
 }
 
 BOOST_AUTO_TEST_CASE(daemon_memory_is_not_leaked_by_a_burst_of_connections) {
