@@ -33,8 +33,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -195,7 +195,7 @@ Role role_of(pid_t pid, pid_t daemon) {
     auto argv = nul_split(read_all("/proc/" + std::to_string(pid) + "/cmdline"));
     if (argv.empty()) return Role::other;
     std::string exe = argv[0].substr(argv[0].rfind('/') + 1);
-    if (exe == "fabd" && argv.size() > 1 && argv[1] == "host") return Role::host;
+    if (exe == "fab-host") return Role::host;
     if (exe == "fab-scripted-agent") return Role::agent;
     return Role::other;
 }
@@ -257,7 +257,8 @@ void print_anon(const char* who, pid_t pid) {
     long total = 0;
     for (auto& [n, k] : v) total += n;
     std::printf("  %s (pid %d): %ld KiB anonymous:", who, static_cast<int>(pid), total);
-    for (size_t i = 0; i < v.size() && i < 7; ++i) std::printf(" %s %ld,", v[i].second.c_str(), v[i].first);
+    for (size_t i = 0; i < v.size() && i < 7; ++i)
+        std::printf(" %s %ld,", v[i].second.c_str(), v[i].first);
     std::printf(" ...\n");
 }
 
@@ -281,18 +282,18 @@ std::string dist_ms(std::vector<double> us) {
     std::sort(us.begin(), us.end());
     char b[160];
     std::snprintf(b, sizeof b, "p50 %7.2f  p90 %7.2f  p99 %7.2f  max %8.2f ms",
-                  percentile(us, 0.5) / 1e3, percentile(us, 0.9) / 1e3,
-                  percentile(us, 0.99) / 1e3, us.back() / 1e3);
+                  percentile(us, 0.5) / 1e3, percentile(us, 0.9) / 1e3, percentile(us, 0.99) / 1e3,
+                  us.back() / 1e3);
     return b;
 }
 
 // ---- attached clients ------------------------------------------------------------
 
 struct Lat {
-    int64_t sent_us;   // the agent's stamp
-    float total_us;    // client receive − agent send
-    float to_host_us;  // host record ts (whole ms; +0.5 ms to centre it) − agent send
-    bool replay;       // re-sent by a catch-up after a resync, not live
+    int64_t sent_us;  // the agent's stamp
+    float total_us;   // client receive − agent send
+    float to_host_us; // host record ts (whole ms; +0.5 ms to centre it) − agent send
+    bool replay;      // re-sent by a catch-up after a resync, not live
 };
 
 struct AgentSeen {
@@ -305,9 +306,12 @@ struct AgentSeen {
 // is read by the main thread only after join().
 class Reader {
   public:
-    Reader(std::string path, std::atomic<int>& attached) : path_(std::move(path)), attached_(attached) {}
+    Reader(std::string path, std::atomic<int>& attached)
+        : path_(std::move(path)), attached_(attached) {}
 
-    void start() { th_ = std::thread([this] { body(); }); }
+    void start() {
+        th_ = std::thread([this] { body(); });
+    }
     void stop() {
         quit_ = true;
         if (th_.joinable()) th_.join();
@@ -511,7 +515,8 @@ class World {
                  "commit", "-q", "-m", "init"},
                 env_) != 0)
             throw std::runtime_error("cannot create the git repository " + repo);
-        if (fab({"server", "start"}) != 0) throw std::runtime_error("fab server start failed" + log_tail());
+        if (fab({"server", "start"}) != 0)
+            throw std::runtime_error("fab server start failed" + log_tail());
         std::ifstream(fab_dir_ + "/fab.pid") >> daemon_;
         if (daemon_ <= 0) throw std::runtime_error("no pid in " + fab_dir_ + "/fab.pid");
     }
@@ -639,7 +644,8 @@ class World {
         env_.push_back("FAB_DIR=" + fab_dir_);
         env_.push_back("HOME=" + root_ + "/home");
         env_.push_back("XDG_CONFIG_HOME=" + root_ + "/home/.config");
-        env_.push_back("PATH=" + build_ + ":" + build_ + "/scripted:" + (path ? path : "/usr/bin:/bin"));
+        env_.push_back("PATH=" + build_ + ":" + build_ +
+                       "/scripted:" + (path ? path : "/usr/bin:/bin"));
     }
 
     int fab(const std::vector<std::string>& args, const std::string& out = "/dev/null",
@@ -705,7 +711,8 @@ int run_bench(const Config& cfg) {
     std::printf("daemon pid %d, FAB_DIR %s\n", static_cast<int>(daemon), w.fab_dir().c_str());
     std::printf("%ld agents x SCRIPT:flood %ld %ld (%.1f s each, %ld lines/s in all), %ld attached "
                 "clients\n",
-                cfg.agents, cfg.lines, cfg.rate, static_cast<double>(cfg.lines) / static_cast<double>(cfg.rate),
+                cfg.agents, cfg.lines, cfg.rate,
+                static_cast<double>(cfg.lines) / static_cast<double>(cfg.rate),
                 cfg.agents * cfg.rate, cfg.clients);
     std::printf("load avg before: %s", read_all("/proc/loadavg").c_str());
 
@@ -756,15 +763,18 @@ int run_bench(const Config& cfg) {
         }
     } sampler_stop{sampling, sampler};
 
-    std::string prompt = "SCRIPT:flood " + std::to_string(cfg.lines) + " " + std::to_string(cfg.rate);
+    std::string prompt =
+        "SCRIPT:flood " + std::to_string(cfg.lines) + " " + std::to_string(cfg.rate);
     auto ids = w.create_agents(cfg.agents, prompt, 8);
     double t_created = mono_ms();
     int64_t created_wall_us = wall_us();
     double cpu_created = cpu_seconds(daemon);
-    long created = static_cast<long>(std::count_if(ids.begin(), ids.end(), [](auto& s) { return !s.empty(); }));
+    long created = static_cast<long>(
+        std::count_if(ids.begin(), ids.end(), [](auto& s) { return !s.empty(); }));
 
     // Done when every client has every created agent's turn result.
-    double limit_ms = 1000.0 * static_cast<double>(cfg.lines) / static_cast<double>(cfg.rate) + 60000;
+    double limit_ms =
+        1000.0 * static_cast<double>(cfg.lines) / static_cast<double>(cfg.rate) + 60000;
     bool complete = false;
     while (mono_ms() < t_created + limit_ms) {
         check_stop();
@@ -837,8 +847,8 @@ int run_bench(const Config& cfg) {
         if (r.bad_lines) std::printf("         %ld unparsable lines\n", r.bad_lines);
     }
     long expected = created * cfg.lines;
-    std::printf("  expected per client: %ld flood lines, %ld records (host transcripts)\n", expected,
-                records);
+    std::printf("  expected per client: %ld flood lines, %ld records (host transcripts)\n",
+                expected, records);
 
     std::printf("\nfan-out latency, agent line -> attached client (all clients, %zu samples):\n",
                 all.size());
@@ -849,53 +859,64 @@ int run_bench(const Config& cfg) {
     long steady_lines_c0 = 0;
     for (size_t c = 0; c < readers.size(); ++c)
         for (const auto& l : readers[c]->lat)
-            if (l.sent_us >= created_wall_us) steady.push_back(l.total_us), steady_lines_c0 += c == 0;
+            if (l.sent_us >= created_wall_us)
+                steady.push_back(l.total_us), steady_lines_c0 += c == 0;
     std::printf("  %-36s %s\n", "  lines sent after the last create", dist_ms(steady).c_str());
     if (live.size() != all.size())
         std::printf("  %-36s %s\n", "  live events only (no replays)", dist_ms(live).c_str());
     // The host stamps records in whole ms: these two halves are +-0.5 ms.
     std::printf("  %-36s %s\n", "  agent -> host record (+-0.5 ms)", dist_ms(to_host).c_str());
-    std::printf("  %-36s %s\n", "  host record -> client (+-0.5 ms)", dist_ms(host_to_client).c_str());
+    std::printf("  %-36s %s\n", "  host record -> client (+-0.5 ms)",
+                dist_ms(host_to_client).c_str());
 
     // Latency over time, by send time: does it climb (a backlog) or stay flat?
     if (!all.empty() && first_sent < last_recv) {
         std::map<long, std::vector<double>> by;
         for (auto& r : readers)
-            for (const auto& l : r->lat) by[static_cast<long>((l.sent_us - first_sent) / 2'000'000)].push_back(l.total_us);
+            for (const auto& l : r->lat)
+                by[static_cast<long>((l.sent_us - first_sent) / 2'000'000)].push_back(l.total_us);
         std::printf("\n  by send time (2 s buckets):\n");
         for (auto& [b, v] : by)
-            std::printf("    %3ld-%3ld s  %8zu lines  %s\n", b * 2, b * 2 + 2, v.size(), dist_ms(v).c_str());
+            std::printf("    %3ld-%3ld s  %8zu lines  %s\n", b * 2, b * 2 + 2, v.size(),
+                        dist_ms(v).c_str());
     }
 
-    double window_s = first_sent < last_recv ? static_cast<double>(last_recv - first_sent) / 1e6 : 0;
+    double window_s =
+        first_sent < last_recv ? static_cast<double>(last_recv - first_sent) / 1e6 : 0;
     double run_s = (t_end - t0) / 1000;
-    std::printf("\nthroughput (flood window %.2f s = first flood line sent -> last received):\n", window_s);
+    std::printf("\nthroughput (flood window %.2f s = first flood line sent -> last received):\n",
+                window_s);
     if (window_s > 0) {
-        std::printf("  agent stdout lines into the daemon  %9.0f lines/s, %6.2f MiB/s of stream-json "
-                    "(%ld lines, %.1f MiB)\n",
-                    static_cast<double>(out_lines) / window_s,
-                    static_cast<double>(out_bytes) / 1048576.0 / window_s, out_lines,
-                    static_cast<double>(out_bytes) / 1048576.0);
+        std::printf(
+            "  agent stdout lines into the daemon  %9.0f lines/s, %6.2f MiB/s of stream-json "
+            "(%ld lines, %.1f MiB)\n",
+            static_cast<double>(out_lines) / window_s,
+            static_cast<double>(out_bytes) / 1048576.0 / window_s, out_lines,
+            static_cast<double>(out_bytes) / 1048576.0);
         long ev = 0, by = 0;
         for (auto& r : readers) ev += r->events, by += r->bytes;
-        std::printf("  events out to %ld clients            %9.0f events/s, %6.2f MiB/s of event JSON\n",
-                    cfg.clients, static_cast<double>(ev) / window_s,
-                    static_cast<double>(by) / 1048576.0 / window_s);
+        std::printf(
+            "  events out to %ld clients            %9.0f events/s, %6.2f MiB/s of event JSON\n",
+            cfg.clients, static_cast<double>(ev) / window_s,
+            static_cast<double>(by) / 1048576.0 / window_s);
     }
-    std::printf("  daemon CPU (utime+stime) over the run: %.2f s in %.1f s wall = %.0f%% of one core",
-                cpu1 - cpu0, run_s, run_s > 0 ? 100.0 * (cpu1 - cpu0) / run_s : 0.0);
+    std::printf(
+        "  daemon CPU (utime+stime) over the run: %.2f s in %.1f s wall = %.0f%% of one core",
+        cpu1 - cpu0, run_s, run_s > 0 ? 100.0 * (cpu1 - cpu0) / run_s : 0.0);
     if (out_lines > 0)
-        std::printf(" (%.1f us per agent line)", 1e6 * (cpu1 - cpu0) / static_cast<double>(out_lines));
+        std::printf(" (%.1f us per agent line)",
+                    1e6 * (cpu1 - cpu0) / static_cast<double>(out_lines));
     double steady_s = (t_end - t_created) / 1000;
     if (steady_lines_c0 > 0 && steady_s > 0)
-        std::printf("\n  daemon CPU after the last create: %.2f s in %.1f s = %.0f%% of one core (%.1f us per "
+        std::printf("\n  daemon CPU after the last create: %.2f s in %.1f s = %.0f%% of one core "
+                    "(%.1f us per "
                     "flood line)",
                     cpu1 - cpu_created, steady_s, 100.0 * (cpu1 - cpu_created) / steady_s,
                     1e6 * (cpu1 - cpu_created) / static_cast<double>(steady_lines_c0));
-    std::printf("\n  for comparison, whole life: hosts %.2f s CPU in all, agent CLIs %.2f s\n", hosts_cpu,
-                agents_cpu);
+    std::printf("\n  for comparison, whole life: hosts %.2f s CPU in all, agent CLIs %.2f s\n",
+                hosts_cpu, agents_cpu);
 
-    std::printf("\nmemory (/proc/<pid>/status; hosts = every `fabd host` of this FAB_DIR):\n");
+    std::printf("\nmemory (/proc/<pid>/status; hosts = every `fab-host` of this FAB_DIR):\n");
     {
         std::lock_guard<std::mutex> l(mu);
         print_samples(samples, created);
@@ -915,11 +936,15 @@ int run_bench(const Config& cfg) {
     std::sort(sorted.begin(), sorted.end());
     double p99 = percentile(sorted, 0.99) / 1e3;
     std::printf("  %-36s %7.2f ms   <= 10 ms: %s\n", "p99 fan-out latency (whole run)", p99,
-                sorted.empty() ? "n/a" : p99 <= 10 ? "met" : "MISSED");
+                sorted.empty() ? "n/a"
+                : p99 <= 10    ? "met"
+                               : "MISSED");
     std::sort(steady.begin(), steady.end());
     double sp99 = percentile(steady, 0.99) / 1e3;
     std::printf("  %-36s %7.2f ms   <= 10 ms: %s\n", "p99 fan-out latency (steady state)", sp99,
-                steady.empty() ? "n/a" : sp99 <= 10 ? "met" : "MISSED");
+                steady.empty() ? "n/a"
+                : sp99 <= 10   ? "met"
+                               : "MISSED");
     long peak_priv = 0, first_priv = -1, last_priv = 0;
     for (const auto& [label, s] : samples) {
         if (s.hosts < created) continue; // still starting agents
@@ -932,7 +957,8 @@ int run_bench(const Config& cfg) {
         double per = static_cast<double>(peak_priv) / 1024.0 / static_cast<double>(created);
         std::printf("  %-36s %7.3f MiB  <= 1 MiB per agent: %s (peak of the samples above)\n",
                     "private memory per agent", per, per <= 1.0 ? "met" : "MISSED");
-        std::printf("  %-36s %+7.2f MiB from the first sample with every host to the last (%+.1f KiB per agent)\n",
+        std::printf("  %-36s %+7.2f MiB from the first sample with every host to the last (%+.1f "
+                    "KiB per agent)\n",
                     "flat over the run", static_cast<double>(last_priv - first_priv) / 1024.0,
                     static_cast<double>(last_priv - first_priv) / static_cast<double>(created));
     }
@@ -952,9 +978,10 @@ int run_bench(const Config& cfg) {
     }
 
     w.teardown();
-    std::printf("\ndaemon stopped (fab server stop exit %d), %ld leftover processes of this FAB_DIR "
-                "ended (%ld needed SIGKILL), temp dir removed\n",
-                w.stop_rc(), w.killed(), w.forced());
+    std::printf(
+        "\ndaemon stopped (fab server stop exit %d), %ld leftover processes of this FAB_DIR "
+        "ended (%ld needed SIGKILL), temp dir removed\n",
+        w.stop_rc(), w.killed(), w.forced());
     return 0;
 }
 
@@ -1014,7 +1041,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "interrupted; daemon stopped, processes ended, temp dir removed\n");
         return 130;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "bench-fanout: %s (daemon stopped, processes ended, temp dir removed)\n",
+        std::fprintf(stderr,
+                     "bench-fanout: %s (daemon stopped, processes ended, temp dir removed)\n",
                      e.what());
         return 1;
     }

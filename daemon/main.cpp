@@ -1,7 +1,6 @@
 // fabd: the daemon (`--daemon`, `--foreground`). Started by `fab server
 // start|run`; not meant to be run by hand, but safe to.
 #include "daemon/daemon.hpp"
-#include "daemon/host/host.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -11,15 +10,11 @@ using namespace fab;
 
 static int usage() {
     std::fprintf(stderr, "usage: fabd --daemon|--foreground [--ready-fd N] [--log-level LEVEL]\n"
-                         "       fabd host --spec FILE\n"
                          "(start it with: fab server start)\n");
     return 2;
 }
 
 int main(int argc, char** argv) {
-    // Host mode: one detached process per agent (started by the daemon).
-    if (argc == 4 && std::strcmp(argv[1], "host") == 0 && std::strcmp(argv[2], "--spec") == 0)
-        return host_main(argv[3]);
     DaemonOptions opts;
     bool mode = false;
     for (int i = 1; i < argc; ++i) {

@@ -247,7 +247,7 @@ void Supervisor::spawn_host(Agent& a, const std::string& prompt, bool resume,
     if (auto s = write_file_atomic(spec_path, encode_spec(spec)); !s) return done(s);
 
     ev::SpawnOptions o;
-    o.argv = {self_exe(), "host", "--spec", spec_path};
+    o.argv = {sibling("fab-host"), "--spec", spec_path};
     o.capture_stdout = o.capture_stderr = false;
     o.detached = true; // own session: it must outlive the daemon
     auto proc = std::make_unique<ev::Process>(d_.loop());

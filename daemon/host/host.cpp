@@ -337,16 +337,16 @@ int AgentHost::run() {
 int host_main(const std::string& spec_path) {
     auto text = read_file(spec_path);
     if (!text) {
-        std::fprintf(stderr, "fabd host: %s\n", text.error().c_str());
+        std::fprintf(stderr, "fab-host: %s\n", text.error().c_str());
         return 1;
     }
     auto spec = decode_spec(*text);
     if (!spec) {
-        std::fprintf(stderr, "fabd host: %s: %s\n", spec_path.c_str(), spec.error().c_str());
+        std::fprintf(stderr, "fab-host: %s: %s\n", spec_path.c_str(), spec.error().c_str());
         return 1;
     }
     int log_fd = ::open(spec->log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    log::init("fabd-host", log_fd, false);
+    log::init("fab-host", log_fd, false);
     log::info("host for agent " + spec->agent_id + " (" + spec->backend + "), fab " + kVersion);
     AgentHost host(std::move(*spec));
     return host.run();

@@ -1,4 +1,4 @@
-// The agent host (`fabd host --spec FILE`): one small detached process per
+// The agent host (`fab-host --spec FILE`): one small detached process per
 // agent. It owns the agent CLI's pipes, appends every line to the transcript
 // before serving it, and answers host.* requests on hosts/<id>.sock, so the
 // daemon can die and come back with nothing lost. It exits once the agent

@@ -1,5 +1,5 @@
 // What the daemon tells a new agent host: written to
-// $FAB_DIR/agents/<id>/spec.json before `fabd host --spec <path>` starts.
+// $FAB_DIR/agents/<id>/spec.json before `fab-host --spec <path>` starts.
 #pragma once
 
 #include "agents/backend.hpp"
