@@ -7,6 +7,7 @@
 #include "daemon/daemon.hpp"
 #include "daemon/host/spec.hpp"
 #include "daemon/host/transcript.hpp"
+#include "daemon/permissions/llm_checker.hpp"
 #include "util/fs.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
@@ -138,6 +139,7 @@ void Supervisor::start() {
 }
 
 void Supervisor::stop() {
+    llm_checker::cancel_all(); // uv_run would otherwise wait for model calls in flight
     flush();
     tick_.reset();
     for (auto& [id, a] : agents_) a->link.reset(); // hosts keep running

@@ -158,7 +158,7 @@ constexpr std::array kKeys{
             .min = 1,
             .max = 600,
             .default_value = "30",
-            .doc = "Seconds to wait for the model before falling back to unsafe-action."},
+            .doc = "Seconds to wait for the model; after that the request waits for a person."},
 
     // [manager]
     KeySpec{.name = "allowed-patterns",

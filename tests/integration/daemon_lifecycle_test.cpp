@@ -29,7 +29,7 @@ BOOST_AUTO_TEST_CASE(start_status_stop_round_trip) {
 
     auto stop = sb.fab({"server", "stop"});
     BOOST_TEST(stop.code == 0, stop.err);
-    BOOST_TEST(!process_alive(pid));
+    BOOST_TEST(wait_for([&] { return !process_alive(pid); })); // exit follows the unlock
     struct stat sst {};
     BOOST_TEST(::stat(sb.socket().c_str(), &sst) != 0, "socket removed on stop");
     auto after = sb.fab({"status"});
@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(restart_gives_a_new_daemon) {
     BOOST_TEST(r.code == 0, r.err);
     BOOST_TEST(sb.daemon_pid() > 0);
     BOOST_TEST(sb.daemon_pid() != pid);
-    BOOST_TEST(!process_alive(pid));
+    BOOST_TEST(wait_for([&] { return !process_alive(pid); })); // exit follows the unlock
 }
 
 BOOST_AUTO_TEST_CASE(log_names_versions_of_fab_and_libraries) {
