@@ -2,6 +2,8 @@
 
 #include "util/time.hpp"
 
+#include "store/stmt.hpp"
+
 #include <sqlite3.h>
 
 namespace fab {
@@ -35,37 +37,18 @@ const char* const kMigrations[] = {
     "DEFAULT 0,"
     "  cost_usd REAL NOT NULL DEFAULT 0, parser_state TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX agents_project ON agents(project);",
+    // 3: claims (one agent per ticket, kept across restarts) and merged commits.
+    "CREATE TABLE claims ("
+    "  project TEXT NOT NULL, ticket TEXT NOT NULL, agent_id TEXT NOT NULL,"
+    "  claimed_ms INTEGER NOT NULL, PRIMARY KEY(project, ticket));"
+    "CREATE INDEX claims_agent ON claims(agent_id);"
+    "CREATE TABLE commits ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT, project TEXT NOT NULL, agent_id TEXT NOT NULL,"
+    "  ticket TEXT NOT NULL DEFAULT '', sha TEXT NOT NULL, subject TEXT NOT NULL DEFAULT '',"
+    "  branch TEXT NOT NULL DEFAULT '', strategy TEXT NOT NULL DEFAULT 'direct',"
+    "  pr_url TEXT NOT NULL DEFAULT '', ts_ms INTEGER NOT NULL);"
+    "CREATE INDEX commits_project ON commits(project, id);",
 };
-
-// RAII for a prepared statement.
-class Stmt {
-  public:
-    Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-    ~Stmt() { sqlite3_finalize(s_); }
-    Stmt(const Stmt&) = delete;
-    Stmt& operator=(const Stmt&) = delete;
-    bool ok() const { return rc_ == SQLITE_OK; }
-    void bind(int i, const std::string& v) {
-        sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    }
-    void bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
-    void bind(int i, double v) { sqlite3_bind_double(s_, i, v); }
-    double dbl(int c) { return sqlite3_column_double(s_, c); }
-    int step() { return sqlite3_step(s_); }
-    int64_t i64(int c) { return sqlite3_column_int64(s_, c); }
-    std::string text(int c) {
-        auto* p = sqlite3_column_text(s_, c);
-        return p ? std::string(reinterpret_cast<const char*>(p)) : std::string();
-    }
-
-  private:
-    sqlite3_stmt* s_ = nullptr;
-    int rc_;
-};
-
-Error db_error(sqlite3* db, const std::string& what) {
-    return make_error("state.db: " + what + ": " + sqlite3_errmsg(db));
-}
 
 } // namespace
 

@@ -39,6 +39,22 @@ struct AgentRecord {
     std::string parser_state; // backend parser baseline (JSON), restored on re-attach
 };
 
+// A ticket held by an agent (`fab agent claim`). At most one agent per
+// ticket per project; released when the agent ends.
+struct ClaimRecord {
+    std::string project, ticket, agent_id;
+    int64_t claimed_ms = 0;
+};
+
+// A piece of work merged into main (or offered as a pull request).
+struct CommitRecord {
+    int64_t id = 0;
+    std::string project, agent_id, ticket, sha, subject, branch;
+    std::string strategy = "direct"; // direct | pull-request
+    std::string pr_url;
+    int64_t ts_ms = 0;
+};
+
 class Store {
   public:
     static Result<std::unique_ptr<Store>> open(const std::string& path);
@@ -61,6 +77,19 @@ class Store {
     Status save_agent(const AgentRecord& a);
     Result<std::vector<AgentRecord>> agents();
     Status save_agents(const std::vector<const AgentRecord*>& batch); // one transaction
+
+    // Claims (store_work.cpp). claim() fails naming the holder when another
+    // agent has the ticket; claiming a ticket one already holds is a no-op.
+    Status claim(const std::string& project, const std::string& ticket,
+                 const std::string& agent_id);
+    Status release_claims(const std::string& agent_id);
+    Status release_claim(const std::string& project, const std::string& ticket);
+    Result<std::vector<ClaimRecord>> claims(const std::string& project); // "" = all
+
+    // Merged work, newest first (store_work.cpp).
+    Status record_commit(const CommitRecord& c);
+    Result<std::vector<CommitRecord>> recent_commits(const std::string& project, int limit);
+    Result<int64_t> commit_count(const std::string& project); // "" = all
 
     // Executes SQL that returns no rows (used by migrations and tests).
     Status exec(const std::string& sql);

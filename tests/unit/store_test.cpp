@@ -77,4 +77,48 @@ BOOST_AUTO_TEST_CASE(garbage_file_is_a_clear_error) {
     BOOST_TEST(s.error().find("state.db") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(one_agent_per_ticket_and_claims_survive_reopening) {
+    TempDir t;
+    std::string db = t.path + "/state.db";
+    {
+        auto s = Store::open(db);
+        BOOST_TEST_REQUIRE(s.ok());
+        BOOST_TEST((*s)->claim("web", "web-a1b2", "ag1").ok());
+        BOOST_TEST((*s)->claim("web", "web-a1b2", "ag1").ok()); // again: no-op
+        auto other = (*s)->claim("web", "web-a1b2", "ag2");
+        BOOST_TEST(!other.ok());
+        BOOST_TEST(other.error().find("claimed by agent ag1") != std::string::npos);
+        BOOST_TEST((*s)->claim("api", "web-a1b2", "ag2").ok()); // another project
+    }
+    auto s = Store::open(db);
+    BOOST_TEST_REQUIRE(s.ok());
+    BOOST_TEST((*s)->claims("")->size() == 2u);
+    BOOST_TEST((*s)->claims("web")->at(0).agent_id == "ag1");
+    BOOST_TEST((*s)->release_claims("ag1").ok());
+    BOOST_TEST((*s)->claims("web")->empty());
+    BOOST_TEST((*s)->claim("web", "web-a1b2", "ag2").ok());
+}
+
+BOOST_AUTO_TEST_CASE(commits_newest_first_and_counted_per_project) {
+    TempDir t;
+    auto s = Store::open(t.path + "/state.db");
+    BOOST_TEST_REQUIRE(s.ok());
+    CommitRecord c;
+    c.project = "web";
+    c.agent_id = "ag1";
+    c.sha = "aaa";
+    c.subject = "first";
+    BOOST_TEST((*s)->record_commit(c).ok());
+    c.sha = "bbb";
+    c.subject = "second";
+    BOOST_TEST((*s)->record_commit(c).ok());
+    c.project = "api";
+    BOOST_TEST((*s)->record_commit(c).ok());
+    auto web = (*s)->recent_commits("web", 10);
+    BOOST_TEST_REQUIRE(web->size() == 2u);
+    BOOST_TEST(web->at(0).sha == "bbb");
+    BOOST_TEST(*(*s)->commit_count("web") == 2);
+    BOOST_TEST(*(*s)->commit_count("") == 3);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
