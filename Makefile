@@ -27,7 +27,10 @@ test: deps
 test-fast: build
 	tests/run $(BUILD)
 
-demo: deps build
+# The demo runs fab's scripted agents: no npm CLIs needed, no API key.
+demo:
+	FAB_SKIP_NPM=1 scripts/install-deps
+	$(MAKE) build
 	scripts/demo $(BUILD)
 
 bench: build

@@ -94,10 +94,11 @@ std::string read_all(const std::string& path) {
 
 // ---- processes -------------------------------------------------------------
 
-// Runs argv with `env`, stdin from /dev/null, stdout/stderr to the given files
-// (or /dev/null). Returns the pid; wait_rc() collects it.
+// Runs argv with `env`, stdout/stderr to the given files (or /dev/null) and
+// stdin from `in`. Returns the pid; wait_rc() collects it.
 pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
-            const std::string& out = "/dev/null", const std::string& err = "/dev/null") {
+            const std::string& out = "/dev/null", const std::string& err = "/dev/null",
+            const std::string& in = "/dev/null") {
     std::vector<char*> argv, envp;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -105,7 +106,7 @@ pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>
     envp.push_back(nullptr);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 0, in.c_str(), O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     pid_t pid = 0;
@@ -617,6 +618,21 @@ class World {
         root_.clear();
     }
 
+    // The hook as Claude Code runs it for agent `id`: its env, its worktree.
+    std::vector<std::string> hook_env(const std::string& id) const {
+        auto env = env_;
+        env.push_back("FAB_AGENT_ID=" + id);
+        env.push_back("FAB_PROJECT=p");
+        env.push_back("FAB_WORKTREE=" + worktree(id));
+        env.push_back("FAB_SOCKET_PATH=" + socket());
+        return env;
+    }
+    std::string worktree(const std::string& id) const {
+        return fab_dir_ + "/projects/p/worktrees/wt-" + id;
+    }
+    int install_rules() { return fab({"permissions", "init"}); }
+    const std::string& root() const { return root_; }
+
     pid_t daemon() const { return daemon_; }
     std::string socket() const { return fab_dir_ + "/fab.sock"; }
     const std::string& fab_dir() const { return fab_dir_; }
@@ -695,18 +711,76 @@ void print_samples(const std::vector<std::pair<std::string, Sample>>& samples, l
 
 void usage() {
     std::fprintf(stderr, "usage: bench-fanout --build DIR [--agents N] [--clients N] [--lines N] "
-                         "[--rate N]\n");
+                         "[--rate N] [--hook-runs N]\n");
 }
 
 struct Config {
     std::string build;
     long agents = 50, clients = 5, lines = 2000, rate = 200;
+    long hook_runs = 0; // > 0: also time `fab hook PreToolUse` while the agents stream
 };
+
+// `fab hook PreToolUse` for a live agent while every agent streams: one case
+// a rule decides in the hook process, one that goes to the daemon (no rule
+// decides `make`: the hook checks the agent with the daemon, answers "ask").
+void hook_under_load(World& w, const std::string& build, const std::string& agent, long runs) {
+    struct Case {
+        const char* label;
+        const char* command;
+        const char* expect;
+    };
+    const Case cases[] = {{"rule-decided", "git status", "\"allow\""},
+                          {"daemon-decided", "make", "\"ask\""}};
+    auto env = w.hook_env(agent);
+    std::printf("\nfab hook PreToolUse while the agents stream, wall time per run (spawn .. "
+                "exit), %ld runs each after 20 warm-up runs (agent %s):\n",
+                runs, agent.c_str());
+    std::printf("  %-16s %5s %8s %8s %8s %8s %8s   targets\n", "case", "runs", "median", "p90",
+                "p99", "min", "max");
+    for (const Case& c : cases) {
+        std::string in = w.root() + "/out/hook-input.json", out = w.root() + "/out/hook-out.json";
+        std::ofstream(in) << R"({"session_id":"s","cwd":")" << w.worktree(agent)
+                          << R"(","hook_event_name":"PreToolUse","tool_name":"Bash",)"
+                          << R"("tool_input":{"command":")" << c.command
+                          << R"("},"tool_use_id":"toolu_bench"})";
+        std::vector<std::string> argv{build + "/fab", "hook", "PreToolUse"};
+        wait_rc(spawn(argv, env, out, "/dev/null", in));
+        std::string answer = read_all(out);
+        if (answer.find(c.expect) == std::string::npos) {
+            std::printf("  %-16s (skipped: expected %s, the hook printed %s)\n", c.label, c.expect,
+                        answer.c_str());
+            continue;
+        }
+        std::vector<double> t;
+        long failures = 0;
+        for (long i = 0; i < runs + 20; ++i) {
+            check_stop();
+            double t0 = mono_ms();
+            int rc = wait_rc(spawn(argv, env, "/dev/null", "/dev/null", in));
+            double ms = mono_ms() - t0;
+            if (i < 20) continue;
+            failures += rc != 0;
+            t.push_back(ms);
+        }
+        std::sort(t.begin(), t.end());
+        bool rule = c.command == std::string("git status");
+        double med = percentile(t, 0.5), p99 = percentile(t, 0.99);
+        std::printf("  %-16s %5zu %8.3f %8.3f %8.3f %8.3f %8.3f   %s%s\n", c.label, t.size(), med,
+                    percentile(t, 0.9), p99, t.front(), t.back(),
+                    !rule                      ? "(none: one daemon round trip)"
+                    : med <= 1.5 && p99 <= 4.0 ? "median <= 1.5 ms, p99 <= 4 ms: met"
+                                               : "median <= 1.5 ms, p99 <= 4 ms: MISSED",
+                    failures ? "  !! some runs exited non-zero" : "");
+        std::fflush(stdout);
+    }
+}
 
 int run_bench(const Config& cfg) {
     World w(cfg.build);
     w.setup();
     w.add_project(cfg.agents);
+    if (cfg.hook_runs > 0 && w.install_rules() != 0)
+        throw std::runtime_error("fab permissions init failed");
     pid_t daemon = w.daemon();
     std::printf("daemon pid %d, FAB_DIR %s\n", static_cast<int>(daemon), w.fab_dir().c_str());
     std::printf("%ld agents x SCRIPT:flood %ld %ld (%.1f s each, %ld lines/s in all), %ld attached "
@@ -766,6 +840,8 @@ int run_bench(const Config& cfg) {
     std::string prompt =
         "SCRIPT:flood " + std::to_string(cfg.lines) + " " + std::to_string(cfg.rate);
     auto ids = w.create_agents(cfg.agents, prompt, 8);
+    if (cfg.hook_runs > 0 && !ids.empty() && !ids[0].empty())
+        hook_under_load(w, cfg.build, ids[0], cfg.hook_runs);
     double t_created = mono_ms();
     int64_t created_wall_us = wall_us();
     double cpu_created = cpu_seconds(daemon);
@@ -1007,6 +1083,8 @@ int main(int argc, char** argv) {
             ok = num(cfg.lines, 1);
         else if (a == "--rate")
             ok = num(cfg.rate, 1);
+        else if (a == "--hook-runs")
+            ok = num(cfg.hook_runs, 0);
         else if (a == "-h" || a == "--help") {
             usage();
             return 0;

@@ -4,8 +4,9 @@
 # The table below mirrors the command table in src/cli/table.cpp; tests/docs
 # fails when a command or a flag is missing here. Adding a command = adding
 # one line: ['path']='ARGS FLAGS...', where ARGS says what the first
-# positional argument is (- none, files, projects, agents, commands; or
-# projects... when every positional argument is a project) and a flag ending
+# positional argument is (- none, files, projects, agents, commands,
+# subcommands for a command that is also a group; or projects... when every
+# positional argument is a project) and a flag ending
 # in "=" takes a value (its choices, if fixed, go in _fab_values; names the
 # daemon knows, in _fab_value_names).
 
@@ -14,7 +15,7 @@ declare -gA _fab_commands=(
     ['help']='commands -h --help'
     ['version']='- --json -h --help'
     ['status']='- -a --all --json -h --help'
-    ['tui']='- -h --help'
+    ['tui']='- --frames= --color= -h --help'
     ['server start']='- --log-level= -h --help'
     ['server stop']='- -h --help'
     ['server restart']='- --log-level= -h --help'
@@ -25,6 +26,8 @@ declare -gA _fab_commands=(
     ['project config show']='projects --json -h --help'
     ['project config get']='projects -h --help'
     ['project config set']='projects -h --help'
+    ['project start']='projects -a --all -h --help'
+    ['project stop']='projects -a --all -h --help'
     ['permissions init']='- -f --force -h --help'
     ['permissions check']='- --project= --worktree= --json -h --help'
     ['hook']='- -h --help'
@@ -34,12 +37,41 @@ declare -gA _fab_commands=(
     ['agent abort']='agents -f --force -h --help'
     ['agent describe']='- -h --help'
     ['agent history']='agents --json -h --help'
+    ['agent claim']='- -h --help'
+    ['claims']='- --project= --json -h --help'
+    ['issue list']='- --status= --project= --json -h --help'
+    ['issue show']='- --project= --json -h --help'
+    ['issue ready']='- --project= --json -h --help'
+    ['issue create']='- --type= --priority= --deps= --parent= --labels= --description= --project= --json -h --help'
+    ['issue update']='- --status= --title= --type= --priority= --deps= --parent= --labels= --description= --project= --json -h --help'
+    ['issue close']='- --project= --json -h --help'
+    ['issue comment']='- --body= --project= --json -h --help'
+    ['issue plan']='- --body= --project= --json -h --help'
+    ['issue commit']='- --message= --project= --json -h --help'
+    ['agent done']='- --json -h --help'
+    ['branch cleanup']='- --project= -n --dry-run --json -h --help'
     ['attach']='projects... --agent= --json -h --help'
     ['permission list']='- --json -h --help'
     ['permission allow']='- --always -h --help'
     ['permission deny']='- --reason= -h --help'
     ['question list']='- --json -h --help'
     ['question answer']='- -h --help'
+    ['agent plan']='subcommands --project= --backend= --json -h --help'
+    ['agent plan list']='- --project= --json -h --help'
+    ['agent plan stop']='agents -f --force -h --help'
+    ['plan write']='- --title= --project= -h --help'
+    ['plan list']='- --project= --json -h --help'
+    ['plan read']='- --json -h --help'
+    ['plan tickets']='- --project= --json -h --help'
+    ['plan run']='- --project= --backend= --json -h --help'
+    ['manager start']='projects --json -h --help'
+    ['manager stop']='projects -h --help'
+    ['manager status']='projects --json -h --help'
+    ['manager clear']='projects --json -h --help'
+    ['director start']='- --json -h --help'
+    ['director stop']='- -h --help'
+    ['director status']='- --json -h --help'
+    ['director clear']='- --json -h --help'
 )
 # fab-commands-end
 
@@ -173,6 +205,10 @@ _fab() {
 
     case $kind in
         commands) _fab_complete_path "${args[@]}" ;;
+        subcommands) # a command that is also a group ("agent plan" <prompt> | list | stop)
+            ((${#args[@]} == 0)) &&
+                mapfile -t COMPREPLY < <(compgen -W "$(_fab_next_words "$cmd")" -- "$cur")
+            ;;
         files)
             if ((${#args[@]} == 0)); then
                 compopt -o filenames 2>/dev/null

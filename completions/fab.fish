@@ -8,8 +8,9 @@
 # 'FLAGS' 'help', where FLAGS is "-x --name" (either may be missing) and a
 # long flag ending in "=" takes a value (its choices go in __fab_values).
 # ARGS says what the first positional argument is: - (none), files,
-# projects, agents or commands; projects... when every positional argument
-# is a project.
+# projects, agents or commands (subcommands: a command that is also a group,
+# such as "agent plan"); projects... when every positional argument is a
+# project.
 
 set -g __fab_paths
 
@@ -168,6 +169,8 @@ function __fab_command
             complete -c fab -n "__fab_using '$cpath'" -f -a "(__fab_names projects)"
         case commands
             complete -c fab -n "__fab_using '$cpath'" -f -a "(__fab_help_words)"
+        case subcommands # a command that is also a group ("agent plan")
+            complete -c fab -n "__fab_first_arg '$cpath'" -f -a "(__fab_words_after '$cpath')"
     end
     for i in (seq 4 2 (count $argv))
         set -l opts
@@ -223,6 +226,8 @@ __fab_command 'status' - 'show the daemon, projects, agents, usage and recent wo
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
 __fab_command 'tui' - 'open the terminal interface' \
+    '--frames=' 'exit after drawing N frames (for tests under sanitizers)' \
+    '--color=' 'never, auto or always (default: auto; NO_COLOR turns it off)' \
     '-h --help' 'show help for this command'
 __fab_command 'server start' - 'start the daemon in the background' \
     '--log-level=' 'debug, info, warn or error (default: info)' \
@@ -260,6 +265,12 @@ __fab_command 'project config get' projects 'print one setting of a project' \
     '-h --help' 'show help for this command'
 __fab_command 'project config set' projects 'change one setting (validated, written atomically, comments kept)' \
     '-h --help' 'show help for this command'
+__fab_command 'project start' projects "start the project's orchestrator: agents for ready tickets, up to max-agents" \
+    '-a --all' 'every registered project' \
+    '-h --help' 'show help for this command'
+__fab_command 'project stop' projects 'stop starting agents for the project (running agents go on)' \
+    '-a --all' 'every registered project' \
+    '-h --help' 'show help for this command'
 __fab_command 'permissions init' - 'install the default rules as the global permissions.ini' \
     '-f --force' 'replace an existing global permissions.ini' \
     '-h --help' 'show help for this command'
@@ -290,6 +301,74 @@ __fab_command 'agent describe' - 'set what this agent is doing (from inside an a
 __fab_command 'agent history' agents 'print everything an agent said and did' \
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
+__fab_command 'agent claim' - 'take a ticket so no other agent works on it (from inside an agent)' \
+    '-h --help' 'show help for this command'
+__fab_command 'claims' - 'list the tickets agents hold' \
+    '--project=' "only this project's claims" \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'issue list' - "list the project's tickets (.tickets/ in its repository)" \
+    '--status=' 'open, in_progress, closed or blocked' \
+    '--project=' 'the project' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'issue show' - 'print a ticket with its description, plan and notes' \
+    '--project=' 'the project' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'issue ready' - 'list tickets ready for work: open, dependencies closed, not claimed' \
+    '--project=' 'the project' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'issue create' - 'create a ticket and print its id' \
+    '--type=' 'task, bug, feature, chore or epic' \
+    '--priority=' '0 (highest), 1 or 2' \
+    '--deps=' 'comma-separated tickets that must be closed first' \
+    '--parent=' 'the parent ticket' \
+    '--labels=' 'comma-separated labels' \
+    '--description=' 'the description (- reads stdin)' \
+    '--project=' 'the project' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'issue update' - "change a ticket's fields (other keys and text are kept)" \
+    '--status=' 'open, in_progress, closed or blocked' \
+    '--title=' 'a new title' \
+    '--type=' 'task, bug, feature, chore or epic' \
+    '--priority=' '0 (highest), 1 or 2' \
+    '--deps=' 'comma-separated tickets that must be closed first' \
+    '--parent=' 'the parent ticket' \
+    '--labels=' 'comma-separated labels' \
+    '--description=' 'the description (- reads stdin)' \
+    '--project=' 'the project' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'issue close' - 'mark a ticket closed' \
+    '--project=' 'the project' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'issue comment' - 'add a dated note to a ticket' \
+    '--body=' 'the text (- reads stdin)' \
+    '--project=' 'the project' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'issue plan' - "set a ticket's Plan section (replaced when it exists)" \
+    '--body=' 'the text (- reads stdin)' \
+    '--project=' 'the project' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'issue commit' - "commit ticket changes (and push them to origin from the project's clone)" \
+    '--message=' 'the commit message' \
+    '--project=' 'the project' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'agent done' - "merge this agent's branch into main and end the agent (from inside an agent)" \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'branch cleanup' - 'remove fab/ branches already merged into main whose agent has ended' \
+    '--project=' "only this project's branches" \
+    '-n --dry-run' 'print what would be removed, remove nothing' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
 __fab_command 'attach' projects... 'follow the output of every agent live' \
     '--agent=' 'only this agent' \
     '--json' 'print every event as a JSON line' \
@@ -307,5 +386,59 @@ __fab_command 'question list' - "list agents' questions waiting for an answer" \
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
 __fab_command 'question answer' - "answer a question: an option's number or label, or free text" \
+    '-h --help' 'show help for this command'
+__fab_command 'agent plan' subcommands 'start a planner: an agent in plan mode that writes a plan' \
+    '--project=' 'the project to plan for (default: $FAB_PROJECT)' \
+    '--backend=' "claude, codex or scripted (default: the project's planner-backend)" \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'agent plan list' - 'list planner agents' \
+    '--project=' 'only agents of this project' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'agent plan stop' agents 'stop a planner' \
+    '-f --force' "kill the agent's process tree at once instead of interrupting it" \
+    '-h --help' 'show help for this command'
+__fab_command 'plan write' - 'store the plan on stdin (from inside an agent: as its plan)' \
+    '--title=' "the plan's title (default: its first heading)" \
+    '--project=' 'the project, when not run inside a fab agent' \
+    '-h --help' 'show help for this command'
+__fab_command 'plan list' - 'list stored plans, newest first' \
+    '--project=' 'only plans of this project' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'plan read' - 'print a stored plan' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'plan tickets' - 'turn a stored plan into tickets: an epic, and one ticket per top-level step' \
+    '--project=' "the project whose tickets get them (default: the plan's project)" \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'plan run' - 'start a task agent that carries out a stored plan' \
+    '--project=' "the project to work in (default: the plan's project)" \
+    '--backend=' "claude, codex or scripted (default: the project's coding-backend)" \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'manager start' projects "start the project's manager agent (or return the running one; resumes its session)" \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'manager stop' projects "stop the project's manager agent" \
+    '-h --help' 'show help for this command'
+__fab_command 'manager status' projects "show the project's manager agent" \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'manager clear' projects 'stop the manager and start it with a fresh session' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'director start' - 'start the director agent (or return the running one; resumes its session)' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'director stop' - 'stop the director agent' \
+    '-h --help' 'show help for this command'
+__fab_command 'director status' - 'show the director agent' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'director clear' - 'stop the director and start it with a fresh session' \
+    '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
 # fab-commands-end

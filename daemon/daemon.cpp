@@ -28,6 +28,7 @@ std::string library_versions() {
 } // namespace
 
 Daemon::~Daemon() {
+    orchestrators_.reset();
     supervisor_.reset();
     server_.reset();
     sigterm_.reset();
@@ -83,11 +84,19 @@ Status Daemon::start() {
     register_project_handlers(router_, *this);
     register_agent_handlers(router_, *this);
     register_permission_handlers(router_, *this);
+    register_merge_handlers(router_, *this);
+    register_plan_handlers(router_, *this);
+    register_manager_handlers(router_, *this);
+    register_orchestrator_handlers(router_, *this);
+    register_issue_handlers(router_, *this);
     server_ = std::make_unique<IpcServer>(&loop_, router_);
     if (auto s = server_->listen(paths_.socket); !s) return s;
     supervisor_ = std::make_unique<Supervisor>(*this);
     server_->on_disconnect([this](uint64_t client) { supervisor_->events().unsubscribe(client); });
+    orchestrators_ = std::make_unique<Orchestrators>(*this);
+    orchestrators_->attach_to_supervisor(); // before start: agents that ended release claims
     supervisor_->start();
+    orchestrators_->start();
 
     auto on_stop_signal = [this](int sig) {
         log::info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
@@ -123,8 +132,9 @@ void Daemon::stop() {
     stopping_ = true;
     log::info("shutting down");
     if (store_) (void)store_->record_event("daemon.stop", "");
-    if (supervisor_) supervisor_->stop(); // persisted; agent hosts keep running
-    server_->close();                     // socket removed, clients disconnected
+    if (orchestrators_) orchestrators_->stop(); // started projects stay started
+    if (supervisor_) supervisor_->stop();       // persisted; agent hosts keep running
+    server_->close();                           // socket removed, clients disconnected
     sigterm_.reset();
     sigint_.reset();
     sighup_.reset();
@@ -142,6 +152,7 @@ int Daemon::run() {
     }
     report_ready("ok " + std::to_string(::getpid()));
     uv_run(&loop_, UV_RUN_DEFAULT);
+    orchestrators_.reset();
     supervisor_.reset();
     server_.reset();
     int rc = ev::close_loop(&loop_);

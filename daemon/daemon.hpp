@@ -5,6 +5,7 @@
 
 #include "config/paths.hpp"
 #include "daemon/agents/supervisor.hpp"
+#include "daemon/orchestrator/orchestrator.hpp"
 #include "daemon/pidfile.hpp"
 #include "daemon/registry.hpp"
 #include "daemon/router.hpp"
@@ -36,6 +37,7 @@ class Daemon {
     Registry& registry() { return *registry_; }
     IpcServer& server() { return *server_; }
     Supervisor& supervisor() { return *supervisor_; }
+    Orchestrators& orchestrators() { return *orchestrators_; }
     int64_t started_ms() const { return started_ms_; }
     void request_stop(); // graceful, after the current callback returns
 
@@ -53,6 +55,7 @@ class Daemon {
     Router router_;
     std::unique_ptr<IpcServer> server_;
     std::unique_ptr<Supervisor> supervisor_;
+    std::unique_ptr<Orchestrators> orchestrators_; // after supervisor_: listens to it
     std::unique_ptr<ev::Signal> sigterm_, sigint_, sighup_;
     std::unique_ptr<ev::Timer> stop_timer_;
     int64_t started_ms_ = 0;
@@ -64,5 +67,10 @@ void register_server_handlers(Router& r, Daemon& d);
 void register_project_handlers(Router& r, Daemon& d);
 void register_agent_handlers(Router& r, Daemon& d);
 void register_permission_handlers(Router& r, Daemon& d);
+void register_merge_handlers(Router& r, Daemon& d);        // handlers/merge.cpp
+void register_plan_handlers(Router& r, Daemon& d);         // handlers/plan.cpp
+void register_manager_handlers(Router& r, Daemon& d);      // handlers/manager.cpp
+void register_orchestrator_handlers(Router& r, Daemon& d); // handlers/orchestrator.cpp
+void register_issue_handlers(Router& r, Daemon& d);        // handlers/issue.cpp
 
 } // namespace fab

@@ -1,57 +1,63 @@
-// fab-tui: the terminal interface (exec'd by `fab tui`). This first slice
-// shows the daemon's status; the full interface arrives with issue 6.
-#define NCURSES_NOMACROS
-#include "client/connection.hpp"
+// fab-tui: the terminal interface (exec'd by `fab tui`).
+//   fab-tui [--frames N] [--color never|auto|always]
 #include "config/paths.hpp"
-#include "protocol/version.hpp"
+#include "ev/handle.hpp"
+#include "tui/app.hpp"
 
 #include <clocale>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <curses.h>
 #include <string>
+#include <unistd.h>
 
 using namespace fab;
 
 namespace {
-
-// Restores the terminal however we leave.
-struct CursesSession {
-    CursesSession() {
-        initscr();
-        cbreak();
-        noecho();
-        keypad(stdscr, TRUE);
-        set_escdelay(25);
-        curs_set(0);
-    }
-    ~CursesSession() { endwin(); }
-};
-
-void draw(const Paths& paths) {
-    erase();
-    mvprintw(0, 0, "fab %s", kVersion);
-    auto c = Connection::open(paths.socket);
-    if (!c || !c->handshake(2000)) {
-        mvprintw(2, 2, "daemon not running (start it with: fab server start)");
-    } else if (auto s = c->request("status", Json::object(), 5000); s) {
-        mvprintw(2, 2, "daemon pid %d, %zu project(s)", (*s)["daemon"].value("pid", 0),
-                 (*s)["projects"].size());
-        int row = 4;
-        for (const auto& p : (*s)["projects"])
-            mvprintw(row++, 4, "%-20s %s", p.value("name", "").c_str(),
-                     p.value("state", "").c_str());
-    }
-    mvprintw(LINES - 1, 0, "q quit  r refresh");
-    refresh();
+int usage() {
+    std::fprintf(stderr, "usage: fab-tui [--frames N] [--color never|auto|always]\n");
+    return 2;
 }
-
 } // namespace
 
 int main(int argc, char** argv) {
-    long frames = -1; // --frames N: exit after N frames (for CI under sanitizers)
+    tui::Options opts;
+    tui::ColorMode color = tui::ColorMode::auto_;
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--frames") == 0 && i + 1 < argc) frames = std::atol(argv[++i]);
+        std::string a = argv[i];
+        std::string v;
+        auto value = [&](const char* name) {
+            std::string flag = std::string("--") + name;
+            if (a == flag && i + 1 < argc) {
+                v = argv[++i];
+                return true;
+            }
+            if (a.rfind(flag + "=", 0) == 0) {
+                v = a.substr(flag.size() + 1);
+                return true;
+            }
+            return false;
+        };
+        if (value("frames")) {
+            char* end = nullptr;
+            opts.frames = std::strtol(v.c_str(), &end, 10);
+            if (!end || *end || opts.frames < 0) return usage();
+        } else if (value("color")) {
+            if (v == "never")
+                color = tui::ColorMode::never;
+            else if (v == "auto")
+                color = tui::ColorMode::auto_;
+            else if (v == "always")
+                color = tui::ColorMode::always;
+            else
+                return usage();
+        } else if (a == "-h" || a == "--help") {
+            usage();
+            return 0;
+        } else {
+            return usage();
+        }
     }
     std::setlocale(LC_ALL, "");
     auto paths = resolve_paths();
@@ -59,12 +65,26 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "fab-tui: %s\n", paths.error().c_str());
         return 1;
     }
-    CursesSession session;
-    for (long n = 0; frames < 0 || n < frames; ++n) {
-        draw(*paths);
-        if (frames >= 0 && n + 1 >= frames) break;
-        int ch = getch();
-        if (ch == 'q' || ch == 3) break;
+    if (!::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO)) {
+        std::fprintf(stderr, "fab-tui: needs a terminal\n");
+        return 1;
     }
-    return 0;
+    opts.socket = paths->socket;
+    // A write to a daemon that just went away must be an error (and a
+    // reconnect), not the end of the program.
+    std::signal(SIGPIPE, SIG_IGN);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    long frames = 0;
+    {
+        tui::install_crash_handlers();
+        tui::Screen screen(color);
+        tui::App app(&loop, screen, opts);
+        app.start();
+        uv_run(&loop, UV_RUN_DEFAULT);
+        frames = app.frames();
+    } // the app's handles close, then the screen ends (endwin)
+    int leaked = ev::close_loop(&loop);
+    (void)frames;
+    return leaked == 0 ? 0 : 1;
 }

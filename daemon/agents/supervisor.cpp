@@ -162,10 +162,15 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
     if (auto s = d_.registry().reload_if_changed(); !s) return done(make_error(s.error()));
     const Config& cfg = d_.registry().config();
     const ProjectConfig* p = cfg.project(c.project);
-    if (!p) return done(make_error("no project \"" + c.project + "\""));
+    bool global = c.kind == "director"; // the one agent that belongs to no project
+    if (!p && !global) return done(make_error("no project \"" + c.project + "\""));
     std::string backend_name = c.backend;
-    if (backend_name.empty())
-        backend_name = resolve_backend(cfg, *p, c.kind == "plan" ? "planner" : "coding");
+    if (backend_name.empty() && p)
+        backend_name = resolve_backend(cfg, *p,
+                                       c.kind == "plan"   ? "planner"
+                                       : c.kind == "task" ? "coding"
+                                                          : "agent"); // manager: agent-backend
+    if (backend_name.empty()) backend_name = cfg.defaults.agent_backend;
     auto backend = make_backend(backend_name);
     if (!backend)
         return done(
@@ -176,8 +181,9 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
     if (!in_path(backend->default_program()))
         return done(make_error(backend->default_program() + " not found in PATH: the " +
                                backend_name + " backend needs it installed"));
-    std::string repo = d_.paths().project_repo(c.project);
-    if (!path_exists(repo)) return done(make_error("project repository missing: " + repo));
+    std::string repo = global ? "" : d_.paths().project_repo(c.project);
+    if (!global && !path_exists(repo))
+        return done(make_error("project repository missing: " + repo));
 
     auto a = std::make_unique<Agent>();
     AgentRecord& r = a->rec;
@@ -185,11 +191,14 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
     r.kind = c.kind;
     r.project = c.project;
     r.backend = backend_name;
-    r.worktree = d_.paths().project_dir(c.project) + "/worktrees/wt-" + r.id;
-    r.branch = "fab/" + r.id;
+    r.worktree = c.worktree.empty() ? d_.paths().project_dir(c.project) + "/worktrees/wt-" + r.id
+                                    : c.worktree;
+    r.branch = c.worktree.empty() ? "fab/" + r.id : c.branch;
     r.host_socket = d_.paths().hosts_dir + "/" + r.id + ".sock";
     if (auto s = check_socket_path(r.host_socket); !s) return done(make_error(s.error()));
-    r.session_id = backend->persistent() ? uuid_v4() : "";
+    r.session_id = !c.resume_session.empty() ? c.resume_session
+                   : backend->persistent()   ? uuid_v4()
+                                             : "";
     r.state = "starting";
     r.prompt = c.prompt;
     r.created_ms = r.updated_ms = now_ms();
@@ -197,7 +206,7 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
     std::string id = r.id;
     agents_[id] = std::move(a);
     log::info("agent " + id + ": creating (" + backend_name + ", project " + c.project + ")");
-    worktree::add(d_.loop(), repo, r.worktree, r.branch, [this, id, c, done](Status s) {
+    auto then = [this, id, c, done](Status s) {
         Agent* ag = find(id);
         if (!ag) return done(make_error("agent vanished"));
         if (!s) {
@@ -206,7 +215,8 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
         }
         ag->dirty = true;
         flush();
-        spawn_host(*ag, c.prompt, false, [this, id, done](Status st) {
+        bool resume = !c.resume_session.empty();
+        spawn_host(*ag, c.prompt, resume, [this, id, done](Status st) {
             Agent* a2 = find(id);
             if (!a2) return done(make_error("agent vanished"));
             if (!st) {
@@ -217,7 +227,9 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
                          {{"event", "agent.created"}, {"agent", agent_json(*a2)}});
             done(agent_json(*a2));
         });
-    });
+    };
+    if (!c.worktree.empty()) return then({}); // made (and kept) by daemon/roles
+    worktree::add(d_.loop(), repo, r.worktree, r.branch, std::move(then));
 }
 
 void Supervisor::spawn_host(Agent& a, const std::string& prompt, bool resume,

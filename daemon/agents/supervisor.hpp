@@ -41,6 +41,11 @@ struct Agent {
     bool nudged = false; // heartbeat "continue" sent for this silence
     bool dirty = false;  // rec changed since the last flush
     bool stop_requested = false;
+    bool retiring = false; // work merged (`fab agent done`): stop at the end of the turn
+    int64_t retire_ms = 0; // when retire() was first called
+    std::unique_ptr<ev::Timer> retire_timer; // stops it anyway when the turn goes on
+    std::unique_ptr<ev::Timer> relink_timer; // re-attach after the host dropped our link
+    int relinks = 0;                         // re-attaches since the last record
     bool cli_exited = false;
     bool turn_result_seen = true; // per-turn backends: the running process ended its turn
     bool catching_up = false;     // reading history after (re)attach
@@ -51,6 +56,11 @@ struct Agent {
 
 struct CreateAgent {
     std::string project, backend, prompt, kind = "task", model, permission_mode = "default";
+    // Roles with a place of their own (daemon/roles: manager, director): a
+    // directory that already exists and outlives the agent (never removed),
+    // instead of a new worktree; "" = projects/<name>/worktrees/wt-<id>.
+    std::string worktree, branch;
+    std::string resume_session; // continue this session in the new agent ("" = new one)
 };
 
 class Supervisor {
@@ -63,10 +73,21 @@ class Supervisor {
 
     void create(const CreateAgent& c, std::function<void(Result<Json>)> done);
     void send(const std::string& id, const std::string& text, std::function<void(Status)> done);
+    // A failed agent whose host is gone (a reboot): a new host resumes its
+    // session, with no message (daemon/roles: manager and director start).
+    void resume(const std::string& id, std::function<void(Status)> done);
     void abort(const std::string& id, bool force, std::function<void(Status)> done);
+    // Ends an agent whose work is merged (`fab agent done`, after its answer):
+    // once its current turn is over (at most kRetireGraceMs later) it is
+    // stopped and ends in state done; its worktree is then removed when clean
+    // (supervisor_retire.cpp).
+    void retire(const std::string& id);
     Status describe(const std::string& id, const std::string& text);
     void history(const std::string& id, int64_t since, size_t limit,
                  std::function<void(Result<Json>)> done);
+    // The last `limit` records before offset `before` (paging back: the TUI).
+    void history_before(const std::string& id, int64_t before, size_t limit,
+                        std::function<void(Result<Json>)> done);
     Status hook_event(const Json& payload);
 
     // Pending tool permissions and questions (AskUserQuestion), answered by a
@@ -84,6 +105,11 @@ class Supervisor {
     Json usage_json(const std::string& project) const; // "" = all projects
     size_t running_count(const std::string& project) const;
     EventHub& events() { return hub_; }
+    // Called after every state change with the state before it (the
+    // orchestrator releases claims when an agent ends and nudges idle task
+    // agents). Listeners must not destroy the agent.
+    using StateListener = std::function<void(Agent&, AgentState from)>;
+    void add_state_listener(StateListener l) { state_listeners_.push_back(std::move(l)); }
 
   private:
     friend class RecordProcessor;
@@ -111,6 +137,7 @@ class Supervisor {
     std::map<std::string, std::unique_ptr<Agent>> agents_;
     std::map<std::string, std::unique_ptr<ev::Process>> host_procs_; // hosts we spawned
     std::unique_ptr<ev::Timer> tick_;
+    std::vector<StateListener> state_listeners_;
 };
 
 } // namespace fab

@@ -31,6 +31,19 @@ void Supervisor::send(const std::string& id, const std::string& text,
     spawn_host(*a, text, true, std::move(done));
 }
 
+void Supervisor::resume(const std::string& id, std::function<void(Status)> done) {
+    Agent* a = find(id);
+    if (!a) return done(make_error("no agent \"" + id + "\""));
+    if (a->state != AgentState::failed || (a->link && a->link->connected() && !a->cli_exited))
+        return done(make_error("agent " + id + " is " + a->rec.state + ", not resumable"));
+    if (a->rec.session_id.empty())
+        return done(make_error("agent " + id + " has no session to resume"));
+    log::info("agent " + id + ": resuming session " + a->rec.session_id + " (no message)");
+    set_state(*a, AgentState::starting);
+    a->rec.error.clear();
+    spawn_host(*a, "", true, std::move(done));
+}
+
 void Supervisor::abort(const std::string& id, bool force, std::function<void(Status)> done) {
     Agent* a = find(id);
     if (!a) return done(make_error("no agent \"" + id + "\""));
@@ -71,6 +84,25 @@ void Supervisor::history(const std::string& id, int64_t since, size_t limit,
     auto out = std::make_shared<Result<std::vector<TranscriptRecord>>>(make_error("unread"));
     ev::queue_work(
         d_.loop(), [out, path, since, limit] { *out = Transcript::read(path, since, limit); },
+        [out, done] {
+            if (!*out) return done(make_error(out->error()));
+            Json recs = Json::array();
+            for (const auto& r : out->value())
+                recs.push_back(
+                    {{"o", r.offset}, {"ts", r.ts_ms}, {"src", r.src}, {"data", r.data}});
+            done(Json{{"records", recs}});
+        });
+}
+
+void Supervisor::history_before(const std::string& id, int64_t before, size_t limit,
+                                std::function<void(Result<Json>)> done) {
+    Agent* a = find(id);
+    if (!a) return done(make_error("no agent \"" + id + "\""));
+    std::string path = d_.paths().agents_dir + "/" + id + "/transcript.jsonl";
+    auto out = std::make_shared<Result<std::vector<TranscriptRecord>>>(make_error("unread"));
+    ev::queue_work(
+        d_.loop(),
+        [out, path, before, limit] { *out = Transcript::read_before(path, before, limit); },
         [out, done] {
             if (!*out) return done(make_error(out->error()));
             Json recs = Json::array();

@@ -5,16 +5,25 @@
 #include "daemon/agents/worktree.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/permissions/llm_checker.hpp"
+#include "daemon/roles/roles.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 
 namespace fab {
 
+namespace {
+// After the host link closes: attempts to attach again without a record in
+// between, and the pause before each (the old link is still unwinding).
+constexpr int kMaxRelinks = 3;
+constexpr uint64_t kRelinkDelayMs = 200;
+} // namespace
+
 void Supervisor::on_record(Agent& a, const Json& rec) {
     int64_t offset = rec.value("o", int64_t{-1});
     if (offset <= a.rec.last_offset) return; // already counted (replay after re-attach)
     a.rec.last_offset = offset;
+    a.relinks = 0; // the host is alive and we keep up again
     a.dirty = true;
     const std::string src = rec.value("src", "");
     if (src != "in") { // our own inputs (a heartbeat nudge) are not signs of life
@@ -58,6 +67,7 @@ void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
         a.rec.cost_usd += e.usage.cost_usd;
         a.turn_running = false;
         if (!a.stop_requested) set_state(a, AgentState::idle);
+        if (a.retiring) retire(a.rec.id); // its work is merged: end it now the turn is over
         break;
     case ChatKind::permission:
         a.pending_permissions[e.request_id] = to_json(e);
@@ -82,6 +92,7 @@ void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
         break;
     }
     llm_checker::on_entry(d_, *this, a, e); // context, and the llm check of a permission
+    roles::on_entry(d_, a, e);              // a planner's ExitPlanMode is stored as its plan
 }
 
 void Supervisor::on_host_note(Agent& a, const Json& note) {
@@ -101,7 +112,7 @@ void Supervisor::on_host_note(Agent& a, const Json& note) {
         int sig = note.value("signal", 0);
         if (a.stop_requested) {
             a.cli_exited = true;
-            finish(a, AgentState::aborted);
+            finish(a, a.retiring ? AgentState::done : AgentState::aborted);
         } else if (persistent) {
             a.cli_exited = true;
             finish(a, AgentState::failed,
@@ -126,7 +137,29 @@ void Supervisor::on_host_note(Agent& a, const Json& note) {
 void Supervisor::on_link_closed(Agent& a) {
     if (is_final(a.state)) return;
     if (a.stop_requested) {
-        finish(a, AgentState::aborted);
+        finish(a, a.retiring ? AgentState::done : AgentState::aborted);
+        return;
+    }
+    // A host drops a daemon that falls too far behind its bounded queue (a
+    // flood of output) while it and the agent live on: attach again and catch
+    // up from the transcript. Only when that fails has the host really gone.
+    if (a.relinks < kMaxRelinks) {
+        a.relinks++;
+        std::string id = a.rec.id;
+        log::warn("agent " + id + ": host link closed; attaching again");
+        // Deferred: we are inside the old link's close callback.
+        a.relink_timer = std::make_unique<ev::Timer>(d_.loop());
+        a.relink_timer->start(kRelinkDelayMs, 0, [this, id] {
+            Agent* ag = find(id);
+            if (!ag || is_final(ag->state)) return;
+            attach(*ag, [this, id](Status st) {
+                Agent* a2 = find(id);
+                if (!a2 || st || is_final(a2->state)) return;
+                finish(*a2, AgentState::failed,
+                       "agent host exited unexpectedly (" + st.error() + "); worktree kept at " +
+                           a2->rec.worktree);
+            });
+        });
         return;
     }
     finish(a, AgentState::failed,
@@ -137,6 +170,7 @@ void Supervisor::set_state(Agent& a, AgentState s, const std::string& error) {
     if (a.state == s && error.empty()) return;
     if (is_final(a.state) && !is_final(s) && a.state != AgentState::failed)
         return; // final is final
+    AgentState from = a.state;
     a.state = s;
     a.rec.state = state_name(s);
     if (!error.empty()) a.rec.error = error;
@@ -148,6 +182,7 @@ void Supervisor::set_state(Agent& a, AgentState s, const std::string& error) {
                   {"state", a.rec.state},
                   {"error", a.rec.error},
                   {"description", a.rec.description}});
+    for (const auto& l : state_listeners_) l(a, from);
 }
 
 void Supervisor::finish(Agent& a, AgentState s, const std::string& error) {
@@ -156,7 +191,8 @@ void Supervisor::finish(Agent& a, AgentState s, const std::string& error) {
     set_state(a, s, error);
     (void)d_.store().record_event("agent." + std::string(state_name(s)), a.rec.id + " " + error);
     flush();
-    if (s == AgentState::failed) return; // kept for `fab agent send` to resume
+    if (s == AgentState::failed) return;           // kept for `fab agent send` to resume
+    if (!roles::owns_worktree(a.rec.kind)) return; // a manager's place outlives each session
     std::string id = a.rec.id;
     worktree::remove_if_clean(
         d_.loop(), d_.paths().project_repo(a.rec.project), a.rec.worktree, a.rec.branch,

@@ -39,6 +39,7 @@ void register_agent_handlers(Router& router, Daemon& d) {
         if (id.empty()) return;
         std::string text = require(q, "text", r);
         if (text.empty()) return;
+        d.orchestrators().on_user_message(id); // a human is talking: no kickstart nudge now
         d.supervisor().send(id, text, status_reply(r));
     });
 
@@ -62,12 +63,17 @@ void register_agent_handlers(Router& router, Daemon& d) {
         size_t limit = std::min<size_t>(q.payload.value("limit", size_t{100000}), 100000);
         Agent* a = d.supervisor().find(id);
         std::string backend = a ? a->rec.backend : "";
-        d.supervisor().history(id, since, limit, [r, backend](Result<Json> h) {
+        auto reply = [r, backend](Result<Json> h) {
             if (!h) return r.fail(h.error());
             Json out = *h;
             out["backend"] = backend;
             r.ok(out);
-        });
+        };
+        // "before": the last `limit` records before that offset, read from
+        // the end of the transcript (paging back without reading it all).
+        if (auto b = q.payload.find("before"); b != q.payload.end() && b->is_number_integer())
+            return d.supervisor().history_before(id, b->get<int64_t>(), limit, reply);
+        d.supervisor().history(id, since, limit, reply);
     });
 
     // attach {projects:[…], agent, since:{id:offset}}: a snapshot now, then

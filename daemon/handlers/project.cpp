@@ -45,7 +45,8 @@ void remove_tree_async(uv_loop_t* loop, std::string dir, std::function<void()> d
         std::move(done));
 }
 
-Json project_json(const Registry& reg, const ProjectConfig& p, const Paths& paths) {
+Json project_json(const Registry& reg, const ProjectConfig& p, const Paths& paths,
+                  const std::string& state) {
     Json settings = Json::object();
     for (const auto& v : reg.effective(p)) settings[v.key] = v.value;
     return {{"name", p.name},
@@ -53,7 +54,7 @@ Json project_json(const Registry& reg, const ProjectConfig& p, const Paths& path
             {"repo", paths.project_repo(p.name)},
             {"max_agents", p.max_agents},
             {"autostart", p.autostart},
-            {"state", "stopped"},
+            {"state", state},
             {"settings", settings}};
 }
 
@@ -122,7 +123,9 @@ struct ProjectHandlers {
                 (void)d.store().record_event("project.add", name + " " + source);
                 log::info("project " + name + ": added");
                 const ProjectConfig* p = d.registry().config().project(name);
-                reply.ok(p ? project_json(d.registry(), *p, d.paths()) : Json{{"name", name}});
+                reply.ok(
+                    p ? project_json(d.registry(), *p, d.paths(), d.orchestrators().state(name))
+                      : Json{{"name", name}});
             });
     }
 
@@ -130,7 +133,8 @@ struct ProjectHandlers {
         if (auto s = d.registry().reload_if_changed(); !s) return reply.fail(s.error());
         Json out = Json::array();
         for (const auto& p : d.registry().config().projects)
-            out.push_back(project_json(d.registry(), p, d.paths()));
+            out.push_back(
+                project_json(d.registry(), p, d.paths(), d.orchestrators().state(p.name)));
         reply.ok({{"projects", out}});
     }
 

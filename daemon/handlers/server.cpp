@@ -1,5 +1,6 @@
 // ping, status, server.stop: the daemon's own family of requests.
 #include "daemon/daemon.hpp"
+#include "daemon/orchestrator/commit_log.hpp"
 #include "protocol/version.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
@@ -16,7 +17,8 @@ Json project_summary(Daemon& d, const ProjectConfig& p, const Paths& paths) {
             {"repo", paths.project_repo(p.name)},
             {"max_agents", p.max_agents},
             {"autostart", p.autostart},
-            {"state", "stopped"}, // orchestrators arrive with issue 4
+            {"state", d.orchestrators().state(p.name)},
+            {"ready_tickets", d.orchestrators().ready_count(p.name)}, // stopped: filled in later
             {"agents_running", d.supervisor().running_count(p.name)},
             {"usage", d.supervisor().usage_json(p.name)}};
 }
@@ -63,7 +65,8 @@ void register_server_handlers(Router& r, Daemon& d) {
             {"projects", projects},
             {"agents", agents},
             {"usage", d.supervisor().usage_json("")},
-            {"recent_work", Json::array()},
+            {"recent_work", recent_work_json(d.store(), 10)},
+            {"commits_merged", commits_merged(d.store())},
         };
         if (all) {
             Json events = Json::array();
@@ -72,7 +75,8 @@ void register_server_handlers(Router& r, Daemon& d) {
                     events.push_back({{"ts_ms", e.ts_ms}, {"kind", e.kind}, {"detail", e.detail}});
             out["events"] = events;
         }
-        reply.ok(out);
+        // Stopped projects' ready tickets are counted now, off the loop.
+        d.orchestrators().fill_ready_counts(std::move(out), [reply](Json full) { reply.ok(full); });
     });
 
     r.add("server.stop", [&d](const Request&, const Reply& reply) {

@@ -4,6 +4,7 @@
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <fstream>
@@ -71,6 +72,54 @@ Result<TranscriptRecord> Transcript::append(const std::string& src, const std::s
 
 void Transcript::sync() {
     ::fdatasync(fd_.get());
+}
+
+Result<std::vector<TranscriptRecord>> Transcript::read_before(const std::string& path,
+                                                              int64_t before, size_t limit) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.valid()) return make_error(path + ": " + errno_string(errno));
+    off_t pos = ::lseek(fd.get(), 0, SEEK_END);
+    if (pos < 0) return make_error(path + ": " + errno_string(errno));
+    std::vector<TranscriptRecord> out; // newest first until the end
+    std::string carry;                 // the start of a line whose beginning is further back
+    bool at_end = true;
+    constexpr off_t kBlock = 64 * 1024;
+    while (pos > 0 && out.size() < limit) {
+        off_t n = std::min(kBlock, pos);
+        pos -= n;
+        std::string text(static_cast<size_t>(n), '\0');
+        ssize_t got = ::pread(fd.get(), text.data(), text.size(), pos);
+        if (got != n) return make_error(path + ": short read");
+        text += carry;
+        if (at_end) { // a torn last line (a write in progress) is not a record yet
+            size_t last = text.rfind('\n');
+            text.resize(last == std::string::npos ? 0 : last + 1);
+            at_end = false;
+        }
+        // Complete lines end at each '\n'; the first one is complete only at offset 0.
+        size_t end = text.size();
+        while (end > 0 && out.size() < limit) {
+            size_t nl = end >= 2 ? text.rfind('\n', end - 2) : std::string::npos;
+            if (nl == std::string::npos && pos > 0) break; // continues in the previous block
+            size_t start = nl == std::string::npos ? 0 : nl + 1;
+            std::string line = text.substr(start, end - start - (text[end - 1] == '\n' ? 1 : 0));
+            // Cheap skip of newer records: the top-level "o" is the last one in
+            // the line (keys are sorted; "data" comes first), so only what is
+            // kept gets parsed.
+            size_t o = line.rfind("\"o\":");
+            auto off = o == std::string::npos
+                           ? std::nullopt
+                           : parse_int(std::string_view(line).substr(
+                                 o + 4, line.find_first_of(",}", o + 4) - o - 4));
+            TranscriptRecord r;
+            if (!line.empty() && (!off || *off < before) && decode(line, r) && r.offset < before)
+                out.push_back(std::move(r));
+            end = start;
+        }
+        carry = text.substr(0, end);
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
 }
 
 Result<std::vector<TranscriptRecord>> Transcript::read(const std::string& path, int64_t since,

@@ -36,6 +36,11 @@ class Transcript {
     // thread (opens its own descriptor); skips a torn last line.
     static Result<std::vector<TranscriptRecord>> read(const std::string& path, int64_t since,
                                                       size_t limit);
+    // The last `limit` records with offset < before, oldest first, read
+    // backwards from the end of the file: a client paging back from the
+    // newest records (the TUI) costs what it reads, not the file's size.
+    static Result<std::vector<TranscriptRecord>> read_before(const std::string& path,
+                                                             int64_t before, size_t limit);
 
     static std::string encode(const TranscriptRecord& r);
     static bool decode(const std::string& line, TranscriptRecord& out);

@@ -31,6 +31,10 @@ std::vector<std::string> agent_env(const AgentParams& p) {
         // Codex runs commands with `bash -lc`, and a login shell may reset
         // PATH (Debian's /etc/profile does): FAB_BIN still names this fab.
         "FAB_BIN=" + p.fab_bin,
+        // Nobody is at an agent's terminal: a git command that opens an
+        // editor (`git rebase --continue`, `git commit` without -m) would
+        // hang the agent's turn. Keep the message git prepared instead.
+        "GIT_EDITOR=true",
     };
     // The agent (and the hooks and Bash tools it runs) must find this very
     // fab first, not another one that happens to be on the user's PATH.

@@ -45,12 +45,12 @@ int cmd_agent_list(Invocation& inv) {
         std::printf("no agents\n");
         return Exit::ok;
     }
-    std::printf("%-8s %-6s %-14s %-9s %-9s %-9s %-10s %s\n", "ID", "KIND", "PROJECT", "BACKEND",
+    std::printf("%-8s %-8s %-14s %-9s %-9s %-9s %-10s %s\n", "ID", "KIND", "PROJECT", "BACKEND",
                 "STATE", "RUNNING", "COST", "DOING");
     for (const auto& a : agents) {
         std::string doing = a.value("description", "");
         if (doing.empty()) doing = a.value("error", "");
-        std::printf("%-8s %-6s %-14s %-9s %-9s %-9s %-10s %s\n", a.value("id", "").c_str(),
+        std::printf("%-8s %-8s %-14s %-9s %-9s %-9s %-10s %s\n", a.value("id", "").c_str(),
                     a.value("kind", "").c_str(), a.value("project", "").c_str(),
                     a.value("backend", "").c_str(), a.value("state", "").c_str(),
                     format_duration(a.value("running_s", int64_t{0})).c_str(),

@@ -23,6 +23,7 @@
 #include "rules/evaluate.hpp"
 #include "util/strings.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -65,6 +66,46 @@ bool print_decision(const std::string& decision, const std::string& reason) {
            std::fflush(stdout) == 0;
 }
 
+bool is_edit_tool(const std::string& tool) {
+    return tool == "Write" || tool == "Edit" || tool == "MultiEdit" || tool == "NotebookEdit";
+}
+
+// True for exactly `fab plan write [--title '…'] <<'TAG'` (or "$FAB_BIN"
+// instead of fab, "TAG" instead of 'TAG'), then the plan, then TAG on the
+// last line. A quoted here-document is literal text (no expansion), so this
+// runs nothing but fab; anything else goes through the rules as usual.
+bool is_plan_write(const std::string& command) {
+    std::vector<std::string> lines = split(command, '\n', false);
+    while (!lines.empty() && trim(lines.back()).empty()) lines.pop_back();
+    if (lines.size() < 2) return false;
+    std::string_view first = trim(lines[0]);
+    bool prefixed = false;
+    for (std::string_view p : {"fab ", "\"$FAB_BIN\" "})
+        if (first.substr(0, p.size()) == p) {
+            first.remove_prefix(p.size());
+            prefixed = true;
+            break;
+        }
+    if (!prefixed || first.substr(0, 11) != "plan write ") return false;
+    first.remove_prefix(11);
+    if (first.substr(0, 9) == "--title '") {
+        size_t close = first.find('\'', 9);
+        if (close == std::string_view::npos || close + 1 >= first.size() || first[close + 1] != ' ')
+            return false;
+        first.remove_prefix(close + 2);
+    }
+    if (first.size() < 5 || first.substr(0, 2) != "<<") return false;
+    char q = first[2];
+    if ((q != '\'' && q != '"') || first.back() != q) return false;
+    std::string_view tag = first.substr(3, first.size() - 4);
+    if (tag.empty()) return false;
+    for (char c : tag)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+    for (size_t i = 1; i + 1 < lines.size(); ++i)
+        if (lines[i] == tag) return false; // the document would end early
+    return lines.back() == tag;
+}
+
 struct PreToolUse {
     const Invocation& inv;
     std::string agent, tool, subject;
@@ -81,8 +122,8 @@ struct PreToolUse {
         return answer("deny", rule, reason);
     }
 
-    // [manager] allowed-patterns: the manager agent runs fab commands, and
-    // nothing else without a human, whatever the rule files say.
+    // [manager] allowed-patterns: the manager and director agents run fab
+    // commands, and nothing else without a human, whatever the rule files say.
     int manager_bash(const Json& input) {
         auto cfg = load_config(inv.paths.config_file);
         if (!cfg)
@@ -95,8 +136,9 @@ struct PreToolUse {
                 return answer("allow", "manager allowed-patterns",
                               "fab [manager] allowed-patterns: command matches \"" + text + "\"");
         }
-        return deny("fab: the manager agent may only run commands matching [manager] "
-                    "allowed-patterns (" +
+        return deny("fab: the " + env("FAB_AGENT_KIND") +
+                        " agent may only run commands matching [manager] "
+                        "allowed-patterns (" +
                         join(cfg->manager.allowed_patterns, ", ") + ") in " + inv.paths.config_file,
                     "manager allowed-patterns");
     }
@@ -152,7 +194,18 @@ struct PreToolUse {
         Json input = in.contains("tool_input") ? in["tool_input"] : Json::object();
         subject = rules::primary_value(tool, input);
 
-        if (env("FAB_AGENT_KIND") == "manager" && tool == "Bash") return manager_bash(input);
+        // The director delegates like a manager, across projects: same allowlist.
+        std::string kind = env("FAB_AGENT_KIND");
+        if ((kind == "manager" || kind == "director") && tool == "Bash") return manager_bash(input);
+        // Planners: plan mode keeps claude from editing; fab keeps it so
+        // whatever the rules allow. Their one write is the plan itself.
+        if (kind == "plan" && is_edit_tool(tool))
+            return deny("fab: a planner does not change files; save your plan with `fab plan "
+                        "write` (stdin) or present it with ExitPlanMode",
+                        "planner");
+        if (kind == "plan" && tool == "Bash" &&
+            is_plan_write(input.is_object() ? input.value("command", "") : ""))
+            return answer("allow", "planner", "fab: a planner may store its plan");
 
         rules::MatchContext ctx;
         ctx.worktree = env("FAB_WORKTREE");

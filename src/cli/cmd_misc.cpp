@@ -63,6 +63,11 @@ int cmd_complete(Invocation& inv) {
 int cmd_tui(Invocation& inv) {
     std::string prog = sibling_program("fab-tui");
     std::vector<std::string> args = {prog};
+    for (const char* f : {"frames", "color"})
+        if (inv.has(f)) {
+            args.push_back(std::string("--") + f);
+            args.push_back(inv.flag(f));
+        }
     for (auto& a : inv.args) args.push_back(a);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

@@ -32,12 +32,16 @@ void print_human(const Json& s, bool all) {
     const Json& projects = s["projects"];
     std::printf("\nprojects  %zu\n", projects.size());
     if (!projects.empty()) {
-        std::printf("  %-20s %-9s %-7s %-22s %s\n", "NAME", "STATE", "AGENTS", "USAGE", "COST");
+        std::printf("  %-20s %-9s %-7s %-6s %-22s %s\n", "NAME", "STATE", "AGENTS", "READY",
+                    "USAGE", "COST");
         for (const auto& p : projects) {
             std::string agents = std::to_string(p.value("agents_running", 0)) + "/" +
                                  std::to_string(p.value("max_agents", 0));
-            std::printf("  %-20s %-9s %-7s %-22s %s\n", p.value("name", "").c_str(),
-                        p.value("state", "").c_str(), agents.c_str(), tokens(p["usage"]).c_str(),
+            int64_t ready = p.value("ready_tickets", int64_t{-1});
+            std::string ready_s = ready < 0 ? "-" : std::to_string(ready);
+            std::printf("  %-20s %-9s %-7s %-6s %-22s %s\n", p.value("name", "").c_str(),
+                        p.value("state", "").c_str(), agents.c_str(), ready_s.c_str(),
+                        tokens(p["usage"]).c_str(),
                         money(p["usage"].value("cost_usd", 0.0)).c_str());
         }
     }
@@ -50,10 +54,20 @@ void print_human(const Json& s, bool all) {
     std::printf("\nusage     %s, %s\n", tokens(s["usage"]).c_str(),
                 money(s["usage"].value("cost_usd", 0.0)).c_str());
     const Json& work = s["recent_work"];
-    std::printf("\nrecent work%s\n", work.empty() ? "  none yet" : "");
-    for (const auto& w : work)
-        std::printf("  %s %s %s\n", w.value("commit", "").substr(0, 10).c_str(),
-                    w.value("project", "").c_str(), w.value("title", "").c_str());
+    int64_t merged = s.value("commits_merged", int64_t{0});
+    std::printf("\nrecent work%s\n",
+                work.empty() ? "  none yet"
+                             : ("  (" + std::to_string(merged) + " merged in all)").c_str());
+    int64_t now_s = now_ms() / 1000;
+    for (const auto& w : work) {
+        // A pull request also shows its URL.
+        std::string what = w.value("subject", "");
+        if (w.value("strategy", "") == "pull-request") what += "  " + w.value("pr_url", "");
+        std::string age = format_duration(now_s - w.value("ts_ms", int64_t{0}) / 1000) + " ago";
+        std::printf("  %-8s %-14s %-8s %-10s %s\n", w.value("sha", "").substr(0, 8).c_str(),
+                    w.value("project", "").c_str(), w.value("agent_id", "").c_str(), age.c_str(),
+                    what.c_str());
+    }
     if (all && s.contains("events")) {
         std::printf("\ndaemon events\n");
         for (const auto& e : s["events"])

@@ -25,6 +25,47 @@ int cmd_agent_abort(Invocation&);
 int cmd_agent_describe(Invocation&);
 int cmd_agent_history(Invocation&);
 
+// cmd_merge.cpp
+int cmd_agent_done(Invocation&);
+int cmd_branch_cleanup(Invocation&);
+
+// cmd_plan.cpp
+int cmd_agent_plan(Invocation&);
+int cmd_agent_plan_list(Invocation&);
+int cmd_agent_plan_stop(Invocation&);
+int cmd_plan_write(Invocation&);
+int cmd_plan_list(Invocation&);
+int cmd_plan_read(Invocation&);
+int cmd_plan_tickets(Invocation&);
+int cmd_plan_run(Invocation&);
+
+// cmd_manager.cpp
+int cmd_manager_start(Invocation&);
+int cmd_manager_stop(Invocation&);
+int cmd_manager_status(Invocation&);
+int cmd_manager_clear(Invocation&);
+int cmd_director_start(Invocation&);
+int cmd_director_stop(Invocation&);
+int cmd_director_status(Invocation&);
+int cmd_director_clear(Invocation&);
+
+// cmd_issue.cpp
+int cmd_issue_list(Invocation&);
+int cmd_issue_show(Invocation&);
+int cmd_issue_ready(Invocation&);
+int cmd_issue_create(Invocation&);
+int cmd_issue_update(Invocation&);
+int cmd_issue_close(Invocation&);
+int cmd_issue_comment(Invocation&);
+int cmd_issue_plan(Invocation&);
+int cmd_issue_commit(Invocation&);
+
+// cmd_orchestrator.cpp
+int cmd_project_start(Invocation&);
+int cmd_project_stop(Invocation&);
+int cmd_agent_claim(Invocation&);
+int cmd_claims(Invocation&);
+
 // cmd_permission.cpp
 int cmd_permission_list(Invocation&);
 int cmd_permission_allow(Invocation&);

@@ -66,6 +66,53 @@ constexpr Flag kAgentAbort[] = {
     {"force", 'f', nullptr, "kill the agent's process tree at once instead of interrupting it"},
     {"help", 'h', nullptr, "show help for this command"},
 };
+constexpr Flag kBranchCleanup[] = {
+    {"project", 0, "NAME", "only this project's branches"},
+    {"dry-run", 'n', nullptr, "print what would be removed, remove nothing"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kAgentPlan[] = {
+    {"project", 0, "NAME", "the project to plan for (default: $FAB_PROJECT)"},
+    {"backend", 0, "BACKEND", "claude, codex or scripted (default: the project's planner-backend)"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kPlanList[] = {
+    {"project", 0, "NAME", "only plans of this project"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kPlanWrite[] = {
+    {"title", 0, "TEXT", "the plan's title (default: its first heading)"},
+    {"project", 0, "NAME", "the project, when not run inside a fab agent"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kPlanTickets[] = {
+    {"project", 0, "NAME", "the project whose tickets get them (default: the plan's project)"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kPlanRun[] = {
+    {"project", 0, "NAME", "the project to work in (default: the plan's project)"},
+    {"backend", 0, "BACKEND", "claude, codex or scripted (default: the project's coding-backend)"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kProjectStartStop[] = {
+    {"all", 'a', nullptr, "every registered project"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kClaims[] = {
+    {"project", 0, "NAME", "only this project's claims"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kTui[] = {
+    {"frames", 0, "N", "exit after drawing N frames (for tests under sanitizers)"},
+    {"color", 0, "WHEN", "never, auto or always (default: auto; NO_COLOR turns it off)"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
 constexpr Flag kAttach[] = {
     {"agent", 0, "ID", "only this agent"},
     {"json", 0, nullptr, "print every event as a JSON line"},
@@ -82,11 +129,60 @@ constexpr Flag kPermissionDeny[] = {
     {"help", 'h', nullptr, "show help for this command"},
 };
 
+constexpr Flag kIssueList[] = {
+    {"status", 0, "S", "only tickets with this status: open, in_progress, closed or blocked"},
+    {"project", 0, "NAME", "the project (default: $FAB_PROJECT, the agent's, or the only one)"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kIssue[] = {
+    {"project", 0, "NAME", "the project (default: $FAB_PROJECT, the agent's, or the only one)"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kIssueCreate[] = {
+    {"type", 0, "T", "task, bug, feature, chore or epic (default: task)"},
+    {"priority", 0, "N", "0 (highest), 1 or 2 (default: 2)"},
+    {"deps", 0, "IDS", "comma-separated tickets that must be closed first"},
+    {"parent", 0, "ID", "the parent ticket (an epic)"},
+    {"labels", 0, "LIST", "comma-separated labels"},
+    {"description", 0, "TEXT", "the ticket's description (- reads stdin)"},
+    {"project", 0, "NAME", "the project (default: $FAB_PROJECT, the agent's, or the only one)"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kIssueUpdate[] = {
+    {"status", 0, "S", "open, in_progress, closed or blocked"},
+    {"title", 0, "TEXT", "a new title"},
+    {"type", 0, "T", "task, bug, feature, chore or epic"},
+    {"priority", 0, "N", "0 (highest), 1 or 2"},
+    {"deps", 0, "IDS", "comma-separated tickets that must be closed first (replaces the list)"},
+    {"parent", 0, "ID", "the parent ticket (an epic)"},
+    {"labels", 0, "LIST", "comma-separated labels (replaces the list)"},
+    {"description", 0, "TEXT",
+     "a new description; the Plan and Notes sections stay (- reads stdin)"},
+    {"project", 0, "NAME", "the project (default: $FAB_PROJECT, the agent's, or the only one)"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kIssueBody[] = {
+    {"body", 0, "TEXT", "the text (- reads stdin)"},
+    {"project", 0, "NAME", "the project (default: $FAB_PROJECT, the agent's, or the only one)"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kIssueCommit[] = {
+    {"message", 0, "M", "the commit message (default: \"tickets: update\")"},
+    {"project", 0, "NAME", "the project (default: $FAB_PROJECT, the agent's, or the only one)"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+
 constexpr Command kCommands[] = {
     {"help", "[command...]", "show help for fab or for a command", kNone, cmd_help, 0, -1},
     {"version", "", "print the versions of fab and of the running daemon", kJson, cmd_version},
     {"status", "", "show the daemon, projects, agents, usage and recent work", kStatus, cmd_status},
-    {"tui", "", "open the terminal interface", kNone, cmd_tui},
+    {"tui", "", "open the terminal interface", kTui, cmd_tui},
 
     {"server start", "", "start the daemon in the background", kServerStart, cmd_server_start},
     {"server stop", "", "stop the daemon gracefully", kNone, cmd_server_stop},
@@ -107,6 +203,11 @@ constexpr Command kCommands[] = {
     {"project config set", "<name> <key> <value>",
      "change one setting (validated, written atomically, comments kept)", kNone,
      cmd_project_config_set, 3, 3},
+    {"project start", "[name]",
+     "start the project's orchestrator: agents for ready tickets, up to max-agents",
+     kProjectStartStop, cmd_project_start, 0, 1},
+    {"project stop", "[name]", "stop starting agents for the project (running agents go on)",
+     kProjectStartStop, cmd_project_stop, 0, 1},
 
     {"permissions init", "", "install the default rules as the global permissions.ini",
      kPermissionsInit, cmd_permissions_init},
@@ -128,7 +229,33 @@ constexpr Command kCommands[] = {
      cmd_agent_describe, 1, -1},
     {"agent history", "<id>", "print everything an agent said and did", kJson, cmd_agent_history, 1,
      1},
+    {"agent claim", "<ticket-id>",
+     "take a ticket so no other agent works on it (from inside an agent)", kNone, cmd_agent_claim,
+     1, 1},
+    {"claims", "", "list the tickets agents hold", kClaims, cmd_claims},
+    {"agent done", "",
+     "merge this agent's branch into main and end the agent (from inside an agent)", kJson,
+     cmd_agent_done},
+    {"branch cleanup", "", "remove fab/ branches already merged into main whose agent has ended",
+     kBranchCleanup, cmd_branch_cleanup},
     {"attach", "[project...]", "follow the output of every agent live", kAttach, cmd_attach, 0, -1},
+
+    {"issue list", "", "list the project's tickets (.tickets/ in its repository)", kIssueList,
+     cmd_issue_list},
+    {"issue show", "<id>", "print a ticket with its description, plan and notes", kIssue,
+     cmd_issue_show, 1, 1},
+    {"issue ready", "", "list tickets ready for work: open, dependencies closed, not claimed",
+     kIssue, cmd_issue_ready},
+    {"issue create", "<title...>", "create a ticket and print its id", kIssueCreate,
+     cmd_issue_create, 1, -1},
+    {"issue update", "<id>", "change a ticket's fields (other keys and text are kept)",
+     kIssueUpdate, cmd_issue_update, 1, 1},
+    {"issue close", "<id>", "mark a ticket closed", kIssue, cmd_issue_close, 1, 1},
+    {"issue comment", "<id>", "add a dated note to a ticket", kIssueBody, cmd_issue_comment, 1, 1},
+    {"issue plan", "<id>", "set a ticket's Plan section (replaced when it exists)", kIssueBody,
+     cmd_issue_plan, 1, 1},
+    {"issue commit", "", "commit ticket changes (and push them to origin from the project's clone)",
+     kIssueCommit, cmd_issue_commit},
 
     {"permission list", "", "list tool calls waiting for a human decision", kJson,
      cmd_permission_list},
@@ -140,6 +267,36 @@ constexpr Command kCommands[] = {
     {"question answer", "<id> <choice|text...>",
      "answer a question: an option's number or label, or free text", kNone, cmd_question_answer, 2,
      -1},
+
+    {"agent plan", "<prompt...>", "start a planner: an agent in plan mode that writes a plan",
+     kAgentPlan, cmd_agent_plan, 1, -1},
+    {"agent plan list", "", "list planner agents", kAgentList, cmd_agent_plan_list},
+    {"agent plan stop", "<id>", "stop a planner", kAgentAbort, cmd_agent_plan_stop, 1, 1},
+    {"plan write", "", "store the plan on stdin (from inside an agent: as its plan)", kPlanWrite,
+     cmd_plan_write},
+    {"plan list", "", "list stored plans, newest first", kPlanList, cmd_plan_list},
+    {"plan read", "<id>", "print a stored plan", kJson, cmd_plan_read, 1, 1},
+    {"plan tickets", "<id>",
+     "turn a stored plan into tickets: an epic, and one ticket per top-level step", kPlanTickets,
+     cmd_plan_tickets, 1, 1},
+    {"plan run", "<id>", "start a task agent that carries out a stored plan", kPlanRun,
+     cmd_plan_run, 1, 1},
+    {"manager start", "<project>",
+     "start the project's manager agent (or return the running one; resumes its session)", kJson,
+     cmd_manager_start, 1, 1},
+    {"manager stop", "<project>", "stop the project's manager agent", kNone, cmd_manager_stop, 1,
+     1},
+    {"manager status", "<project>", "show the project's manager agent", kJson, cmd_manager_status,
+     1, 1},
+    {"manager clear", "<project>", "stop the manager and start it with a fresh session", kJson,
+     cmd_manager_clear, 1, 1},
+    {"director start", "",
+     "start the director agent (or return the running one; resumes its session)", kJson,
+     cmd_director_start},
+    {"director stop", "", "stop the director agent", kNone, cmd_director_stop},
+    {"director status", "", "show the director agent", kJson, cmd_director_status},
+    {"director clear", "", "stop the director and start it with a fresh session", kJson,
+     cmd_director_clear},
 
     {"__complete", "<projects|agents>", "print names for shell completion", kNone, cmd_complete, 1,
      1, true},

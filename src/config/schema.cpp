@@ -11,7 +11,8 @@ namespace {
 using enum ValueType;
 
 constexpr unsigned kDefProj = kSectionDefaults | kSectionProject;
-constexpr std::string_view kBackends = "claude|codex";
+// scripted: fab-scripted-agent (tests and `make demo`; no model behind it).
+constexpr std::string_view kBackends = "claude|codex|scripted";
 
 // Keys shared by [defaults] and [project]: a project's value overrides the
 // [defaults] value, which overrides the default given here.

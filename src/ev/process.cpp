@@ -129,8 +129,11 @@ void Process::maybe_finish() {
 
 void run_process(uv_loop_t* loop, const SpawnOptions& opts, Process::DoneFn done) {
     auto* p = new Process(loop);
-    int rc = p->spawn(opts, [p, done = std::move(done)](ProcessResult r) {
-        done(std::move(r));
+    // Shared: when the spawn fails, `done` is still needed here (it would
+    // otherwise have been moved into the callback that never runs).
+    auto fn = std::make_shared<Process::DoneFn>(std::move(done));
+    int rc = p->spawn(opts, [p, fn](ProcessResult r) {
+        (*fn)(std::move(r));
         // Safe: maybe_finish() touches nothing after calling us, and closing
         // a handle from inside its own callback is allowed by libuv.
         delete p;
@@ -140,7 +143,7 @@ void run_process(uv_loop_t* loop, const SpawnOptions& opts, Process::DoneFn done
         ProcessResult r;
         r.exit_status = 127;
         r.err = std::string(opts.argv.empty() ? "?" : opts.argv[0]) + ": " + uv_strerror(rc);
-        done(std::move(r));
+        (*fn)(std::move(r));
     }
 }
 

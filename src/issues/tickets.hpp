@@ -9,6 +9,8 @@
 
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace fab::issues {
@@ -17,13 +19,17 @@ struct Ticket {
     std::string id;
     std::string status = "open"; // open | in_progress | closed | blocked
     std::vector<std::string> deps, links, labels;
-    std::string created;         // as written (ISO 8601, UTC)
-    std::string type = "task";   // task | bug | feature | chore | epic
-    int priority = 2;            // 0 (highest) – 2
+    std::string created;       // as written (ISO 8601, UTC)
+    std::string type = "task"; // task | bug | feature | chore | epic
+    int priority = 2;          // 0 (highest) – 2
     std::string parent;
     std::string title;
-    std::string body;            // everything after the `# Title` line
-    std::string path;            // the file it came from
+    std::string body; // everything after the `# Title` line
+    std::string path; // the file it came from
+    // Front-matter keys fab does not know, in file order, values as written
+    // (a block list is joined as "[a, b]"). Writers edit the file text in
+    // place, so these survive every update.
+    std::vector<std::pair<std::string, std::string>> extra;
 };
 
 struct ParseProblem {
@@ -38,11 +44,28 @@ struct TicketSet {
     const Ticket* find(const std::string& id) const;
 };
 
+// Files larger than this are reported and skipped (a ticket is a page of text).
+inline constexpr size_t kMaxTicketBytes = 1 << 20;
+
+// Ticket ids end up in file names: letters, digits, '.', '_' and '-', not
+// starting with '.' or '-', at most 64 characters.
+bool valid_ticket_id(std::string_view id);
+
+// Parses the text of one ticket file into `out`; false with `problem` set
+// when it is malformed. `path` names the file in problems; the id must match
+// its stem (the id is taken from the stem when the key is missing).
+bool parse_ticket(const std::string& path, std::string_view text, Ticket& out,
+                  ParseProblem& problem);
+
+// The text split into lines: a UTF-8 BOM dropped, CRLF read as LF, no
+// trailing empty line for a final newline. Shared with the writers.
+std::vector<std::string> split_lines(std::string_view text);
+
 // Reads every `*.md` in `dir` (a missing directory is an empty set).
 TicketSet load_dir(const std::string& dir);
 
-// Ready = open, every dep closed (a dep that does not exist is not closed),
-// not in `claimed`. Highest priority (lowest number) first, then oldest.
+// Ready = open, not an epic, every dep closed (a dep that does not exist is
+// not closed), not in `claimed`. Highest priority (lowest number) first, then oldest.
 std::vector<const Ticket*> ready(const TicketSet& set, const std::set<std::string>& claimed);
 
 } // namespace fab::issues

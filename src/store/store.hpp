@@ -89,7 +89,8 @@ class Store {
     // Merged work, newest first (store_work.cpp).
     Status record_commit(const CommitRecord& c);
     Result<std::vector<CommitRecord>> recent_commits(const std::string& project, int limit);
-    Result<int64_t> commit_count(const std::string& project); // "" = all
+    // "" = all projects / every strategy ("direct" = merged commits only).
+    Result<int64_t> commit_count(const std::string& project, const std::string& strategy = "");
 
     // Executes SQL that returns no rows (used by migrations and tests).
     Status exec(const std::string& sql);

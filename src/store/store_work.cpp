@@ -77,8 +77,8 @@ Status Store::record_commit(const CommitRecord& c) {
                 "pr_url, ts_ms) VALUES (?,?,?,?,?,?,?,?,?)");
     if (!s.ok()) return db_error(db_, "prepare");
     int i = 1;
-    for (const std::string* v :
-         {&c.project, &c.agent_id, &c.ticket, &c.sha, &c.subject, &c.branch, &c.strategy, &c.pr_url})
+    for (const std::string* v : {&c.project, &c.agent_id, &c.ticket, &c.sha, &c.subject, &c.branch,
+                                 &c.strategy, &c.pr_url})
         s.bind(i++, *v);
     s.bind(i, c.ts_ms ? c.ts_ms : now_ms());
     if (s.step() != SQLITE_DONE) return db_error(db_, "record commit " + c.sha);
@@ -105,10 +105,12 @@ Result<std::vector<CommitRecord>> Store::recent_commits(const std::string& proje
     return out;
 }
 
-Result<int64_t> Store::commit_count(const std::string& project) {
-    Stmt s(db_, "SELECT count(*) FROM commits WHERE ?1 = '' OR project = ?1");
+Result<int64_t> Store::commit_count(const std::string& project, const std::string& strategy) {
+    Stmt s(db_, "SELECT count(*) FROM commits WHERE (?1 = '' OR project = ?1) "
+                "AND (?2 = '' OR strategy = ?2)");
     if (!s.ok()) return db_error(db_, "prepare");
     s.bind(1, project);
+    s.bind(2, strategy);
     if (s.step() != SQLITE_ROW) return db_error(db_, "count commits");
     return s.i64(0);
 }

@@ -374,6 +374,7 @@ BOOST_AUTO_TEST_CASE(new_session_argv_and_env) {
                                     "FAB_WORKTREE=/w/web/a7",
                                     "FAB_AGENT_KIND=task",
                                     "FAB_BIN=/opt/my tools/it's/fab",
+                                    "GIT_EDITOR=true",
                                     "PATH=/opt/my tools/it's:/usr/bin:/bin",
                                     "CLAUDE_CODE_EAGER_FLUSH=1"};
     BOOST_TEST(spec->env == env, boost::test_tools::per_element());

@@ -216,6 +216,7 @@ BOOST_AUTO_TEST_CASE(first_turn_argv_and_env) {
                                     "FAB_WORKTREE=/w/api/a9",
                                     "FAB_AGENT_KIND=task",
                                     "FAB_BIN=/usr/local/bin/fab",
+                                    "GIT_EDITOR=true",
                                     "PATH=/usr/local/bin:/usr/bin"};
     BOOST_TEST(spec->env == env, boost::test_tools::per_element());
     BOOST_TEST(!spec->stdin_pipe);

@@ -1,0 +1,462 @@
+// issue.list|show|ready|create|update|close|comment|plan|commit: the in-repo
+// tickets (`.tickets/`) of a project.
+//
+// Which directory: a request from an agent (payload agent_id names a known
+// agent of the project) works in that agent's worktree, so its ticket
+// changes travel on its branch and are merged with its work; any other
+// request works in the project's clone. File reads and writes run on the
+// thread pool, git as child processes of the loop; the loop never blocks.
+#include "daemon/daemon.hpp"
+#include "daemon/orchestrator/git_cmd.hpp"
+#include "daemon/orchestrator/merge.hpp"
+#include "issues/tickets.hpp"
+#include "issues/write.hpp"
+#include "util/log.hpp"
+#include "util/strings.hpp"
+
+#include <dirent.h>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+
+namespace fab {
+
+namespace {
+
+using issues::Ticket;
+using issues::TicketSet;
+
+struct Target {
+    std::string project;
+    std::string repo; // the git work tree holding `dir`
+    std::string dir;  // <repo>/.tickets
+    bool agent_worktree = false;
+};
+
+// Project: payload, else the agent's, else the only one registered.
+Result<Target> resolve(Daemon& d, const Json& payload) {
+    std::string project = payload.value("project", "");
+    std::string agent_id = payload.value("agent_id", "");
+    const Agent* agent = agent_id.empty() ? nullptr : d.supervisor().find(agent_id);
+    if (project.empty() && agent) project = agent->rec.project;
+    if (auto s = d.registry().reload_if_changed(); !s) return make_error(s.error());
+    const auto& projects = d.registry().config().projects;
+    if (project.empty()) {
+        if (projects.size() == 1) {
+            project = projects.front().name;
+        } else if (projects.empty()) {
+            return make_error("no projects; add one with `fab project add <repo>`");
+        } else {
+            std::vector<std::string> names;
+            for (const auto& p : projects) names.push_back(p.name);
+            return make_error("which project? use --project (one of: " + join(names, ", ") + ")");
+        }
+    }
+    if (!d.registry().config().project(project))
+        return make_error("unknown project \"" + project + "\"");
+    Target t;
+    t.project = project;
+    if (agent && agent->rec.project == project && !agent->rec.worktree.empty()) {
+        t.repo = agent->rec.worktree;
+        t.agent_worktree = true;
+    } else {
+        t.repo = d.paths().project_repo(project);
+    }
+    t.dir = t.repo + "/.tickets";
+    return t;
+}
+
+Json problems_json(const std::vector<issues::ParseProblem>& problems) {
+    Json out = Json::array();
+    for (const auto& p : problems)
+        out.push_back({{"path", p.path}, {"line", p.line}, {"message", p.message}});
+    return out;
+}
+
+void log_problems(const std::vector<issues::ParseProblem>& problems) {
+    for (const auto& p : problems)
+        log::warn("tickets: " + p.path + ":" + std::to_string(p.line) + ": " + p.message);
+}
+
+Json ticket_json(const Ticket& t, bool with_body) {
+    Json extra = Json::object();
+    for (const auto& [k, v] : t.extra) extra[k] = v;
+    Json j = {{"id", t.id},           {"status", t.status},     {"title", t.title},
+              {"type", t.type},       {"priority", t.priority}, {"deps", t.deps},
+              {"links", t.links},     {"labels", t.labels},     {"parent", t.parent},
+              {"created", t.created}, {"path", t.path},         {"extra", extra}};
+    if (with_body) j["body"] = t.body;
+    return j;
+}
+
+// A list given as a JSON array or as "a,b" (the CLI sends strings).
+std::optional<std::vector<std::string>> list_field(const Json& payload, const char* key) {
+    auto it = payload.find(key);
+    if (it == payload.end() || it->is_null()) return std::nullopt;
+    std::vector<std::string> out;
+    if (it->is_array()) {
+        for (const auto& v : *it)
+            if (v.is_string() && !trim(v.get<std::string>()).empty())
+                out.emplace_back(trim(v.get<std::string>()));
+    } else if (it->is_string()) {
+        for (const auto& part : split(it->get<std::string>(), ','))
+            if (!trim(part).empty()) out.emplace_back(trim(part));
+    }
+    return out;
+}
+
+std::optional<std::string> string_field(const Json& payload, const char* key) {
+    auto it = payload.find(key);
+    if (it == payload.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+}
+
+Result<std::optional<int>> priority_field(const Json& payload) {
+    auto it = payload.find("priority");
+    if (it == payload.end() || it->is_null()) return std::optional<int>();
+    if (it->is_number_integer()) return std::optional<int>(it->get<int>());
+    if (it->is_string()) {
+        if (auto n = parse_int(trim(it->get<std::string>())))
+            return std::optional<int>(static_cast<int>(*n));
+    }
+    return make_error("invalid priority (0, 1 or 2)");
+}
+
+// Ids of every `*.md` in `dir` (file names only, nothing parsed).
+void collect_ids(const std::string& dir, std::set<std::string>& out) {
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return;
+    while (dirent* e = ::readdir(d)) {
+        std::string n = e->d_name;
+        if (n.size() > 3 && n.ends_with(".md") && n.front() != '.')
+            out.insert(n.substr(0, n.size() - 3));
+    }
+    ::closedir(d);
+}
+
+// Runs `work` (which returns a Result<Json>) on the pool and replies with it.
+template <typename Work>
+void on_pool(Daemon& d, const Reply& r, Work work) {
+    auto out = std::make_shared<Result<Json>>(make_error("not run"));
+    ev::queue_work(
+        d.loop(), [out, work = std::move(work)]() mutable { *out = work(); },
+        [out, r] { out->ok() ? r.ok(out->value()) : r.fail(out->error()); });
+}
+
+Json ticket_reply(const Target& t, const Ticket& ticket) {
+    return {{"project", t.project}, {"dir", t.dir}, {"ticket", ticket_json(ticket, true)}};
+}
+
+// ---- issue.commit -----------------------------------------------------------
+
+// Owned by the callbacks of its git children (each holds `self`): it lives
+// until the last one has run.
+struct CommitJob : std::enable_shared_from_this<CommitJob> {
+    uv_loop_t* loop;
+    Target t;
+    std::string message;
+    std::function<void(Result<Json>)> reply; // also lets the project's next job in
+    std::vector<std::string> identity;       // `-c user.name=…` when git has none
+    std::string branch;
+
+    void done(Result<Json> out) {
+        auto f = std::move(reply);
+        reply = nullptr;
+        if (f) f(std::move(out));
+    }
+    void fail(const std::string& why) { done(make_error(why)); }
+
+    void start() {
+        // A fresh HOME (CI, tests) has no identity; do not override a real one.
+        gitcmd::run(loop, t.repo, {"config", "user.email"},
+                    [this, self = shared_from_this()](ev::ProcessResult r) {
+                        if (!r.ok())
+                            identity = {"-c", "user.name=fab", "-c", "user.email=fab@localhost"};
+                        add();
+                    });
+    }
+
+    void add() {
+        gitcmd::run(loop, t.repo, {"add", "--all", "--", ".tickets"},
+                    [this, self = shared_from_this()](ev::ProcessResult r) {
+                        // No .tickets at all: nothing to commit.
+                        if (!r.ok() && r.err.find("did not match") != std::string::npos)
+                            return nothing();
+                        if (!r.ok()) return fail(gitcmd::failure("git add .tickets", r));
+                        gitcmd::run(loop, t.repo, {"diff", "--cached", "--quiet", "--", ".tickets"},
+                                    [this, self = shared_from_this()](ev::ProcessResult r2) {
+                                        if (r2.ok()) return nothing();
+                                        if (r2.exit_status != 1)
+                                            return fail(gitcmd::failure("git diff --cached", r2));
+                                        commit();
+                                    });
+                    });
+    }
+
+    void nothing() {
+        done(Json{{"committed", false},
+                  {"pushed", false},
+                  {"repo", t.repo},
+                  {"message", "nothing to commit"}});
+    }
+
+    void commit() {
+        std::vector<std::string> args = identity;
+        // Only .tickets: whatever else is staged (an agent's work) stays staged.
+        for (const char* a : {"commit", "--quiet", "-m"}) args.emplace_back(a);
+        args.push_back(message);
+        args.emplace_back("--");
+        args.emplace_back(".tickets");
+        gitcmd::run(
+            loop, t.repo, std::move(args), [this, self = shared_from_this()](ev::ProcessResult r) {
+                if (!r.ok()) return fail(gitcmd::failure("git commit", r));
+                // An agent's worktree: the commit rides on its branch and is
+                // merged (and pushed) with its work by `fab agent done`.
+                if (t.agent_worktree) return finish(false, "");
+                gitcmd::run(loop, t.repo, {"remote", "get-url", "origin"},
+                            [this, self = shared_from_this()](ev::ProcessResult o) {
+                                if (!o.ok()) return finish(false, "");
+                                gitcmd::run(loop, t.repo, {"rev-parse", "--abbrev-ref", "HEAD"},
+                                            [this, self = shared_from_this()](ev::ProcessResult b) {
+                                                branch = gitcmd::first_line(b.out);
+                                                if (!b.ok() || branch.empty() || branch == "HEAD")
+                                                    return finish(false,
+                                                                  "detached HEAD: not pushed");
+                                                push(true);
+                                            });
+                            });
+            });
+    }
+
+    void push(bool first) {
+        gitcmd::run(loop, t.repo, {"push", "--quiet", "origin", "HEAD:refs/heads/" + branch},
+                    [this, self = shared_from_this(), first](ev::ProcessResult r) {
+                        if (r.ok()) return finish(true, "");
+                        if (!first) return finish(false, gitcmd::failure("git push", r));
+                        // origin moved on: replay the ticket commit on top, once.
+                        std::vector<std::string> args = identity;
+                        for (const char* a : {"pull", "--rebase", "--quiet", "origin"})
+                            args.emplace_back(a);
+                        args.push_back(branch);
+                        gitcmd::run(loop, t.repo, std::move(args),
+                                    [this, self = shared_from_this()](ev::ProcessResult p) {
+                                        if (!p.ok()) {
+                                            gitcmd::run(
+                                                loop, t.repo, {"rebase", "--abort"},
+                                                [this, self, p](ev::ProcessResult) {
+                                                    finish(false,
+                                                           gitcmd::failure("git pull --rebase", p));
+                                                });
+                                            return;
+                                        }
+                                        push(false);
+                                    });
+                    });
+    }
+
+    void finish(bool pushed, const std::string& warning) {
+        gitcmd::run(loop, t.repo, {"rev-parse", "HEAD"},
+                    [this, self = shared_from_this(), pushed, warning](ev::ProcessResult r) {
+                        Json j = {{"committed", true},
+                                  {"pushed", pushed},
+                                  {"repo", t.repo},
+                                  {"sha", gitcmd::first_line(r.out)},
+                                  {"message", message}};
+                        if (!warning.empty()) j["warning"] = warning;
+                        done(j);
+                    });
+    }
+};
+
+// issue.comment / issue.plan: {id, body} → an edit of that ticket's body.
+template <typename Edit>
+void add_body_edit(Router& router, Daemon& d, const char* type, Edit edit) {
+    router.add(type, [&d, edit](const Request& q, const Reply& r) {
+        auto t = resolve(d, q.payload);
+        if (!t) return r.fail(t.error());
+        std::string id = q.payload.value("id", "");
+        std::string body = q.payload.value("body", "");
+        if (id.empty()) return r.fail("missing \"id\"");
+        on_pool(d, r, [t = *t, id, body, edit]() -> Result<Json> {
+            auto tk = edit(t.dir, id, body);
+            if (!tk) return make_error(tk.error());
+            return ticket_reply(t, *tk);
+        });
+    });
+}
+
+} // namespace
+
+void register_issue_handlers(Router& router, Daemon& d) {
+    router.add("issue.list", [&d](const Request& q, const Reply& r) {
+        auto t = resolve(d, q.payload);
+        if (!t) return r.fail(t.error());
+        std::string status = q.payload.value("status", "");
+        if (!status.empty() && status != "open" && status != "in_progress" && status != "closed" &&
+            status != "blocked")
+            return r.fail("invalid status \"" + status +
+                          "\" (open, in_progress, closed or blocked)");
+        on_pool(d, r, [t = *t, status]() -> Result<Json> {
+            TicketSet set = issues::load_dir(t.dir);
+            log_problems(set.problems);
+            Json list = Json::array();
+            for (const auto& tk : set.tickets)
+                if (status.empty() || tk.status == status) list.push_back(ticket_json(tk, false));
+            return Json{{"project", t.project},
+                        {"dir", t.dir},
+                        {"tickets", list},
+                        {"problems", problems_json(set.problems)}};
+        });
+    });
+
+    router.add("issue.show", [&d](const Request& q, const Reply& r) {
+        auto t = resolve(d, q.payload);
+        if (!t) return r.fail(t.error());
+        std::string id = q.payload.value("id", "");
+        if (id.empty()) return r.fail("missing \"id\"");
+        on_pool(d, r, [t = *t, id]() -> Result<Json> {
+            TicketSet set = issues::load_dir(t.dir);
+            log_problems(set.problems);
+            const Ticket* tk = set.find(id);
+            if (!tk) {
+                for (const auto& p : set.problems)
+                    if (p.path == t.dir + "/" + id + ".md")
+                        return make_error(p.path + ":" + std::to_string(p.line) + ": " + p.message);
+                return make_error("no ticket \"" + id + "\" in " + t.dir);
+            }
+            Json j = ticket_reply(t, *tk);
+            j["problems"] = problems_json(set.problems);
+            return j;
+        });
+    });
+
+    router.add("issue.ready", [&d](const Request& q, const Reply& r) {
+        auto t = resolve(d, q.payload);
+        if (!t) return r.fail(t.error());
+        auto claims = d.store().claims(t->project);
+        if (!claims) return r.fail(claims.error());
+        std::map<std::string, std::string> claimed; // ticket → agent
+        for (const auto& c : *claims) claimed[c.ticket] = c.agent_id;
+        on_pool(d, r, [t = *t, claimed]() -> Result<Json> {
+            TicketSet set = issues::load_dir(t.dir);
+            log_problems(set.problems);
+            std::set<std::string> ids;
+            for (const auto& [ticket, agent] : claimed) ids.insert(ticket);
+            Json list = Json::array();
+            for (const Ticket* tk : issues::ready(set, ids))
+                list.push_back(ticket_json(*tk, false));
+            Json claims_json = Json::object();
+            for (const auto& [ticket, agent] : claimed) claims_json[ticket] = agent;
+            return Json{{"project", t.project},
+                        {"dir", t.dir},
+                        {"tickets", list},
+                        {"claims", claims_json},
+                        {"problems", problems_json(set.problems)}};
+        });
+    });
+
+    router.add("issue.create", [&d](const Request& q, const Reply& r) {
+        auto t = resolve(d, q.payload);
+        if (!t) return r.fail(t.error());
+        issues::NewTicket n;
+        n.title = q.payload.value("title", "");
+        if (auto v = string_field(q.payload, "type"); v && !v->empty()) n.type = *v;
+        auto prio = priority_field(q.payload);
+        if (!prio) return r.fail(prio.error());
+        if (*prio) n.priority = **prio;
+        if (auto v = list_field(q.payload, "deps")) n.deps = *v;
+        if (auto v = list_field(q.payload, "links")) n.links = *v;
+        if (auto v = list_field(q.payload, "labels")) n.labels = *v;
+        if (auto v = string_field(q.payload, "parent")) n.parent = *v;
+        if (auto v = string_field(q.payload, "description")) n.description = *v;
+        if (auto s = issues::validate(n); !s) return r.fail(s.error());
+        // Agents create in their own worktrees: an id must be free in the
+        // clone and in every worktree of the project, or a merge would clash.
+        std::vector<std::string> dirs{d.paths().project_repo(t->project) + "/.tickets", t->dir};
+        std::string wts = d.paths().project_dir(t->project) + "/worktrees";
+        std::string prefix = issues::id_prefix(t->project);
+        on_pool(d, r, [t = *t, n, dirs, wts, prefix]() -> Result<Json> {
+            std::set<std::string> avoid;
+            for (const auto& dir : dirs) collect_ids(dir, avoid);
+            if (DIR* w = ::opendir(wts.c_str())) {
+                while (dirent* e = ::readdir(w))
+                    if (e->d_name[0] != '.')
+                        collect_ids(wts + "/" + e->d_name + "/.tickets", avoid);
+                ::closedir(w);
+            }
+            auto created = issues::create(t.dir, prefix, n, avoid);
+            if (!created) return make_error(created.error());
+            log::info("tickets: created " + created->id + " in " + t.dir);
+            return ticket_reply(t, *created);
+        });
+    });
+
+    router.add("issue.update", [&d](const Request& q, const Reply& r) {
+        auto t = resolve(d, q.payload);
+        if (!t) return r.fail(t.error());
+        std::string id = q.payload.value("id", "");
+        if (id.empty()) return r.fail("missing \"id\"");
+        issues::TicketUpdate u;
+        u.status = string_field(q.payload, "status");
+        u.title = string_field(q.payload, "title");
+        u.type = string_field(q.payload, "type");
+        u.parent = string_field(q.payload, "parent");
+        u.description = string_field(q.payload, "description");
+        auto prio = priority_field(q.payload);
+        if (!prio) return r.fail(prio.error());
+        u.priority = *prio;
+        u.deps = list_field(q.payload, "deps");
+        u.links = list_field(q.payload, "links");
+        u.labels = list_field(q.payload, "labels");
+        if (auto s = issues::validate(u); !s) return r.fail(s.error());
+        on_pool(d, r, [t = *t, id, u]() -> Result<Json> {
+            auto tk = issues::update(t.dir, id, u);
+            if (!tk) return make_error(tk.error());
+            return ticket_reply(t, *tk);
+        });
+    });
+
+    router.add("issue.close", [&d](const Request& q, const Reply& r) {
+        auto t = resolve(d, q.payload);
+        if (!t) return r.fail(t.error());
+        std::string id = q.payload.value("id", "");
+        if (id.empty()) return r.fail("missing \"id\"");
+        on_pool(d, r, [t = *t, id]() -> Result<Json> {
+            auto tk = issues::close(t.dir, id);
+            if (!tk) return make_error(tk.error());
+            log::info("tickets: closed " + id + " in " + t.dir);
+            return ticket_reply(t, *tk);
+        });
+    });
+
+    add_body_edit(router, d, "issue.comment", issues::comment);
+    add_body_edit(router, d, "issue.plan", issues::set_plan);
+
+    router.add("issue.commit", [&d](const Request& q, const Reply& r) {
+        auto t = resolve(d, q.payload);
+        if (!t) return r.fail(t.error());
+        std::string message = q.payload.value("message", "");
+        if (trim(message).empty()) message = "tickets: update";
+        auto job = std::make_shared<CommitJob>();
+        job->loop = d.loop();
+        job->t = *t;
+        job->message = message;
+        auto run = [job, r](std::function<void()> release) {
+            job->reply = [r, release](Result<Json> out) {
+                out ? r.ok(*out) : r.fail(out.error());
+                release();
+            };
+            job->start();
+        };
+        // The clone's main is shared with merges: take the project's turn.
+        // An agent's worktree is its own; no other job touches it.
+        if (t->agent_worktree) {
+            run([] {});
+        } else {
+            merge::run_exclusive(t->project, run);
+        }
+    });
+}
+
+} // namespace fab

@@ -1,0 +1,203 @@
+// agent.done (`fab agent done`, from inside an agent) and branch.cleanup.
+// The git work is in daemon/orchestrator/merge.cpp; here: who may merge,
+// the commit log, events, claims, and ending the agent.
+#include "daemon/orchestrator/merge.hpp"
+#include "daemon/agents/supervisor.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/orchestrator/branch_cleanup.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+#include "util/strings.hpp"
+#include "util/time.hpp"
+
+#include <memory>
+#include <set>
+
+namespace fab {
+
+namespace {
+
+// The `# Title` of the first ticket file that has one (worktree first: the
+// agent's copy travels on its branch). Runs on the thread pool.
+std::string ticket_title(const std::string& worktree, const std::vector<std::string>& tickets) {
+    for (const auto& t : tickets) {
+        auto text = read_file(worktree + "/.tickets/" + t + ".md");
+        if (!text) continue;
+        bool in_front = false;
+        int n = 0;
+        for (const auto& raw : split(*text, '\n', false)) {
+            std::string_view l = trim(raw);
+            if (n++ == 0 && l == "---") {
+                in_front = true;
+                continue;
+            }
+            if (in_front) {
+                if (l == "---") in_front = false;
+                continue;
+            }
+            if (l.rfind("# ", 0) == 0) return std::string(trim(l.substr(2)));
+        }
+    }
+    return {};
+}
+
+// Agents whose `done` is reading ticket titles, before the merge queue has
+// them (merge::in_progress covers the rest). Loop thread only.
+std::set<std::string>& preparing() {
+    static std::set<std::string> ids;
+    return ids;
+}
+
+Json commits_json(const std::vector<merge::Commit>& cs) {
+    Json out = Json::array();
+    for (const auto& c : cs) out.push_back({{"sha", c.sha}, {"subject", c.subject}});
+    return out;
+}
+
+void on_outcome(Daemon& d, const merge::Request& req, const std::vector<std::string>& tickets,
+                merge::Outcome o, const Reply& r) {
+    using K = merge::Outcome::Kind;
+    Supervisor& sup = d.supervisor();
+    std::string id = req.agent_id;
+    int64_t ts = now_ms();
+    Json answer = {{"agent_id", id},           {"project", req.project},
+                   {"branch", req.branch},     {"main", o.main_branch},
+                   {"strategy", req.strategy}, {"message", o.message},
+                   {"pushed", o.pushed},       {"commits", commits_json(o.commits)}};
+    switch (o.kind) {
+    case K::merged:
+        for (const auto& c : o.commits) {
+            CommitRecord rec;
+            rec.project = req.project;
+            rec.agent_id = id;
+            rec.ticket = join(tickets, ",");
+            rec.sha = c.sha;
+            rec.subject = c.subject;
+            rec.branch = req.branch;
+            rec.ts_ms = ts;
+            if (auto s = d.store().record_commit(rec); !s) log::error(s.error());
+            sup.events().publish(req.project, id,
+                                 {{"event", "commit.merged"},
+                                  {"project", req.project},
+                                  {"agent_id", id},
+                                  {"sha", c.sha},
+                                  {"subject", c.subject},
+                                  {"ticket", rec.ticket},
+                                  {"ts_ms", ts}});
+        }
+        [[fallthrough]];
+    case K::nothing:
+        (void)d.store().record_event("merge", id + " " + o.message);
+        d.orchestrators().release_claims(req.project, id); // publishes `claim` events
+        answer["merged"] = o.kind == K::merged;
+        r.ok(answer);
+        sup.retire(id); // after the answer: the agent reads it, ends its turn, then stops
+        return;
+    case K::pull_request:
+        if (!o.pr_existed && req.existing_pr_url.empty()) {
+            CommitRecord rec;
+            rec.project = req.project;
+            rec.agent_id = id;
+            rec.ticket = join(tickets, ",");
+            rec.sha = o.commits.empty() ? "" : o.commits.back().sha;
+            rec.subject =
+                req.title.empty() && !o.commits.empty() ? o.commits.front().subject : req.title;
+            rec.branch = req.branch;
+            rec.strategy = "pull-request";
+            rec.pr_url = o.pr_url;
+            rec.ts_ms = ts;
+            if (auto s = d.store().record_commit(rec); !s) log::error(s.error());
+            sup.events().publish(req.project, id,
+                                 {{"event", "pull_request.opened"},
+                                  {"project", req.project},
+                                  {"agent_id", id},
+                                  {"sha", rec.sha},
+                                  {"subject", rec.subject},
+                                  {"pr_url", o.pr_url},
+                                  {"ts_ms", ts}});
+        }
+        (void)d.store().record_event("merge", id + " " + o.message);
+        answer["merged"] = false;
+        answer["pr_url"] = o.pr_url;
+        r.ok(answer); // the agent stays, with its claims, for review feedback
+        return;
+    case K::conflict:
+        (void)d.store().record_event("merge.conflict", id + " " + join(o.conflicts, " "));
+        r.fail(o.message);
+        // Also as a message: the agent reads it after the current turn even
+        // when the tool output of `fab agent done` got lost.
+        sup.send(id, o.message, [id](Status s) {
+            if (!s) log::warn("agent " + id + ": conflict message: " + s.error());
+        });
+        return;
+    case K::failed:
+        (void)d.store().record_event("merge.failed", id + " " + o.message);
+        r.fail("merge failed: " + o.message);
+        return;
+    }
+}
+
+} // namespace
+
+void register_merge_handlers(Router& router, Daemon& d) {
+    router.add("agent.done", [&d](const Request& q, const Reply& r) {
+        std::string id = q.payload.value("id", "");
+        if (id.empty()) return r.fail("missing \"id\"");
+        Agent* a = d.supervisor().find(id);
+        if (!a) return r.fail("no agent \"" + id + "\"");
+        if (is_final(a->state)) return r.fail("agent " + id + " has already " + a->rec.state);
+        if (a->retiring) return r.fail("agent " + id + " is done: its work is merged already");
+        if (merge::in_progress(id) || preparing().count(id))
+            return r.fail("a merge of agent " + id + "'s branch is already in progress");
+        if (a->rec.branch.rfind("fab/", 0) != 0)
+            return r.fail("agent " + id + " works on " + a->rec.branch +
+                          ", not on a fab/ branch: nothing to merge");
+        if (auto s = d.registry().reload_if_changed(); !s) log::warn("config: " + s.error());
+        const ProjectConfig* p = d.registry().config().project(a->rec.project);
+        if (!p) return r.fail("no project \"" + a->rec.project + "\"");
+
+        auto req = std::make_shared<merge::Request>();
+        req->project = a->rec.project;
+        req->agent_id = id;
+        req->repo = d.paths().project_repo(a->rec.project);
+        req->worktree = a->rec.worktree;
+        req->branch = a->rec.branch;
+        req->strategy = p->merge_strategy.empty() ? "direct" : p->merge_strategy;
+        auto tickets = std::make_shared<std::vector<std::string>>();
+        if (auto cl = d.store().claims(req->project); cl)
+            for (const auto& c : *cl)
+                if (c.agent_id == id) tickets->push_back(c.ticket);
+        if (req->strategy == "pull-request") {
+            if (auto cs = d.store().recent_commits(req->project, 1000); cs)
+                for (const auto& c : *cs)
+                    if (c.strategy == "pull-request" && c.agent_id == id && !c.pr_url.empty()) {
+                        req->existing_pr_url = c.pr_url;
+                        break;
+                    }
+            req->body = tickets->empty() ? "" : "Tickets: " + join(*tickets, ", ");
+        }
+        log::info("agent " + id + ": done; merging " + req->branch + " (" + req->strategy + ")");
+        preparing().insert(id);
+        ev::queue_work(
+            d.loop(), [req, tickets] { req->title = ticket_title(req->worktree, *tickets); },
+            [&d, req, tickets, r] {
+                preparing().erase(req->agent_id);
+                merge::submit(d.loop(), *req, [&d, req, tickets, r](merge::Outcome o) {
+                    on_outcome(d, *req, *tickets, std::move(o), r);
+                });
+            });
+    });
+
+    router.add("branch.cleanup", [&d](const Request& q, const Reply& r) {
+        std::vector<std::string> projects;
+        std::string only = q.payload.value("project", "");
+        if (auto s = d.registry().reload_if_changed(); !s) log::warn("config: " + s.error());
+        for (const auto& p : d.registry().config().projects)
+            if (only.empty() || p.name == only) projects.push_back(p.name);
+        if (!only.empty() && projects.empty()) return r.fail("no project \"" + only + "\"");
+        cleanup_branches(d, projects, q.payload.value("dry_run", false),
+                         [r](Json result) { r.ok(result); });
+    });
+}
+
+} // namespace fab

@@ -1,0 +1,219 @@
+// agent.plan, agent.plan.stop (planner agents) and plan.write|list|read|
+// tickets|run (stored plans, daemon/roles/plan_store). Plan files are read and written
+// on the thread pool: an atomic write fsyncs.
+#include "daemon/agents/supervisor.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/roles/plan_store.hpp"
+#include "daemon/roles/roles.hpp"
+#include "ev/stream.hpp"
+#include "issues/write.hpp"
+#include "util/fs.hpp"
+#include "util/ids.hpp"
+#include "util/log.hpp"
+
+#include <memory>
+
+namespace fab {
+
+namespace {
+
+std::string require(const Request& q, const char* key, const Reply& r) {
+    std::string v = q.payload.value(key, "");
+    if (v.empty()) r.fail(std::string("missing \"") + key + "\"");
+    return v;
+}
+
+Json plan_json(const plans::Plan& p, bool with_body) {
+    Json j = {{"id", p.id},           {"agent", p.agent}, {"project", p.project},
+              {"created", p.created}, {"title", p.title}, {"source", p.source},
+              {"path", p.path}};
+    if (with_body) j["body"] = p.body;
+    return j;
+}
+
+// Runs `work` on the thread pool and replies with its result.
+template <typename T>
+void on_pool(Daemon& d, std::function<Result<T>()> work, std::function<void(Result<T>)> done) {
+    auto out = std::make_shared<Result<T>>(make_error("not run"));
+    ev::queue_work(
+        d.loop(), [out, work] { *out = work(); }, [out, done] { done(std::move(*out)); });
+}
+
+// The prompt of a task agent that carries out a stored plan.
+std::string run_prompt(const plans::Plan& p) {
+    return "Carry out this plan (fab plan " + p.id +
+           "). Work through its steps in order, commit your work with clear messages, and say "
+           "when you are done or what stopped you.\n\n" +
+           p.body;
+}
+
+// An epic holding the plan, and one child per top-level step, in
+// <clone>/.tickets (where the orchestrator looks). Each step depends on the
+// one before (a plan's steps are in order) and the epic on every step, so
+// no agent is handed the whole plan while its steps are open. Blocking: on
+// the thread pool.
+Result<Json> make_tickets(const std::string& plans_dir, const std::string& id,
+                          const std::string& project_override, const Paths& paths) {
+    auto p = plans::read_plan(plans_dir, id);
+    if (!p) return make_error(p.error());
+    std::string project = project_override.empty() ? p->project : project_override;
+    if (project.empty()) return make_error("plan " + id + " names no project; pass --project");
+    auto steps = plans::top_level_steps(p->body);
+    if (steps.empty())
+        return make_error("plan " + id +
+                          " has no numbered top-level steps (`1. …`) to make "
+                          "tickets of");
+    if (!path_exists(paths.project_repo(project)))
+        return make_error("no project \"" + project + "\" (no clone at " +
+                          paths.project_repo(project) + ")");
+    std::string dir = paths.project_repo(project) + "/.tickets";
+    std::string prefix = issues::id_prefix(project);
+    issues::NewTicket epic;
+    epic.title = p->title;
+    epic.type = "epic";
+    epic.description = p->body + "\n(fab plan " + p->id + ")\n";
+    auto e = issues::create(dir, prefix, epic);
+    if (!e) return make_error(e.error());
+    Json children = Json::array();
+    std::vector<std::string> ids;
+    for (const auto& s : steps) {
+        issues::NewTicket t;
+        t.title = s.title;
+        t.parent = e->id;
+        t.description = s.body.empty() ? s.title : s.body;
+        t.description += "\n\nA step of plan " + p->id + " (epic " + e->id + "): `fab plan read " +
+                         p->id + "`.\n";
+        if (!ids.empty()) t.deps = {ids.back()};
+        auto c = issues::create(dir, prefix, t);
+        if (!c)
+            return make_error(c.error() + " (epic " + e->id + " and " + std::to_string(ids.size()) +
+                              " step ticket(s) were made)");
+        ids.push_back(c->id);
+        children.push_back({{"id", c->id}, {"title", c->title}, {"path", c->path}});
+    }
+    issues::TicketUpdate u;
+    u.deps = ids;
+    if (auto s = issues::update(dir, e->id, u); !s) return make_error(s.error());
+    return Json{{"epic", {{"id", e->id}, {"title", e->title}, {"path", e->path}}},
+                {"children", children},
+                {"project", project}};
+}
+
+} // namespace
+
+void register_plan_handlers(Router& router, Daemon& d) {
+    router.add("agent.plan", [&d](const Request& q, const Reply& r) {
+        std::string project = require(q, "project", r);
+        if (project.empty()) return;
+        std::string prompt = require(q, "prompt", r);
+        if (prompt.empty()) return;
+        roles::start_planner(d, project, q.payload.value("backend", ""), prompt,
+                             [r](Result<Json> a) {
+                                 a ? r.ok({{"agent", *a}}) : r.fail(a.error());
+                             });
+    });
+
+    router.add("agent.plan.stop", [&d](const Request& q, const Reply& r) {
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
+        Agent* a = d.supervisor().find(id);
+        if (!a || a->rec.kind != "plan") return r.fail("no planner \"" + id + "\"");
+        d.supervisor().abort(id, q.payload.value("force", false),
+                             [r](Status s) { s ? r.ok() : r.fail(s.error()); });
+    });
+
+    // From `fab plan write` (inside an agent: agent_id; by hand: project).
+    router.add("plan.write", [&d](const Request& q, const Reply& r) {
+        plans::Plan p;
+        p.body = q.payload.value("text", "");
+        p.title = q.payload.value("title", "");
+        p.source = "fab plan write";
+        std::string agent = q.payload.value("agent_id", "");
+        if (!agent.empty()) {
+            Agent* a = d.supervisor().find(agent);
+            if (!a) return r.fail("unknown agent \"" + agent + "\"");
+            p.id = p.agent = agent;
+            p.project = a->rec.project;
+        } else {
+            p.project = require(q, "project", r);
+            if (p.project.empty()) return;
+            if (!d.registry().config().project(p.project))
+                return r.fail("no project \"" + p.project + "\"");
+            p.id = random_id("p", 5);
+        }
+        std::string dir = d.paths().plans_dir;
+        on_pool<plans::Plan>(
+            d, [dir, p] { return plans::write_plan(dir, p); },
+            [&d, r](Result<plans::Plan> w) {
+                if (!w) return r.fail(w.error());
+                log::info("plan " + w->id + " stored (" + w->source + ") in " + w->path);
+                d.supervisor().events().publish(w->project, w->agent,
+                                                {{"event", "plan.written"},
+                                                 {"plan_id", w->id},
+                                                 {"agent_id", w->agent},
+                                                 {"project", w->project},
+                                                 {"title", w->title}});
+                r.ok({{"plan", plan_json(*w, false)}});
+            });
+    });
+
+    router.add("plan.list", [&d](const Request& q, const Reply& r) {
+        std::string dir = d.paths().plans_dir;
+        std::string project = q.payload.value("project", "");
+        auto out = std::make_shared<plans::Listing>();
+        ev::queue_work(
+            d.loop(), [out, dir, project] { *out = plans::list_plans(dir, project); },
+            [out, r] {
+                Json list = Json::array();
+                for (const auto& p : out->plans) list.push_back(plan_json(p, false));
+                r.ok({{"plans", list}, {"problems", out->problems}});
+            });
+    });
+
+    router.add("plan.read", [&d](const Request& q, const Reply& r) {
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
+        std::string dir = d.paths().plans_dir;
+        on_pool<plans::Plan>(
+            d, [dir, id] { return plans::read_plan(dir, id); },
+            [r](Result<plans::Plan> p) {
+                p ? r.ok({{"plan", plan_json(*p, true)}}) : r.fail(p.error());
+            });
+    });
+
+    router.add("plan.tickets", [&d](const Request& q, const Reply& r) {
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
+        std::string dir = d.paths().plans_dir;
+        std::string project = q.payload.value("project", "");
+        Paths paths = d.paths();
+        on_pool<Json>(
+            d, [dir, id, project, paths] { return make_tickets(dir, id, project, paths); },
+            [r](Result<Json> t) { t ? r.ok(*t) : r.fail(t.error()); });
+    });
+
+    // A task agent whose prompt is the plan (counted against max-agents).
+    router.add("plan.run", [&d](const Request& q, const Reply& r) {
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
+        std::string dir = d.paths().plans_dir;
+        std::string project = q.payload.value("project", "");
+        std::string backend = q.payload.value("backend", "");
+        on_pool<plans::Plan>(
+            d, [dir, id] { return plans::read_plan(dir, id); },
+            [&d, r, project, backend](Result<plans::Plan> p) {
+                if (!p) return r.fail(p.error());
+                CreateAgent c;
+                c.project = project.empty() ? p->project : project;
+                if (c.project.empty())
+                    return r.fail("plan " + p->id + " names no project; pass --project");
+                c.backend = backend;
+                c.prompt = run_prompt(*p);
+                d.supervisor().create(c, [r, plan = p->id](Result<Json> a) {
+                    a ? r.ok({{"agent", *a}, {"plan_id", plan}}) : r.fail(a.error());
+                });
+            });
+    });
+}
+
+} // namespace fab

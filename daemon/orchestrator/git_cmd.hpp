@@ -1,0 +1,27 @@
+// Git mutations for merges: the git CLI as child processes of the loop (argv
+// only, never a shell string, never blocking the loop), with the same
+// environment as worktree operations (no password prompt anybody could see).
+// Loop thread only.
+#pragma once
+
+#include "ev/process.hpp"
+
+#include <string>
+#include <vector>
+
+namespace fab::gitcmd {
+
+// `git -C <dir> <args…>`; `done` gets the exit status and the captured output.
+void run(uv_loop_t* loop, const std::string& dir, std::vector<std::string> args,
+         ev::Process::DoneFn done);
+
+// Non-empty lines of a command's output.
+std::vector<std::string> lines(const std::string& out);
+
+// The first line of `out`, trimmed (rev-parse, symbolic-ref).
+std::string first_line(const std::string& out);
+
+// "<what>: <git's last stderr line>" (or its exit status when it printed nothing).
+std::string failure(const std::string& what, const ev::ProcessResult& r);
+
+} // namespace fab::gitcmd

@@ -1,0 +1,325 @@
+// The merge queue and the direct strategy (rebase, fast-forward, push).
+// The pull-request strategy shares the first steps; see pull_request.cpp.
+#include "daemon/orchestrator/merge.hpp"
+
+#include "daemon/orchestrator/git_cmd.hpp"
+#include "daemon/orchestrator/merge_job.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+#include "util/strings.hpp"
+
+#include <deque>
+#include <map>
+#include <set>
+
+namespace fab::merge {
+
+namespace {
+
+// One merge at a time per project. Loop thread only.
+std::map<std::string, std::deque<ExclusiveJob>>& queues() {
+    static std::map<std::string, std::deque<ExclusiveJob>> q;
+    return q;
+}
+
+std::set<std::string>& active() {
+    static std::set<std::string> agents;
+    return agents;
+}
+
+void run_next(const std::string& project) {
+    auto& q = queues()[project];
+    if (q.empty()) {
+        queues().erase(project);
+        return;
+    }
+    ExclusiveJob job = std::move(q.front());
+    job([project] {
+        queues()[project].pop_front();
+        run_next(project);
+    });
+}
+
+// origin is a non-bare repository with main checked out (`fab project add
+// ~/src/web`): git refuses every push to that branch.
+bool pushes_refused(const ev::ProcessResult& r) {
+    return r.err.find("refusing to update checked out branch") != std::string::npos;
+}
+
+} // namespace
+
+void run_exclusive(const std::string& project, ExclusiveJob job) {
+    auto& q = queues()[project];
+    q.push_back(std::move(job));
+    if (q.size() == 1) run_next(project);
+}
+
+bool in_progress(const std::string& agent_id) {
+    return active().count(agent_id) > 0;
+}
+
+void submit(uv_loop_t* loop, Request req, std::function<void(Outcome)> done) {
+    std::string agent = req.agent_id;
+    active().insert(agent);
+    std::string project = req.project;
+    run_exclusive(project, [loop, req = std::move(req), done = std::move(done),
+                            agent](std::function<void()> release) mutable {
+        auto job = std::make_shared<Job>(loop, std::move(req), [done, release, agent](Outcome o) {
+            active().erase(agent);
+            release();
+            done(std::move(o));
+        });
+        job->start();
+    });
+}
+
+std::string conflict_advice(const Outcome& o, const std::string& branch) {
+    std::string main = o.main_branch.empty() ? "main" : o.main_branch;
+    return "merge conflict: rebasing " + branch + " onto " + main + " conflicts in " +
+           join(o.conflicts, ", ") +
+           ". The rebase was aborted and your branch is unchanged. In your worktree run `git "
+           "rebase " +
+           main +
+           "`, resolve the conflicts, `git add` the files and `GIT_EDITOR=true git rebase "
+           "--continue` (no editor opens; your commits then sit on top of " +
+           main + "), then run `fab agent done` again.";
+}
+
+// ---- Job: the steps, each one git child process ----
+
+Job::Job(uv_loop_t* loop, Request req, std::function<void(Outcome)> done)
+    : loop_(loop), req_(std::move(req)), done_(std::move(done)) {}
+
+void Job::git(const std::string& dir, std::vector<std::string> args, Next next) {
+    auto self = shared_from_this();
+    gitcmd::run(loop_, dir, std::move(args),
+                [self, next = std::move(next)](ev::ProcessResult r) { next(std::move(r)); });
+}
+
+void Job::fail(const std::string& message) {
+    out_.kind = Outcome::Kind::failed;
+    out_.message = message;
+    finish();
+}
+
+void Job::finish() {
+    if (!done_) return;
+    auto done = std::move(done_);
+    done_ = nullptr;
+    log::info("merge " + req_.branch + " (" + req_.project + "): " + out_.message);
+    done(std::move(out_));
+}
+
+void Job::start() {
+    if (!path_exists(req_.worktree))
+        return fail("the worktree " + req_.worktree + " is missing; " + req_.branch +
+                    " is kept in " + req_.repo);
+    git(req_.repo, {"symbolic-ref", "--quiet", "--short", "HEAD"}, [this](ev::ProcessResult r) {
+        out_.main_branch = gitcmd::first_line(r.out);
+        if (!r.ok() || out_.main_branch.empty())
+            return fail(
+                gitcmd::failure("the clone " + req_.repo + " has no branch checked out", r));
+        if (out_.main_branch == req_.branch)
+            return fail("the clone has " + req_.branch + " checked out instead of its main line");
+        check_worktree();
+    });
+}
+
+void Job::check_worktree() {
+    // Nothing uncommitted may be left behind: it would not be merged, and the
+    // worktree could not be recycled.
+    git(req_.worktree, {"status", "--porcelain"}, [this](ev::ProcessResult r) {
+        if (!r.ok()) return fail(gitcmd::failure("git status in " + req_.worktree, r));
+        std::vector<std::string> files;
+        for (const auto& l : gitcmd::lines(r.out)) files.push_back(l.size() > 3 ? l.substr(3) : l);
+        if (!files.empty()) {
+            if (files.size() > 10) {
+                files.resize(10);
+                files.push_back("…");
+            }
+            return fail("uncommitted changes in your worktree (" + join(files, ", ") +
+                        "): commit them (or remove them), then run `fab agent done` again");
+        }
+        git(req_.worktree,
+            {"rev-parse", "--git-path", "rebase-merge", "--git-path", "rebase-apply"},
+            [this](ev::ProcessResult g) {
+                for (auto p : gitcmd::lines(g.out)) {
+                    if (p.front() != '/') p = req_.worktree + "/" + p;
+                    if (path_exists(p))
+                        return fail("a rebase is in progress in your worktree: finish it (`git "
+                                    "rebase --continue`) or abort it (`git rebase --abort`), "
+                                    "then run `fab agent done` again");
+                }
+                find_remote();
+            });
+    });
+}
+
+void Job::find_remote() {
+    git(req_.repo, {"remote"}, [this](ev::ProcessResult r) {
+        for (const auto& l : gitcmd::lines(r.out))
+            if (l == "origin") has_remote_ = true;
+        if (req_.strategy == "pull-request") {
+            if (!has_remote_)
+                return fail("merge-strategy = pull-request needs a remote \"origin\"; the clone " +
+                            req_.repo + " has none");
+            return fetch([this] { pr_count(); });
+        }
+        sync_main();
+    });
+}
+
+void Job::fetch(std::function<void()> next) {
+    git(req_.repo, {"fetch", "--quiet", "origin"}, [this, next](ev::ProcessResult r) {
+        if (!r.ok()) return fail(gitcmd::failure("git fetch origin", r));
+        next();
+    });
+}
+
+void Job::sync_main() {
+    if (!has_remote_) return count_commits();
+    fetch([this] {
+        std::string upstream = "origin/" + out_.main_branch;
+        git(req_.repo, {"rev-parse", "--verify", "--quiet", upstream},
+            [this, upstream](ev::ProcessResult v) {
+                if (!v.ok()) return count_commits(); // an empty remote: nothing to follow
+                git(req_.repo, {"merge", "--ff-only", "--quiet", upstream},
+                    [this, upstream](ev::ProcessResult r) {
+                        if (!r.ok())
+                            return fail(gitcmd::failure(
+                                out_.main_branch + " of the clone cannot fast-forward to " +
+                                    upstream + " (" + req_.branch + " is kept)",
+                                r));
+                        count_commits();
+                    });
+            });
+    });
+}
+
+void Job::count_commits() {
+    git(req_.repo, {"rev-parse", "--verify", "--quiet", out_.main_branch},
+        [this](ev::ProcessResult head) {
+            old_main_ = gitcmd::first_line(head.out);
+            if (!head.ok() || old_main_.empty())
+                return fail(gitcmd::failure("git rev-parse " + out_.main_branch, head));
+            git(req_.repo, {"rev-list", "--count", out_.main_branch + ".." + req_.branch},
+                [this](ev::ProcessResult r) {
+                    auto n = parse_int(gitcmd::first_line(r.out));
+                    if (!r.ok() || !n)
+                        return fail(gitcmd::failure("git rev-list " + req_.branch, r));
+                    if (*n == 0) {
+                        out_.kind = Outcome::Kind::nothing;
+                        out_.message = "nothing to merge: " + req_.branch +
+                                       " has no commits that " + out_.main_branch + " lacks";
+                        return push_leftovers();
+                    }
+                    rebase();
+                });
+        });
+}
+
+void Job::push_leftovers() {
+    // A merge interrupted between fast-forward and push (the daemon was
+    // killed) leaves main ahead of origin: push it now, so the work the
+    // branch no longer shows reaches origin.
+    std::string upstream = "origin/" + out_.main_branch;
+    if (!has_remote_) return finish();
+    git(req_.repo, {"rev-list", "--count", upstream + ".." + out_.main_branch},
+        [this](ev::ProcessResult r) {
+            auto ahead = parse_int(gitcmd::first_line(r.out));
+            if (!r.ok() || !ahead || *ahead == 0) return finish();
+            git(req_.repo, {"push", "--quiet", "origin", out_.main_branch},
+                [this, n = *ahead](ev::ProcessResult p) {
+                    if (!p.ok() && pushes_refused(p)) return finish(); // a working copy
+                    if (!p.ok())
+                        return fail(gitcmd::failure("git push origin " + out_.main_branch, p) +
+                                    " (" + std::to_string(n) + " commit(s) of " + out_.main_branch +
+                                    " are not on origin yet)");
+                    out_.pushed = true;
+                    out_.message += "; pushed " + std::to_string(n) + " commit(s) of " +
+                                    out_.main_branch + " that an interrupted merge had left";
+                    finish();
+                });
+        });
+}
+
+void Job::rebase() {
+    git(req_.worktree, {"rebase", "--quiet", out_.main_branch}, [this](ev::ProcessResult r) {
+        if (r.ok()) return fast_forward();
+        std::string why = gitcmd::failure("git rebase " + out_.main_branch, r);
+        git(req_.worktree, {"diff", "--name-only", "--diff-filter=U"},
+            [this, why](ev::ProcessResult d) {
+                out_.conflicts = gitcmd::lines(d.out);
+                git(req_.worktree, {"rebase", "--abort"}, [this, why](ev::ProcessResult a) {
+                    if (!a.ok())
+                        log::warn("merge " + req_.branch + ": " +
+                                  gitcmd::failure("git rebase --abort", a));
+                    if (out_.conflicts.empty()) return fail(why + " (" + req_.branch + " is kept)");
+                    out_.kind = Outcome::Kind::conflict;
+                    out_.message = conflict_advice(out_, req_.branch);
+                    finish();
+                });
+            });
+    });
+}
+
+void Job::fast_forward() {
+    git(req_.repo, {"merge", "--ff-only", "--quiet", req_.branch}, [this](ev::ProcessResult r) {
+        if (!r.ok())
+            return fail(gitcmd::failure("git merge --ff-only " + req_.branch, r) + " (" +
+                        req_.branch + " is kept)");
+        if (!has_remote_) return collect();
+        push();
+    });
+}
+
+void Job::push() {
+    ++push_attempts_;
+    git(req_.repo, {"push", "--quiet", "origin", out_.main_branch}, [this](ev::ProcessResult r) {
+        if (r.ok()) {
+            out_.pushed = true;
+            return collect();
+        }
+        std::string why = gitcmd::failure("git push origin " + out_.main_branch, r);
+        if (pushes_refused(r)) {
+            // origin is somebody's working copy (`fab project add ~/src/web`)
+            // with main checked out: git never pushes there. The merge stays
+            // in fab's clone, where they can pull it from.
+            not_pushed_ = "not pushed: origin is a repository with " + out_.main_branch +
+                          " checked out; pull it from " + req_.repo;
+            return collect();
+        }
+        // Put main back where it was: it must never hold commits origin
+        // refused, and the branch (not main) is what keeps them.
+        git(req_.repo, {"reset", "--quiet", "--keep", old_main_},
+            [this, why](ev::ProcessResult back) {
+                if (!back.ok())
+                    return fail(why + "; and " +
+                                gitcmd::failure("putting " + out_.main_branch + " back", back));
+                if (push_attempts_ >= 2)
+                    return fail(why + "; " + out_.main_branch + " is unchanged and " + req_.branch +
+                                " keeps its commits");
+                log::info("merge " + req_.branch + ": " + why + "; fetching and trying again");
+                sync_main(); // fetch, fast-forward, rebase again, push once more
+            });
+    });
+}
+
+void Job::collect() {
+    git(req_.repo, {"log", "--reverse", "--format=%H%x1f%s", old_main_ + ".." + out_.main_branch},
+        [this](ev::ProcessResult r) {
+            for (const auto& l : gitcmd::lines(r.out)) {
+                auto sep = l.find('\x1f');
+                out_.commits.push_back(
+                    {l.substr(0, sep), sep == std::string::npos ? "" : l.substr(sep + 1)});
+            }
+            out_.kind = Outcome::Kind::merged;
+            out_.message = "merged " + std::to_string(out_.commits.size()) + " commit(s) of " +
+                           req_.branch + " into " + out_.main_branch +
+                           (out_.pushed ? " and pushed it to origin" : "") +
+                           (not_pushed_.empty() ? "" : " (" + not_pushed_ + ")");
+            finish();
+        });
+}
+
+} // namespace fab::merge

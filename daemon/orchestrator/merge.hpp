@@ -1,0 +1,68 @@
+// Merging an agent's finished branch (`fab agent done`): the git side only.
+//
+// direct: fetch origin and fast-forward the clone's main to origin/main
+// (when there is a remote), rebase fab/<agent> onto main in the agent's
+// worktree (a conflict aborts the rebase and reports the files), fast-forward
+// main to the branch, push main (a rejected push: main is put back, then
+// fetch, rebase and push once more). pull-request: push the branch and run
+// `gh pr create`.
+//
+// Merges of one project run one at a time (a queue per project): two agents
+// finishing together must not race on main. Nothing here deletes a branch or
+// a commit; when a step fails, main is put back where it was and the branch
+// keeps every commit. The caller (daemon/handlers/merge.cpp) records the
+// commits, releases claims and retires the agent. Loop thread only.
+#pragma once
+
+#include "ev/process.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace fab::merge {
+
+struct Request {
+    std::string project, agent_id;
+    std::string repo;                // the project's clone (main is checked out there)
+    std::string worktree;            // the agent's worktree, on `branch`
+    std::string branch;              // fab/<agent>
+    std::string strategy = "direct"; // direct | pull-request
+    std::string title;               // pull-request: ticket title ("" = first commit subject)
+    std::string body;                // pull-request: extra text for the description
+    std::string existing_pr_url;     // pull-request: opened by an earlier `done`
+};
+
+struct Commit {
+    std::string sha, subject;
+};
+
+struct Outcome {
+    enum class Kind { merged, nothing, conflict, pull_request, failed };
+    Kind kind = Kind::failed;
+    std::string main_branch;            // the clone's main line ("main", "master", …)
+    bool pushed = false;                // main (or the branch) reached origin
+    std::vector<Commit> commits;        // merged (or offered), oldest first
+    std::vector<std::string> conflicts; // files that conflicted
+    std::string pr_url;
+    bool pr_existed = false; // the pull request was opened before; only pushed now
+    std::string message;     // one line for the agent / the user
+};
+
+// Queues the merge; `done` runs on the loop once it has finished.
+void submit(uv_loop_t* loop, Request req, std::function<void(Outcome)> done);
+
+// Runs `job` when no other merge (or exclusive job) of `project` runs; the
+// job calls `release` when it is done with the clone's main. For anything
+// else that moves main in the clone (a ticket commit, a fetch and
+// fast-forward), so it cannot race a merge.
+using ExclusiveJob = std::function<void(std::function<void()> release)>;
+void run_exclusive(const std::string& project, ExclusiveJob job);
+
+// True while a merge of this agent's branch is queued or running.
+bool in_progress(const std::string& agent_id);
+
+// The conflict text the agent reads (answer to `fab agent done` and message).
+std::string conflict_advice(const Outcome& o, const std::string& branch);
+
+} // namespace fab::merge

@@ -1,0 +1,243 @@
+#include "daemon/orchestrator/project_orchestrator.hpp"
+
+#include "daemon/agents/worktree.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/orchestrator/kickstart.hpp"
+#include "daemon/orchestrator/merge.hpp"
+#include "ev/stream.hpp"
+#include "issues/tickets.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+#include "util/time.hpp"
+
+namespace fab {
+
+size_t agents_to_spawn(const SpawnInputs& in) {
+    if (in.active >= in.max_agents) return 0;
+    size_t slots = in.max_agents - in.active;
+    // Agents that have not claimed yet will take ready tickets: only the
+    // tickets beyond them need a new agent (else a burst of events would
+    // start several agents for one ticket).
+    size_t wanted = in.ready > in.unclaimed ? in.ready - in.unclaimed : 0;
+    return std::min(slots, wanted);
+}
+
+ProjectOrchestrator::ProjectOrchestrator(Daemon& d, std::string project)
+    : d_(d), project_(std::move(project)) {}
+
+ProjectOrchestrator::~ProjectOrchestrator() = default;
+
+void ProjectOrchestrator::start() {
+    log::info("project " + project_ + ": orchestrator started");
+    poll_ = std::make_unique<ev::Timer>(d_.loop());
+    poll_->start(kPollMs, kPollMs, [this] { scan(true); });
+    debounce_ = std::make_unique<ev::Timer>(d_.loop());
+    scan(true);
+}
+
+void ProjectOrchestrator::poke() {
+    if (debounce_) debounce_->start(kDebounceMs, 0, [this] { scan(false); });
+}
+
+void ProjectOrchestrator::watch() {
+    // (Re-)armed on every poll: a .tickets/ that was deleted and made again
+    // (a checkout can do that) has a new inode the old watch does not see.
+    std::string repo = d_.paths().project_repo(project_);
+    if (!watch_) watch_ = std::make_unique<ev::FsEvent>(d_.loop());
+    if (watch_->start(repo + "/.tickets", [this](const std::string&) { poke(); }) == 0) {
+        watching_tickets_ = true;
+        return;
+    }
+    // No .tickets/ yet: watch the clone until one appears.
+    watching_tickets_ = false;
+    int rc = watch_->start(repo, [this](const std::string& name) {
+        if (name == ".tickets") poke();
+    });
+    if (rc != 0)
+        log::warn("project " + project_ + ": cannot watch " + repo + ": " + uv_strerror(rc) +
+                  " (polling only)");
+}
+
+void ProjectOrchestrator::scan(bool sync_remote) {
+    if (scanning_) {
+        again_ = true;
+        again_sync_ = again_sync_ || sync_remote;
+        return;
+    }
+    if (auto s = d_.registry().reload_if_changed(); !s) log::warn("config: " + s.error());
+    if (!d_.registry().config().project(project_)) {
+        if (on_gone) on_gone(project_); // may destroy this: nothing after it
+        return;
+    }
+    if (sync_remote || !watching_tickets_) watch();
+    if (sync_remote && !syncing_) sync_remote_main();
+    scanning_ = true;
+    load();
+}
+
+// When the clone has an `origin`, bring its main line up to date first so
+// tickets pushed elsewhere are seen; skipped when tracked files are modified
+// (a merge would refuse or, worse, mix in someone's edit). Failures only
+// delay the sync to the next poll. Exclusive with merges (merge.hpp), which
+// move the clone's main too; scans go on meanwhile.
+void ProjectOrchestrator::sync_remote_main() {
+    syncing_ = true;
+    std::string repo = d_.paths().project_repo(project_);
+    std::weak_ptr<ProjectOrchestrator> w = weak_from_this();
+    uv_loop_t* loop = d_.loop();
+    auto git = [repo](std::vector<std::string> args) {
+        ev::SpawnOptions o;
+        o.argv = {"git", "-C", repo};
+        o.argv.insert(o.argv.end(), args.begin(), args.end());
+        o.env = worktree::git_env();
+        return o;
+    };
+    merge::run_exclusive(project_, [w, loop, git, name = project_](std::function<void()> release) {
+        // A fast-forward that changes .tickets/ is seen by the watch.
+        auto finish = [w, release](const std::string& why) {
+            if (!why.empty()) log::debug(why);
+            release();
+            if (auto self = w.lock()) self->syncing_ = false;
+        };
+        if (w.expired()) return finish("");
+        ev::run_process(loop, git({"remote"}), [=](ev::ProcessResult r) {
+            bool origin = false;
+            for (size_t pos = 0; pos < r.out.size();) {
+                size_t nl = r.out.find('\n', pos);
+                if (r.out.substr(pos, nl - pos) == "origin") origin = true;
+                pos = nl == std::string::npos ? r.out.size() : nl + 1;
+            }
+            if (!r.ok() || !origin) return finish("");
+            ev::run_process(loop, git({"status", "--porcelain", "-uno"}), [=](ev::ProcessResult s) {
+                if (!s.ok() || !s.out.empty())
+                    return finish("project " + name + ": clone has local changes; not syncing");
+                ev::run_process(
+                    loop, git({"fetch", "--quiet", "origin"}), [=](ev::ProcessResult f) {
+                        if (!f.ok())
+                            return finish("project " + name +
+                                          ": git fetch: " + f.last_error_line());
+                        ev::run_process(loop, git({"merge", "--ff-only", "--quiet", "@{u}"}),
+                                        [=](ev::ProcessResult m) {
+                                            finish(m.ok() ? ""
+                                                          : "project " + name +
+                                                                ": git merge "
+                                                                "--ff-only: " +
+                                                                m.last_error_line());
+                                        });
+                    });
+            });
+        });
+    });
+}
+
+void ProjectOrchestrator::load() {
+    const ProjectConfig* p = d_.registry().config().project(project_);
+    if (!p) return scan_done();
+    struct Out {
+        issues::TicketSet set;
+        std::string kickstart, error;
+    };
+    auto out = std::make_shared<Out>();
+    std::string dir = d_.paths().project_repo(project_) + "/.tickets";
+    std::string kick_path = p->kickstart_prompt;
+    std::weak_ptr<ProjectOrchestrator> w = weak_from_this();
+    ev::queue_work(
+        d_.loop(),
+        [out, dir, kick_path] {
+            out->set = issues::load_dir(dir);
+            if (kick_path.empty()) {
+                out->kickstart = std::string(default_kickstart());
+            } else if (auto t = read_file(kick_path); t) {
+                out->kickstart = *t;
+            } else {
+                out->error = "kickstart-prompt " + kick_path + ": " + t.error();
+            }
+        },
+        [w, out] {
+            if (auto self = w.lock()) self->loaded(out->set, out->kickstart, out->error);
+        });
+}
+
+void ProjectOrchestrator::loaded(const issues::TicketSet& set, const std::string& kickstart,
+                                 const std::string& kickstart_error) {
+    for (const auto& pr : set.problems) {
+        std::string line = pr.path + ":" + std::to_string(pr.line) + ": " + pr.message;
+        if (reported_.insert(line).second) log::warn("project " + project_ + ": " + line);
+    }
+    std::set<std::string> claimed, holders;
+    if (auto c = d_.store().claims(project_); c) {
+        for (const auto& cl : *c) {
+            claimed.insert(cl.ticket);
+            holders.insert(cl.agent_id);
+        }
+    } else {
+        log::error("project " + project_ + ": claims: " + c.error());
+        return scan_done(); // without claims every ticket would look free
+    }
+    auto ready = issues::ready(set, claimed);
+    bool changed = ready_ != static_cast<int64_t>(ready.size());
+    ready_ = static_cast<int64_t>(ready.size());
+    if (changed) log::debug("project " + project_ + ": " + std::to_string(ready_) + " ready");
+
+    const ProjectConfig* p = d_.registry().config().project(project_);
+    if (!p) return scan_done();
+    SpawnInputs in;
+    in.ready = ready.size();
+    in.max_agents = static_cast<size_t>(p->max_agents);
+    for (const auto& a : d_.supervisor().list_json(project_)) {
+        AgentState st{};
+        if (a.value("kind", "") != "task" || !parse_state(a.value("state", ""), st) || is_final(st))
+            continue;
+        ++in.active;
+        if (!holders.count(a.value("id", ""))) ++in.unclaimed;
+    }
+    size_t n = agents_to_spawn(in);
+    std::string why;
+    if (n > 0 && now_ms() >= spawn_hold_until_) {
+        if (!d_.orchestrators().may_spawn(project_, why)) {
+            if (why != last_hold_) log::warn("project " + project_ + ": " + why);
+            last_hold_ = why;
+        } else if (!kickstart_error.empty()) {
+            if (reported_.insert(kickstart_error).second)
+                log::error("project " + project_ + ": " + kickstart_error +
+                           "; no agents started until it can be read");
+        } else {
+            spawn(n, kickstart);
+        }
+    }
+    scan_done();
+}
+
+void ProjectOrchestrator::spawn(size_t n, const std::string& prompt) {
+    std::weak_ptr<ProjectOrchestrator> w = weak_from_this();
+    for (size_t i = 0; i < n && now_ms() >= spawn_hold_until_; ++i) {
+        CreateAgent c;
+        c.project = project_;
+        c.prompt = prompt;
+        c.kind = "task";
+        log::info("project " + project_ + ": starting a task agent for ready work");
+        // create() counts the agent as live before it returns, so the next
+        // scan sees it even while its worktree and host are being made.
+        d_.supervisor().create(c, [w, name = project_](Result<Json> r) {
+            if (r) {
+                log::info("project " + name + ": started agent " + r->value("id", ""));
+                return;
+            }
+            log::warn("project " + name + ": cannot start an agent: " + r.error());
+            if (auto self = w.lock()) self->spawn_hold_until_ = now_ms() + kPollMs - 500;
+        });
+    }
+}
+
+void ProjectOrchestrator::scan_done() {
+    scanning_ = false;
+    if (!again_) return;
+    bool sync = again_sync_;
+    again_ = again_sync_ = false;
+    if (sync)
+        scan(true);
+    else
+        poke();
+}
+
+} // namespace fab
