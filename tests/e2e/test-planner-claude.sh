@@ -7,6 +7,7 @@
 # Env: FAB_BUILD (default <repo>/build), FAB_NPM_BIN (default <repo>/.deps/npm/node_modules/.bin);
 #      FAB_E2E_KEEP=1 keeps the temp dir; FAB_E2E_VERBOSE=1 narrates.
 HERE=$(cd "$(dirname "$0")" && pwd)
+TURN_TIMEOUT=60 # a loaded CI machine starts node slowly
 . "$HERE/lib/common.sh"
 . "$HERE/lib/flows.sh"
 

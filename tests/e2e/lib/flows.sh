@@ -120,11 +120,17 @@ watch_children() {
   local h=$1 out=$2
   (
     declare -A seen
+    local hc c cl
+    hc=$(tr '\0' ' ' 2>/dev/null <"/proc/$h/cmdline")
     while [ -d "/proc/$h" ]; do
       for c in $(cat /proc/"$h"/task/*/children 2>/dev/null); do
         [ -n "${seen[$c]:-}" ] && continue
+        # A child caught between fork and exec shows an empty or the host's own
+        # command line: look at it again next round.
+        cl=$(tr '\0' ' ' 2>/dev/null <"/proc/$c/cmdline")
+        if [ -z "$cl" ] || [ "$cl" = "$hc" ]; then continue; fi
         seen[$c]=1
-        { printf '%s ' "$c"; tr '\0' ' ' 2>/dev/null <"/proc/$c/cmdline"; echo; } >>"$out"
+        printf '%s %s\n' "$c" "$cl" >>"$out"
       done
       sleep 0.02
     done
