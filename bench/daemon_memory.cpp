@@ -9,53 +9,31 @@
 // because something is slow or big.
 //
 //   bench-daemon-memory --fab build/fab [--requests 10000] [--conns 1000]
-#include "run_quiet.hpp"
+#include "bench_util.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <poll.h>
 #include <set>
-#include <spawn.h>
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
-extern char** environ;
-
 namespace {
 
-volatile std::sig_atomic_t g_stop = 0;
-
-void on_signal(int) {
-    g_stop = 1;
-}
-
-struct Interrupted {};
-
-void check_stop() {
-    if (g_stop) throw Interrupted{};
-}
-
-double now_ms() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
+using bench::check_stop;
+using bench::Interrupted;
+using bench::mono_ms;
+using bench::percentile;
 
 // ---- /proc ---------------------------------------------------------------
 
@@ -160,22 +138,7 @@ std::string kib_str(long kib) {
 
 class Client {
   public:
-    explicit Client(const std::string& path) {
-        fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd_ < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        if (path.size() >= sizeof addr.sun_path) {
-            ::close(fd_);
-            throw std::runtime_error("socket path too long: " + path);
-        }
-        std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-        if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-            int e = errno;
-            ::close(fd_);
-            throw std::runtime_error("connect " + path + ": " + std::strerror(e));
-        }
-    }
+    explicit Client(const std::string& path) : fd_(bench::connect_unix(path)) {}
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
     ~Client() {
@@ -189,7 +152,7 @@ class Client {
         std::string line = "{\"type\":\"" + type + "\",\"id\":\"" + id + "\"";
         if (!payload.empty()) line += ",\"payload\":" + payload;
         line += "}\n";
-        write_all(line);
+        bench::send_all(fd_, line);
         std::string want = "\"id\":\"" + id + "\"";
         for (;;) {
             std::string resp = read_line(10000);
@@ -202,23 +165,8 @@ class Client {
     }
 
   private:
-    void write_all(const std::string& s) {
-        size_t off = 0;
-        while (off < s.size()) {
-            ssize_t n = ::send(fd_, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-            if (n < 0) {
-                if (errno == EINTR) {
-                    check_stop();
-                    continue;
-                }
-                throw std::runtime_error(std::string("send: ") + std::strerror(errno));
-            }
-            off += static_cast<size_t>(n);
-        }
-    }
-
     std::string read_line(int timeout_ms) {
-        double deadline = now_ms() + timeout_ms;
+        double deadline = mono_ms() + timeout_ms;
         for (;;) {
             auto nl = buf_.find('\n', start_);
             if (nl != std::string::npos) {
@@ -227,7 +175,7 @@ class Client {
                 if (start_ == buf_.size()) buf_.clear(), start_ = 0;
                 return line;
             }
-            int left = static_cast<int>(deadline - now_ms());
+            int left = static_cast<int>(deadline - mono_ms());
             if (left <= 0) throw std::runtime_error("no response within 10 s");
             pollfd p{fd_, POLLIN, 0};
             int pr = ::poll(&p, 1, left);
@@ -249,69 +197,6 @@ class Client {
     std::string buf_;
     size_t start_ = 0;
     long next_id_ = 1;
-};
-
-// ---- daemon --------------------------------------------------------------
-
-class TempDaemon {
-  public:
-    explicit TempDaemon(std::string fab) : fab_(std::move(fab)) {}
-    TempDaemon(const TempDaemon&) = delete;
-    TempDaemon& operator=(const TempDaemon&) = delete;
-    ~TempDaemon() { stop(); }
-
-    void start() {
-        char tmpl[] = "/tmp/fabb-XXXXXX";
-        if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
-        dir_ = tmpl;
-        ::setenv("FAB_DIR", dir_.c_str(), 1);
-        if (run_quiet({fab_, "server", "start"}) != 0) {
-            std::string msg = "fab server start failed; fab.log:";
-            std::ifstream log(dir_ + "/fab.log");
-            std::string line;
-            while (std::getline(log, line)) msg += "\n  " + line;
-            throw std::runtime_error(msg);
-        }
-        std::ifstream pf(dir_ + "/fab.pid");
-        pf >> pid_;
-        if (pid_ <= 0) throw std::runtime_error("no pid in " + dir_ + "/fab.pid");
-    }
-
-    void stop() {
-        if (dir_.empty()) return;
-        stop_rc_ = run_quiet({fab_, "server", "stop"});
-        if (pid_ > 0 && is_fabd(pid_)) {
-            // Still there: it is the one this run started, so end it.
-            for (int i = 0; i < 200 && is_fabd(pid_); ++i) ::usleep(10000);
-            if (is_fabd(pid_)) ::kill(pid_, SIGTERM), forced_ = true;
-            for (int i = 0; i < 200 && is_fabd(pid_); ++i) ::usleep(10000);
-            if (is_fabd(pid_)) ::kill(pid_, SIGKILL);
-        }
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-        ::unsetenv("FAB_DIR");
-        dir_.clear();
-    }
-
-    pid_t pid() const { return pid_; }
-    std::string socket() const { return dir_ + "/fab.sock"; }
-    const std::string& dir() const { return dir_; }
-    int stop_rc() const { return stop_rc_; }
-    bool forced() const { return forced_; }
-
-  private:
-    static bool is_fabd(pid_t pid) {
-        std::ifstream f("/proc/" + std::to_string(pid) + "/cmdline");
-        std::string cmd;
-        std::getline(f, cmd, '\0');
-        return cmd.find("fabd") != std::string::npos;
-    }
-
-    std::string fab_;
-    std::string dir_;
-    pid_t pid_ = 0;
-    int stop_rc_ = 0;
-    bool forced_ = false;
 };
 
 // ---- report ----------------------------------------------------------------
@@ -342,20 +227,13 @@ void target_line(const char* what, long kib, double target_mib) {
                     target_mib, mib - target_mib, 100.0 * (mib - target_mib) / target_mib);
 }
 
-double percentile(std::vector<double> v, double q) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    auto rank = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
-    rank = std::clamp<size_t>(rank, 1, v.size());
-    return v[rank - 1];
-}
-
-void print_rate(const char* what, long n, double ms, const std::vector<double>& lat_us) {
+void print_rate(const char* what, long n, double ms, std::vector<double> lat_us) {
+    std::sort(lat_us.begin(), lat_us.end());
     std::printf("  %-46s %7ld in %8.1f ms = %9.0f /s;  per request: median %.1f us, p99 %.1f "
                 "us, max %.1f us\n",
                 what, n, ms, ms > 0 ? static_cast<double>(n) * 1000.0 / ms : 0.0,
                 percentile(lat_us, 0.5), percentile(lat_us, 0.99),
-                lat_us.empty() ? 0.0 : *std::max_element(lat_us.begin(), lat_us.end()));
+                lat_us.empty() ? 0.0 : lat_us.back());
 }
 
 void usage() {
@@ -363,8 +241,8 @@ void usage() {
 }
 
 int run(const std::string& fab, long requests, long conns) {
-    TempDaemon d(fab);
-    d.start();
+    bench::TempDaemon d(fab);
+    if (std::string error; !d.start(error)) throw std::runtime_error(error);
     pid_t pid = d.pid();
     std::printf("daemon pid %d, FAB_DIR %s\n", static_cast<int>(pid), d.dir().c_str());
 
@@ -381,22 +259,22 @@ int run(const std::string& fab, long requests, long conns) {
     {
         Client c(d.socket());
         // First exchange is ping, as the protocol asks.
-        double t0 = now_ms();
+        double t0 = mono_ms();
         for (long i = 0; i < requests; ++i) {
             check_stop();
-            double a = now_ms();
+            double a = mono_ms();
             if (i % 2 == 0)
                 c.request("ping", "{\"protocol\":1}");
             else
                 c.request("status");
-            lat.push_back((now_ms() - a) * 1000.0);
+            lat.push_back((mono_ms() - a) * 1000.0);
             if (i + 1 == warm && warm < requests) {
-                t_persist += now_ms() - t0;
+                t_persist += mono_ms() - t0;
                 snaps.push_back({"after " + std::to_string(warm) + " requests", read_mem(pid)});
-                t0 = now_ms();
+                t0 = mono_ms();
             }
         }
-        t_persist += now_ms() - t0;
+        t_persist += mono_ms() - t0;
         snaps.push_back({"after " + std::to_string(requests) + " requests", read_mem(pid)});
     }
 
@@ -404,15 +282,15 @@ int run(const std::string& fab, long requests, long conns) {
     lat_c.reserve(static_cast<size_t>(conns));
     double t_conns = 0;
     {
-        double t0 = now_ms();
+        double t0 = mono_ms();
         for (long i = 0; i < conns; ++i) {
             check_stop();
-            double a = now_ms();
+            double a = mono_ms();
             Client c(d.socket());
             c.request("ping", "{\"protocol\":1}");
-            lat_c.push_back((now_ms() - a) * 1000.0);
+            lat_c.push_back((mono_ms() - a) * 1000.0);
         }
-        t_conns = now_ms() - t0;
+        t_conns = mono_ms() - t0;
     }
     ::usleep(200 * 1000); // let the daemon reap the closed connections
     snaps.push_back({"after " + std::to_string(conns) + " short connections", read_mem(pid)});
@@ -518,12 +396,7 @@ int main(int argc, char** argv) {
     if (fab.find('/') == std::string::npos) fab = "./" + fab;
     fab = std::filesystem::absolute(fab).string();
 
-    struct sigaction sa {};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGINT, &sa, nullptr);
-    ::sigaction(SIGTERM, &sa, nullptr);
-    ::sigaction(SIGHUP, &sa, nullptr);
+    bench::install_stop_handlers();
 
     try {
         return run(fab, requests, conns);

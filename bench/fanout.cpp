@@ -18,20 +18,19 @@
 // It prints figures; it never fails because something is slow or big.
 //
 //   bench-fanout --build build [--agents 50] [--clients 5] [--lines 2000] [--rate 200]
+#include "bench_util.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <dirent.h>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -39,40 +38,22 @@
 #include <memory>
 #include <mutex>
 #include <poll.h>
-#include <spawn.h>
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
 
-extern char** environ;
-
 namespace {
 
 using json = nlohmann::json;
-
-std::atomic<bool> g_stop{false};
-
-void on_signal(int) {
-    g_stop = true;
-}
-
-struct Interrupted {};
-
-void check_stop() {
-    if (g_stop) throw Interrupted{};
-}
-
-double mono_ms() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
+using bench::check_stop;
+using bench::Interrupted;
+using bench::mono_ms;
+using bench::percentile;
+using bench::read_all;
+using bench::wait_rc;
 
 // Wall clock, as the agent stamps its lines with (same machine, same clock).
 int64_t wall_us() {
@@ -85,42 +66,14 @@ void sleep_ms(int ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
-std::string read_all(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
-
 // ---- processes -------------------------------------------------------------
 
-// Runs argv with `env`, stdout/stderr to the given files (or /dev/null) and
-// stdin from `in`. Returns the pid; wait_rc() collects it.
+// Runs argv with `env` (argv[0] looked up on PATH), stdout/stderr to the given
+// files (or /dev/null) and stdin from `in`. Returns the pid; wait_rc() collects it.
 pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
             const std::string& out = "/dev/null", const std::string& err = "/dev/null",
             const std::string& in = "/dev/null") {
-    std::vector<char*> argv, envp;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, in.c_str(), O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = 0;
-    int rc = ::posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&fa);
-    return rc == 0 ? pid : -1;
-}
-
-int wait_rc(pid_t pid) {
-    if (pid <= 0) return -1;
-    int st = 0;
-    while (::waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR) return -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return bench::spawn(args, {in, out, err, &env, true});
 }
 
 int run(const std::vector<std::string>& args, const std::vector<std::string>& env,
@@ -146,19 +99,11 @@ Status read_status(pid_t pid) {
     return s;
 }
 
-// utime + stime in seconds, from /proc/<pid>/stat (fields 14 and 15).
+// utime + stime in seconds.
 double cpu_seconds(pid_t pid) {
-    std::string stat = read_all("/proc/" + std::to_string(pid) + "/stat");
-    auto rp = stat.rfind(')'); // comm may hold spaces
-    if (rp == std::string::npos) return -1;
-    std::istringstream in(stat.substr(rp + 2));
-    std::string field;
-    long ut = 0, st = 0;
-    for (int i = 3; i <= 15 && in >> field; ++i) {
-        if (i == 14) ut = std::atol(field.c_str());
-        if (i == 15) st = std::atol(field.c_str());
-    }
-    return static_cast<double>(ut + st) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+    long ticks = bench::cpu_ticks(pid);
+    if (ticks < 0) return -1;
+    return static_cast<double>(ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 std::vector<std::string> nul_split(const std::string& s) {
@@ -272,12 +217,6 @@ double cpu_of_role(const std::string& fab_dir, pid_t daemon, Role want) {
 
 // ---- statistics ----------------------------------------------------------------
 
-double percentile(std::vector<double>& v, double q) { // v sorted
-    if (v.empty()) return 0;
-    auto rank = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
-    return v[std::clamp<size_t>(rank, 1, v.size()) - 1];
-}
-
 std::string dist_ms(std::vector<double> us) {
     if (us.empty()) return "no samples";
     std::sort(us.begin(), us.end());
@@ -340,14 +279,7 @@ class Reader {
     }
 
     void connect_and_attach() {
-        fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        if (fd_ < 0 || path_.size() >= sizeof addr.sun_path)
-            throw std::runtime_error("socket: " + path_);
-        std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
-        if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-            throw std::runtime_error("connect " + path_ + ": " + std::strerror(errno));
+        fd_ = bench::connect_unix(path_);
         send_line(R"({"type":"ping","id":"1","payload":{"protocol":1}})");
         await_response("1");
         send_line(R"({"type":"attach","id":"2","payload":{}})");
@@ -356,12 +288,7 @@ class Reader {
 
     void send_line(std::string s) {
         s += '\n';
-        for (size_t off = 0; off < s.size();) {
-            ssize_t n = ::send(fd_, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) throw std::runtime_error(std::string("send: ") + std::strerror(errno));
-            off += static_cast<size_t>(n);
-        }
+        bench::send_all(fd_, s);
     }
 
     void await_response(const std::string& id) {
@@ -735,8 +662,7 @@ void hook_under_load(World& w, const std::string& build, const std::string& agen
     std::printf("\nfab hook PreToolUse while the agents stream, wall time per run (spawn .. "
                 "exit), %ld runs each after 20 warm-up runs (agent %s):\n",
                 runs, agent.c_str());
-    std::printf("  %-16s %5s %8s %8s %8s %8s %8s   targets\n", "case", "runs", "median", "p90",
-                "p99", "min", "max");
+    bench::print_latency_header("  ", 16, "case", "targets");
     for (const Case& c : cases) {
         std::string in = w.root() + "/out/hook-input.json", out = w.root() + "/out/hook-out.json";
         std::ofstream(in) << R"({"session_id":"s","cwd":")" << w.worktree(agent)
@@ -762,14 +688,13 @@ void hook_under_load(World& w, const std::string& build, const std::string& agen
             failures += rc != 0;
             t.push_back(ms);
         }
-        std::sort(t.begin(), t.end());
         bool rule = c.command == std::string("git status");
-        double med = percentile(t, 0.5), p99 = percentile(t, 0.99);
-        std::printf("  %-16s %5zu %8.3f %8.3f %8.3f %8.3f %8.3f   %s%s\n", c.label, t.size(), med,
-                    percentile(t, 0.9), p99, t.front(), t.back(),
-                    !rule                      ? "(none: one daemon round trip)"
-                    : med <= 1.5 && p99 <= 4.0 ? "median <= 1.5 ms, p99 <= 4 ms: met"
-                                               : "median <= 1.5 ms, p99 <= 4 ms: MISSED",
+        bench::Latency l = bench::summarize(std::move(t));
+        bench::print_latency_row("  ", 16, c.label, l);
+        std::printf("   %s%s\n",
+                    !rule                             ? "(none: one daemon round trip)"
+                    : l.median <= 1.5 && l.p99 <= 4.0 ? "median <= 1.5 ms, p99 <= 4 ms: met"
+                                                      : "median <= 1.5 ms, p99 <= 4 ms: MISSED",
                     failures ? "  !! some runs exited non-zero" : "");
         std::fflush(stdout);
     }
@@ -1106,12 +1031,7 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    struct sigaction sa {};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGINT, &sa, nullptr);
-    ::sigaction(SIGTERM, &sa, nullptr);
-    ::sigaction(SIGHUP, &sa, nullptr);
+    bench::install_stop_handlers();
 
     try {
         return run_bench(cfg);

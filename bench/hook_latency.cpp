@@ -13,70 +13,32 @@
 // It prints figures; it never fails because something is slow.
 //
 //   bench-hook-latency --fab build/fab [-n 500] [--warmup 20]
+#include "bench_util.hpp"
+
 #include <algorithm>
-#include <cerrno>
-#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <ctime>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
-#include <spawn.h>
-#include <sstream>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
-extern char** environ;
-
 namespace {
-
-double now_ms() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
 
 // Runs argv with stdin from `in` and stdout to `out` ("" = /dev/null);
 // returns the wait status (-1 when it could not run) and the wall time.
 int run_once(const std::vector<std::string>& args, const std::string& in, const std::string& out,
              double* ms = nullptr) {
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, in.empty() ? "/dev/null" : in.c_str(), O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out.empty() ? "/dev/null" : out.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    double t0 = now_ms();
-    int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) return -1;
-    int st = 0;
-    while (::waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR) return -1;
-    if (ms) *ms = now_ms() - t0;
+    bench::SpawnOptions o;
+    if (!in.empty()) o.in = in;
+    if (!out.empty()) o.out = out;
+    double t0 = bench::mono_ms();
+    int st = bench::wait_status(bench::spawn(args, o));
+    if (ms && st >= 0) *ms = bench::mono_ms() - t0;
     return st;
-}
-
-double percentile(const std::vector<double>& sorted, double q) {
-    if (sorted.empty()) return 0;
-    auto rank = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
-    return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream f(path);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
 }
 
 struct Case {
@@ -97,7 +59,7 @@ void measure(const std::string& fab, const std::string& dir, const Case& c, int 
                           << R"("},"tool_use_id":"toolu_bench"})";
         std::string out = dir + "/out.json";
         run_once(argv, in, out);
-        std::string answer = slurp(out);
+        std::string answer = bench::read_all(out);
         if (answer.find(c.expect) == std::string::npos) {
             std::printf("%-14s (skipped: expected %s, the hook printed %s)\n", c.label.c_str(),
                         c.expect.c_str(), answer.c_str());
@@ -110,13 +72,11 @@ void measure(const std::string& fab, const std::string& dir, const Case& c, int 
     for (int i = 0; i < runs; ++i) {
         double ms = 0;
         int st = run_once(argv, in, "", &ms);
-        if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) ++failures;
+        if (bench::exit_code(st) != 0) ++failures;
         t.push_back(ms);
     }
-    std::sort(t.begin(), t.end());
-    std::printf("%-14s %5zu %8.3f %8.3f %8.3f %8.3f %8.3f%s\n", c.label.c_str(), t.size(),
-                percentile(t, 0.5), percentile(t, 0.9), percentile(t, 0.99), t.front(), t.back(),
-                failures ? "  !! some runs exited non-zero" : "");
+    bench::print_latency_row("", 14, c.label, bench::summarize(std::move(t)));
+    std::printf("%s\n", failures ? "  !! some runs exited non-zero" : "");
     std::fflush(stdout);
 }
 
@@ -166,8 +126,7 @@ int main(int argc, char** argv) {
         std::printf("fab hook PreToolUse, wall time per run (spawn .. exit), ms; %d runs after "
                     "%d warm-up runs\n",
                     runs, warmup);
-        std::printf("%-14s %5s %8s %8s %8s %8s %8s\n", "case", "runs", "median", "p90", "p99",
-                    "min", "max");
+        bench::print_latency_header("", 14, "case");
         measure(fab, dir, {"/bin/true", "", ""}, runs, warmup);
         measure(fab, dir, {"rule allow", "git status", "\"allow\""}, runs, warmup);
         measure(fab, dir, {"rule deny", "sudo id", "\"deny\""}, runs, warmup);

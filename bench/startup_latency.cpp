@@ -9,91 +9,51 @@
 //       started in a temp FAB_DIR: fab version, fab status, fab status --json.
 //   bench-startup-latency [-n 200] -- CMD [ARGS...]
 //       one command, as given.
+#include "bench_util.hpp"
+
 #include <algorithm>
-#include <cerrno>
-#include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
-#include <fcntl.h>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <spawn.h>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
-extern char** environ;
-
 namespace {
 
-volatile std::sig_atomic_t g_stop = 0;
-
-void on_signal(int) {
-    g_stop = 1;
-}
-
-double now_ms() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
+using bench::g_stop;
 
 struct RunResult {
     int status = -1; // waitpid status, or -1 when the spawn failed
     double ms = 0;
 };
 
-// Spawns argv with stdio on /dev/null (or inherited when quiet is false),
-// waits for it, returns its wait status and wall time.
-RunResult run_once(const std::vector<std::string>& args, bool quiet = true) {
-    std::vector<char*> argv;
-    argv.reserve(args.size() + 1);
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    if (quiet) {
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    }
+// Spawns argv with stdio on /dev/null, waits for it, returns its wait status
+// and wall time.
+RunResult run_once(const std::vector<std::string>& args) {
     RunResult r;
-    pid_t pid = 0;
-    double t0 = now_ms();
-    int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-        std::fprintf(stderr, "cannot run %s: %s\n", argv[0], std::strerror(rc));
+    int err = 0;
+    double t0 = bench::mono_ms();
+    pid_t pid = bench::spawn(args, {}, &err);
+    if (pid < 0) {
+        std::fprintf(stderr, "cannot run %s: %s\n", args[0].c_str(), std::strerror(err));
         return r;
     }
-    int st = 0;
-    while (::waitpid(pid, &st, 0) < 0) {
-        if (errno != EINTR) {
-            std::perror("waitpid");
-            return r;
-        }
+    int st = bench::wait_status(pid);
+    if (st < 0) {
+        std::perror("waitpid");
+        return r;
     }
-    r.ms = now_ms() - t0;
+    r.ms = bench::mono_ms() - t0;
     r.status = st;
     return r;
 }
 
 bool exited_ok(int st) {
-    return st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
-}
-
-// Nearest-rank percentile of a sorted sample.
-double percentile(const std::vector<double>& sorted, double q) {
-    if (sorted.empty()) return 0;
-    auto rank = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
-    rank = std::clamp<size_t>(rank, 1, sorted.size());
-    return sorted[rank - 1];
+    return bench::exit_code(st) == 0;
 }
 
 struct Case {
@@ -102,52 +62,33 @@ struct Case {
     std::optional<double> target_median_ms;
 };
 
-struct Stats {
-    size_t runs = 0;
-    size_t failures = 0;
-    double median = 0, p90 = 0, p99 = 0, min = 0, max = 0, mean = 0;
-};
-
-Stats measure(const Case& c, int runs, int warmup) {
-    Stats s;
+bench::Latency measure(const Case& c, int runs, int warmup, size_t& failures) {
     for (int i = 0; i < warmup && !g_stop; ++i) (void)run_once(c.argv);
     std::vector<double> t;
     t.reserve(static_cast<size_t>(runs));
     for (int i = 0; i < runs && !g_stop; ++i) {
         RunResult r = run_once(c.argv);
         if (r.status == -1) {
-            ++s.failures;
+            ++failures;
             break; // cannot spawn at all: no point going on
         }
-        if (!exited_ok(r.status)) ++s.failures;
+        if (!exited_ok(r.status)) ++failures;
         t.push_back(r.ms);
     }
-    if (t.empty()) return s;
-    double sum = 0;
-    for (double x : t) sum += x;
-    std::sort(t.begin(), t.end());
-    s.runs = t.size();
-    s.median = percentile(t, 0.5);
-    s.p90 = percentile(t, 0.9);
-    s.p99 = percentile(t, 0.99);
-    s.min = t.front();
-    s.max = t.back();
-    s.mean = sum / static_cast<double>(t.size());
-    return s;
+    return bench::summarize(std::move(t));
 }
 
 void print_header() {
-    std::printf("%-22s %5s %8s %8s %8s %8s %8s   %s\n", "command", "runs", "median", "p90", "p99",
-                "min", "max", "target");
+    bench::print_latency_header("", 22, "command", "target");
 }
 
-void print_row(const Case& c, const Stats& s, const std::optional<double>& floor_median) {
+void print_row(const Case& c, const bench::Latency& s, size_t failures,
+               const std::optional<double>& floor_median) {
     if (s.runs == 0) {
         std::printf("%-22s (not measured%s)\n", c.label.c_str(), g_stop ? ": interrupted" : "");
         return;
     }
-    std::printf("%-22s %5zu %8.3f %8.3f %8.3f %8.3f %8.3f", c.label.c_str(), s.runs, s.median,
-                s.p90, s.p99, s.min, s.max);
+    bench::print_latency_row("", 22, c.label, s);
     if (c.target_median_ms) {
         double t = *c.target_median_ms;
         if (s.median <= t)
@@ -160,72 +101,19 @@ void print_row(const Case& c, const Stats& s, const std::optional<double>& floor
         std::printf("%s[+%.3f over floor]", c.target_median_ms ? "  " : "   ",
                     s.median - *floor_median);
     std::printf("\n");
-    if (s.failures)
+    if (failures)
         std::printf("%-22s   !! %zu of %zu runs exited non-zero (figures above are suspect)\n", "",
-                    s.failures, s.runs);
+                    failures, s.runs);
 }
 
-// A daemon in a temp FAB_DIR, stopped and removed on every path out.
-class TempDaemon {
-  public:
-    explicit TempDaemon(std::string fab) : fab_(std::move(fab)) {}
-    TempDaemon(const TempDaemon&) = delete;
-    TempDaemon& operator=(const TempDaemon&) = delete;
-    ~TempDaemon() { stop(); }
-
-    bool start() {
-        char tmpl[] = "/tmp/fabb-XXXXXX";
-        if (!::mkdtemp(tmpl)) {
-            std::perror("mkdtemp");
-            return false;
-        }
-        dir_ = tmpl;
-        ::setenv("FAB_DIR", dir_.c_str(), 1);
-        RunResult r = run_once({fab_, "server", "start"});
-        if (!exited_ok(r.status)) {
-            std::fprintf(stderr, "fab server start failed (FAB_DIR=%s); fab.log:\n", dir_.c_str());
-            std::ifstream log(dir_ + "/fab.log");
-            std::string line;
-            while (std::getline(log, line)) std::fprintf(stderr, "  %s\n", line.c_str());
-            return false;
-        }
-        std::ifstream pf(dir_ + "/fab.pid");
-        pf >> pid_;
-        return true;
-    }
-
-    pid_t pid() const { return pid_; }
-    const std::string& dir() const { return dir_; }
-
-    void stop() {
-        if (dir_.empty()) return;
-        (void)run_once({fab_, "server", "stop"});
-        if (pid_ > 0 && is_fabd(pid_)) {
-            // Did not go: it is ours (started for this run), so end it.
-            for (int i = 0; i < 200 && is_fabd(pid_); ++i) ::usleep(10000);
-            if (is_fabd(pid_)) ::kill(pid_, SIGTERM);
-            for (int i = 0; i < 200 && is_fabd(pid_); ++i) ::usleep(10000);
-            if (is_fabd(pid_)) ::kill(pid_, SIGKILL);
-        }
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-        ::unsetenv("FAB_DIR");
-        dir_.clear();
-        pid_ = 0;
-    }
-
-  private:
-    static bool is_fabd(pid_t pid) {
-        std::ifstream f("/proc/" + std::to_string(pid) + "/cmdline");
-        std::string cmd;
-        std::getline(f, cmd, '\0');
-        return cmd.find("fabd") != std::string::npos;
-    }
-
-    std::string fab_;
-    std::string dir_;
-    pid_t pid_ = 0;
-};
+// measure() then print_row().
+bench::Latency measure_and_print(const Case& c, int runs, int warmup,
+                                 const std::optional<double>& floor_median) {
+    size_t failures = 0;
+    bench::Latency s = measure(c, runs, warmup, failures);
+    print_row(c, s, failures, floor_median);
+    return s;
+}
 
 void usage() {
     std::fprintf(stderr, "usage: bench-startup-latency --fab PATH [-n RUNS] [--warmup N]\n"
@@ -262,12 +150,7 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    struct sigaction sa {};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGINT, &sa, nullptr);
-    ::sigaction(SIGTERM, &sa, nullptr);
-    ::sigaction(SIGHUP, &sa, nullptr);
+    bench::install_stop_handlers();
 
     std::printf("wall time per run (posix_spawn .. waitpid, CLOCK_MONOTONIC), ms; "
                 "%d runs each after %d warm-up runs\n",
@@ -278,7 +161,7 @@ int main(int argc, char** argv) {
         for (const auto& c : cmd) label += (label.empty() ? "" : " ") + c;
         Case c{label, cmd, std::nullopt};
         print_header();
-        print_row(c, measure(c, runs, warmup), std::nullopt);
+        measure_and_print(c, runs, warmup, std::nullopt);
         return 0;
     }
 
@@ -289,7 +172,7 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    TempDaemon daemon(fab);
+    bench::TempDaemon daemon(fab);
     // fab --help first, before any daemon exists: pure start-up.
     std::vector<Case> cases = {
         {"/bin/true", {"/bin/true"}, std::nullopt},
@@ -303,9 +186,8 @@ int main(int argc, char** argv) {
         std::string empty = ::mkdtemp(tmpl) ? tmpl : "";
         if (!empty.empty()) ::setenv("FAB_DIR", empty.c_str(), 1);
         for (const auto& c : cases) {
-            Stats s = measure(c, runs, warmup);
+            bench::Latency s = measure_and_print(c, runs, warmup, floor);
             if (c.label == "/bin/true") floor = s.median;
-            print_row(c, s, floor);
             std::fflush(stdout);
         }
         ::unsetenv("FAB_DIR");
@@ -316,7 +198,8 @@ int main(int argc, char** argv) {
     }
     if (g_stop) return 130;
 
-    if (!daemon.start()) {
+    if (std::string error; !daemon.start(error)) {
+        std::fprintf(stderr, "%s\n", error.c_str());
         std::printf("(daemon did not start: fab version / fab status not measured)\n");
         return 1;
     }
@@ -327,7 +210,7 @@ int main(int argc, char** argv) {
     };
     for (const auto& c : with_daemon) {
         if (g_stop) break;
-        print_row(c, measure(c, runs, warmup), floor);
+        measure_and_print(c, runs, warmup, floor);
         std::fflush(stdout);
     }
     std::printf("(daemon pid %d in %s; stopped and removed on exit)\n",

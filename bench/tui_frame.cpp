@@ -14,7 +14,7 @@
 // Prints figures; never fails because something is slow or big.
 //
 //   bench-tui-frame [--frames 2000] [--fab build/fab --tui build/fab-tui]
-#include "run_quiet.hpp"
+#include "bench_util.hpp"
 #include "tui/canvas.hpp"
 #include "tui/model.hpp"
 #include "tui/modes.hpp"
@@ -232,31 +232,10 @@ int wait_tui(pid_t pid, Pty& pty, rusage* ru, int timeout_ms = 10000) {
     }
 }
 
-long cpu_ticks(pid_t pid) {
-    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-    std::string s((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    auto close = s.rfind(')');
-    if (close == std::string::npos) return -1;
-    std::istringstream in(s.substr(close + 2));
-    std::string field;
-    long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && in >> field; ++i) {
-        if (i == 14) utime = std::atol(field.c_str());
-        if (i == 15) stime = std::atol(field.c_str());
-    }
-    return utime + stime;
-}
-
 void real_tui(const std::string& fab, const std::string& tui) {
-    char tmpl[] = "/tmp/fabt-XXXXXX";
-    if (!::mkdtemp(tmpl)) {
-        std::printf("  mkdtemp failed\n");
-        return;
-    }
-    std::string dir = tmpl;
-    ::setenv("FAB_DIR", dir.c_str(), 1);
-    if (run_quiet({fab, "server", "start"}) != 0) {
-        std::printf("  fab server start failed (see %s/fab.log)\n", dir.c_str());
+    bench::TempDaemon daemon(fab);
+    if (std::string error; !daemon.start(error)) {
+        std::printf("  %s\n", error.c_str());
         return;
     }
     for (auto [rows, cols] : {std::pair{24, 80}, std::pair{48, 160}}) {
@@ -288,10 +267,10 @@ void real_tui(const std::string& fab, const std::string& tui) {
         pid_t pid = spawn_tui(tui, pty, {});
         double until = now_us() + 1.5e6;
         while (now_us() < until) pty.drain(20);
-        long c0 = cpu_ticks(pid);
+        long c0 = bench::cpu_ticks(pid);
         double t0 = now_us();
         while (now_us() < t0 + 3e6) pty.drain(50);
-        long c1 = cpu_ticks(pid);
+        long c1 = bench::cpu_ticks(pid);
         double secs = (now_us() - t0) / 1e6;
         long hz = ::sysconf(_SC_CLK_TCK);
         // (ru_maxrss from wait4 is no use here: a posix_spawn child inherits
@@ -308,10 +287,6 @@ void real_tui(const std::string& fab, const std::string& tui) {
                                            ? ("exit " + std::to_string(WEXITSTATUS(st))).c_str()
                                            : "killed (did not exit in 10 s)");
     }
-    run_quiet({fab, "server", "stop"});
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-    ::unsetenv("FAB_DIR");
 }
 
 } // namespace

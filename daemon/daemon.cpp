@@ -96,6 +96,7 @@ Status Daemon::start() {
     orchestrators_ = std::make_unique<Orchestrators>(*this);
     orchestrators_->attach_to_supervisor(); // before start: agents that ended release claims
     supervisor_->start();
+    recover_interrupted_merges(*this); // commits of a merge the last daemon died in
     orchestrators_->start();
 
     auto on_stop_signal = [this](int sig) {

@@ -68,6 +68,7 @@ void register_project_handlers(Router& r, Daemon& d);
 void register_agent_handlers(Router& r, Daemon& d);
 void register_permission_handlers(Router& r, Daemon& d);
 void register_merge_handlers(Router& r, Daemon& d);        // handlers/merge.cpp
+void recover_interrupted_merges(Daemon& d);                // handlers/merge.cpp: at start
 void register_plan_handlers(Router& r, Daemon& d);         // handlers/plan.cpp
 void register_manager_handlers(Router& r, Daemon& d);      // handlers/manager.cpp
 void register_orchestrator_handlers(Router& r, Daemon& d); // handlers/orchestrator.cpp

@@ -107,9 +107,10 @@ void App::on_event(const Json& ev) {
     try {
         a = model_.apply_event(ev);
         if (a == Model::Applied::changed && ev.value("event", "") == "agent.created") {
-            // The daemon announces an agent once its host runs: a fast agent's
-            // first output can come before that and was dropped (unknown
-            // agent). Its history fills the chat and the list's activity.
+            // The daemon announces an agent before its host starts, so this
+            // finds nothing to fetch; it stays as a safety net: an agent we meet
+            // with output already written (e.g. one announced while we were
+            // re-attaching) gets its history into the chat and the activity.
             const AgentInfo* n = model_.find(ev.at("agent").value("id", ""));
             if (n && n->chat_first < 0 && n->last_offset >= 0) request_older(n->id);
         }

@@ -124,7 +124,11 @@ void Supervisor::start() {
         log::info("agent " + id + ": re-attaching to its host");
         attach(ref, [this, id](Status s) {
             Agent* ag = find(id);
-            if (!ag || s) return;
+            if (!ag) return;
+            if (s) {
+                if (ag->rec.retiring) retire(id); // merged before the restart
+                return;
+            }
             log::warn("agent " + id + ": " + s.error());
             recover_from_transcript(*ag, "agent host is gone (" + s.error() +
                                              "); worktree kept at " + ag->rec.worktree);
@@ -215,6 +219,9 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
         }
         ag->dirty = true;
         flush();
+        // Announced before its host starts, so that clients meet the agent
+        // before its first record or state change (and see it fail, if it does).
+        hub_.publish(ag->rec.project, id, {{"event", "agent.created"}, {"agent", agent_json(*ag)}});
         bool resume = !c.resume_session.empty();
         spawn_host(*ag, c.prompt, resume, [this, id, done](Status st) {
             Agent* a2 = find(id);
@@ -223,8 +230,6 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
                 finish(*a2, AgentState::failed, st.error());
                 return done(make_error(st.error()));
             }
-            hub_.publish(a2->rec.project, id,
-                         {{"event", "agent.created"}, {"agent", agent_json(*a2)}});
             done(agent_json(*a2));
         });
     };

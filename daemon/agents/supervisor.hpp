@@ -41,8 +41,7 @@ struct Agent {
     bool nudged = false; // heartbeat "continue" sent for this silence
     bool dirty = false;  // rec changed since the last flush
     bool stop_requested = false;
-    bool retiring = false; // work merged (`fab agent done`): stop at the end of the turn
-    int64_t retire_ms = 0; // when retire() was first called
+    int64_t retire_ms = 0;                   // when retire() was first called
     std::unique_ptr<ev::Timer> retire_timer; // stops it anyway when the turn goes on
     std::unique_ptr<ev::Timer> relink_timer; // re-attach after the host dropped our link
     int relinks = 0;                         // re-attaches since the last record

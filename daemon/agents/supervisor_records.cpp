@@ -67,7 +67,7 @@ void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
         a.rec.cost_usd += e.usage.cost_usd;
         a.turn_running = false;
         if (!a.stop_requested) set_state(a, AgentState::idle);
-        if (a.retiring) retire(a.rec.id); // its work is merged: end it now the turn is over
+        if (a.rec.retiring) retire(a.rec.id); // its work is merged: end it now the turn is over
         break;
     case ChatKind::permission:
         a.pending_permissions[e.request_id] = to_json(e);
@@ -112,7 +112,7 @@ void Supervisor::on_host_note(Agent& a, const Json& note) {
         int sig = note.value("signal", 0);
         if (a.stop_requested) {
             a.cli_exited = true;
-            finish(a, a.retiring ? AgentState::done : AgentState::aborted);
+            finish(a, a.rec.retiring ? AgentState::done : AgentState::aborted);
         } else if (persistent) {
             a.cli_exited = true;
             finish(a, AgentState::failed,
@@ -137,7 +137,7 @@ void Supervisor::on_host_note(Agent& a, const Json& note) {
 void Supervisor::on_link_closed(Agent& a) {
     if (is_final(a.state)) return;
     if (a.stop_requested) {
-        finish(a, a.retiring ? AgentState::done : AgentState::aborted);
+        finish(a, a.rec.retiring ? AgentState::done : AgentState::aborted);
         return;
     }
     // A host drops a daemon that falls too far behind its bounded queue (a

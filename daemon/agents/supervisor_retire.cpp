@@ -16,10 +16,14 @@ constexpr int64_t kRetireGraceMs = 60000;
 void Supervisor::retire(const std::string& id) {
     Agent* a = find(id);
     if (!a || is_final(a->state) || a->stop_requested) return;
-    if (!a->retiring) {
-        a->retiring = true;
+    if (!a->retire_timer) { // first call, or the first since a daemon restart
+        if (!a->rec.retiring) {
+            a->rec.retiring = true; // persisted now: a restarted daemon still ends it
+            a->dirty = true;
+            flush();
+            log::info("agent " + id + ": work merged; ending it after this turn");
+        }
         a->retire_ms = now_ms();
-        log::info("agent " + id + ": work merged; ending it after this turn");
         a->retire_timer = std::make_unique<ev::Timer>(d_.loop());
         a->retire_timer->start(static_cast<uint64_t>(kRetireGraceMs), 0,
                                [this, id] { retire(id); });

@@ -178,7 +178,9 @@ struct CommitJob : std::enable_shared_from_this<CommitJob> {
     }
 
     void add() {
-        gitcmd::run(loop, t.repo, {"add", "--all", "--", ".tickets"},
+        // Ticket files only: a temp file a crash left behind (…md.tmp.<pid>)
+        // must not be committed. The pattern also matches deleted tickets.
+        gitcmd::run(loop, t.repo, {"add", "--all", "--", ".tickets/*.md"},
                     [this, self = shared_from_this()](ev::ProcessResult r) {
                         // No .tickets at all: nothing to commit.
                         if (!r.ok() && r.err.find("did not match") != std::string::npos)

@@ -5,13 +5,16 @@
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/orchestrator/branch_cleanup.hpp"
+#include "daemon/orchestrator/git_cmd.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
+#include <filesystem>
 #include <memory>
 #include <set>
+#include <unistd.h>
 
 namespace fab {
 
@@ -48,10 +51,43 @@ std::set<std::string>& preparing() {
     return ids;
 }
 
+std::string journal_path(Daemon& d, const std::string& project, const std::string& agent_id) {
+    return d.paths().project_dir(project) + "/merging-" + agent_id + ".json";
+}
+
 Json commits_json(const std::vector<merge::Commit>& cs) {
     Json out = Json::array();
     for (const auto& c : cs) out.push_back({{"sha", c.sha}, {"subject", c.subject}});
     return out;
+}
+
+// The commit log (`fab status` recent work) and `commit.merged` events. A
+// commit logged already (by a merge the daemon was killed in) is not again.
+void record_merged(Daemon& d, const std::string& project, const std::string& agent_id,
+                   const std::string& branch, const std::string& tickets,
+                   const std::vector<merge::Commit>& commits) {
+    int64_t ts = now_ms();
+    for (const auto& c : commits) {
+        CommitRecord rec;
+        rec.project = project;
+        rec.agent_id = agent_id;
+        rec.ticket = tickets;
+        rec.sha = c.sha;
+        rec.subject = c.subject;
+        rec.branch = branch;
+        rec.ts_ms = ts;
+        auto added = d.store().record_commit(rec);
+        if (!added) log::error(added.error());
+        if (!added || !*added) continue;
+        d.supervisor().events().publish(project, agent_id,
+                                        {{"event", "commit.merged"},
+                                         {"project", project},
+                                         {"agent_id", agent_id},
+                                         {"sha", c.sha},
+                                         {"subject", c.subject},
+                                         {"ticket", tickets},
+                                         {"ts_ms", ts}});
+    }
 }
 
 void on_outcome(Daemon& d, const merge::Request& req, const std::vector<std::string>& tickets,
@@ -66,25 +102,7 @@ void on_outcome(Daemon& d, const merge::Request& req, const std::vector<std::str
                    {"pushed", o.pushed},       {"commits", commits_json(o.commits)}};
     switch (o.kind) {
     case K::merged:
-        for (const auto& c : o.commits) {
-            CommitRecord rec;
-            rec.project = req.project;
-            rec.agent_id = id;
-            rec.ticket = join(tickets, ",");
-            rec.sha = c.sha;
-            rec.subject = c.subject;
-            rec.branch = req.branch;
-            rec.ts_ms = ts;
-            if (auto s = d.store().record_commit(rec); !s) log::error(s.error());
-            sup.events().publish(req.project, id,
-                                 {{"event", "commit.merged"},
-                                  {"project", req.project},
-                                  {"agent_id", id},
-                                  {"sha", c.sha},
-                                  {"subject", c.subject},
-                                  {"ticket", rec.ticket},
-                                  {"ts_ms", ts}});
-        }
+        record_merged(d, req.project, id, req.branch, join(tickets, ","), o.commits);
         [[fallthrough]];
     case K::nothing:
         (void)d.store().record_event("merge", id + " " + o.message);
@@ -139,6 +157,62 @@ void on_outcome(Daemon& d, const merge::Request& req, const std::vector<std::str
 
 } // namespace
 
+void recover_interrupted_merges(Daemon& d) {
+    for (const auto& p : d.registry().config().projects) {
+        std::string dir = d.paths().project_dir(p.name);
+        std::error_code ec;
+        std::vector<std::string> journals;
+        for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+            std::string name = e.path().filename().string();
+            if (name.rfind("merging-", 0) == 0 && name.size() > 13 &&
+                name.compare(name.size() - 5, 5, ".json") == 0)
+                journals.push_back(e.path().string());
+        }
+        for (const auto& path : journals) {
+            auto text = read_file(path);
+            Json j = text ? Json::parse(*text, nullptr, false) : Json();
+            std::string agent = j.is_object() ? j.value("agent_id", "") : "";
+            std::string branch = j.is_object() ? j.value("branch", "") : "";
+            std::string main = j.is_object() ? j.value("main", "") : "";
+            std::string old_main = j.is_object() ? j.value("old_main", "") : "";
+            if (agent.empty() || branch.empty() || main.empty() || old_main.empty()) {
+                log::warn("merge journal " + path + " is unreadable; removed");
+                ::unlink(path.c_str());
+                continue;
+            }
+            std::string repo = d.paths().project_repo(p.name), project = p.name;
+            // Did main reach the branch before the daemon died? Then the
+            // branch's commits are merged: log them (the push, if it did not
+            // happen, is made by the agent's next `fab agent done`).
+            gitcmd::run(d.loop(), repo, {"merge-base", "--is-ancestor", branch, main},
+                        [&d, repo, project, agent, branch, old_main, path](ev::ProcessResult r) {
+                            if (!r.ok()) {
+                                ::unlink(path.c_str()); // main never moved: nothing to log
+                                return;
+                            }
+                            gitcmd::run(
+                                d.loop(), repo,
+                                {"log", "--reverse", "--format=%H%x1f%s", old_main + ".." + branch},
+                                [&d, project, agent, branch, path](ev::ProcessResult l) {
+                                    if (!l.ok()) return; // kept for the next start
+                                    std::string tickets;
+                                    if (auto cl = d.store().claims(project); cl)
+                                        for (const auto& c : *cl)
+                                            if (c.agent_id == agent)
+                                                tickets += (tickets.empty() ? "" : ",") + c.ticket;
+                                    auto commits = merge::parse_commits(l.out);
+                                    log::info("merge of " + branch +
+                                              " was interrupted after main moved; " +
+                                              "logging its " + std::to_string(commits.size()) +
+                                              " commit(s)");
+                                    record_merged(d, project, agent, branch, tickets, commits);
+                                    ::unlink(path.c_str());
+                                });
+                        });
+        }
+    }
+}
+
 void register_merge_handlers(Router& router, Daemon& d) {
     router.add("agent.done", [&d](const Request& q, const Reply& r) {
         std::string id = q.payload.value("id", "");
@@ -146,7 +220,7 @@ void register_merge_handlers(Router& router, Daemon& d) {
         Agent* a = d.supervisor().find(id);
         if (!a) return r.fail("no agent \"" + id + "\"");
         if (is_final(a->state)) return r.fail("agent " + id + " has already " + a->rec.state);
-        if (a->retiring) return r.fail("agent " + id + " is done: its work is merged already");
+        if (a->rec.retiring) return r.fail("agent " + id + " is done: its work is merged already");
         if (merge::in_progress(id) || preparing().count(id))
             return r.fail("a merge of agent " + id + "'s branch is already in progress");
         if (a->rec.branch.rfind("fab/", 0) != 0)
@@ -163,6 +237,7 @@ void register_merge_handlers(Router& router, Daemon& d) {
         req->worktree = a->rec.worktree;
         req->branch = a->rec.branch;
         req->strategy = p->merge_strategy.empty() ? "direct" : p->merge_strategy;
+        req->journal = journal_path(d, req->project, id);
         auto tickets = std::make_shared<std::vector<std::string>>();
         if (auto cl = d.store().claims(req->project); cl)
             for (const auto& c : *cl)

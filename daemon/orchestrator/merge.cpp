@@ -4,6 +4,7 @@
 
 #include "daemon/orchestrator/git_cmd.hpp"
 #include "daemon/orchestrator/merge_job.hpp"
+#include "protocol/envelope.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
@@ -11,6 +12,7 @@
 #include <deque>
 #include <map>
 #include <set>
+#include <unistd.h>
 
 namespace fab::merge {
 
@@ -87,6 +89,15 @@ std::string conflict_advice(const Outcome& o, const std::string& branch) {
 
 // ---- Job: the steps, each one git child process ----
 
+std::vector<Commit> parse_commits(const std::string& out) {
+    std::vector<Commit> cs;
+    for (const auto& l : gitcmd::lines(out)) {
+        auto sep = l.find('\x1f');
+        cs.push_back({l.substr(0, sep), sep == std::string::npos ? "" : l.substr(sep + 1)});
+    }
+    return cs;
+}
+
 Job::Job(uv_loop_t* loop, Request req, std::function<void(Outcome)> done)
     : loop_(loop), req_(std::move(req)), done_(std::move(done)) {}
 
@@ -108,6 +119,8 @@ void Job::finish() {
     done_ = nullptr;
     log::info("merge " + req_.branch + " (" + req_.project + "): " + out_.message);
     done(std::move(out_));
+    // The outcome is handled (commits logged): the journal has done its job.
+    if (!req_.journal.empty()) ::unlink(req_.journal.c_str());
 }
 
 void Job::start() {
@@ -221,24 +234,38 @@ void Job::count_commits() {
 void Job::push_leftovers() {
     // A merge interrupted between fast-forward and push (the daemon was
     // killed) leaves main ahead of origin: push it now, so the work the
-    // branch no longer shows reaches origin.
+    // branch no longer shows reaches origin, and log the branch's share of
+    // it, which the interrupted merge never got to record.
     std::string upstream = "origin/" + out_.main_branch;
     if (!has_remote_) return finish();
     git(req_.repo, {"rev-list", "--count", upstream + ".." + out_.main_branch},
-        [this](ev::ProcessResult r) {
+        [this, upstream](ev::ProcessResult r) {
             auto ahead = parse_int(gitcmd::first_line(r.out));
             if (!r.ok() || !ahead || *ahead == 0) return finish();
-            git(req_.repo, {"push", "--quiet", "origin", out_.main_branch},
-                [this, n = *ahead](ev::ProcessResult p) {
-                    if (!p.ok() && pushes_refused(p)) return finish(); // a working copy
-                    if (!p.ok())
-                        return fail(gitcmd::failure("git push origin " + out_.main_branch, p) +
+            git(req_.repo, {"log", "--reverse", "--format=%H%x1f%s", upstream + ".." + req_.branch},
+                [this, n = *ahead](ev::ProcessResult mine) {
+                    std::vector<Commit> ours = parse_commits(mine.out);
+                    git(req_.repo, {"push", "--quiet", "origin", out_.main_branch},
+                        [this, n, ours](ev::ProcessResult p) {
+                            if (!p.ok() && pushes_refused(p)) return finish(); // a working copy
+                            if (!p.ok())
+                                return fail(
+                                    gitcmd::failure("git push origin " + out_.main_branch, p) +
                                     " (" + std::to_string(n) + " commit(s) of " + out_.main_branch +
                                     " are not on origin yet)");
-                    out_.pushed = true;
-                    out_.message += "; pushed " + std::to_string(n) + " commit(s) of " +
-                                    out_.main_branch + " that an interrupted merge had left";
-                    finish();
+                            out_.pushed = true;
+                            if (!ours.empty()) {
+                                out_.kind = Outcome::Kind::merged;
+                                out_.commits = ours;
+                                out_.message = "merged " + std::to_string(ours.size()) +
+                                               " commit(s) of " + req_.branch + " into " +
+                                               out_.main_branch + " and pushed it to origin";
+                            }
+                            out_.message += "; pushed " + std::to_string(n) + " commit(s) of " +
+                                            out_.main_branch +
+                                            " that an interrupted merge had left";
+                            finish();
+                        });
                 });
         });
 }
@@ -264,6 +291,15 @@ void Job::rebase() {
 }
 
 void Job::fast_forward() {
+    if (!req_.journal.empty()) {
+        Json j = {{"agent_id", req_.agent_id},
+                  {"branch", req_.branch},
+                  {"main", out_.main_branch},
+                  {"old_main", old_main_}};
+        if (auto s = write_file_atomic(req_.journal, dump_json(j) + "\n"); !s)
+            return fail("cannot write the merge journal: " + s.error() + " (" + req_.branch +
+                        " is kept)");
+    }
     git(req_.repo, {"merge", "--ff-only", "--quiet", req_.branch}, [this](ev::ProcessResult r) {
         if (!r.ok())
             return fail(gitcmd::failure("git merge --ff-only " + req_.branch, r) + " (" +
@@ -308,11 +344,7 @@ void Job::push() {
 void Job::collect() {
     git(req_.repo, {"log", "--reverse", "--format=%H%x1f%s", old_main_ + ".." + out_.main_branch},
         [this](ev::ProcessResult r) {
-            for (const auto& l : gitcmd::lines(r.out)) {
-                auto sep = l.find('\x1f');
-                out_.commits.push_back(
-                    {l.substr(0, sep), sep == std::string::npos ? "" : l.substr(sep + 1)});
-            }
+            out_.commits = parse_commits(r.out);
             out_.kind = Outcome::Kind::merged;
             out_.message = "merged " + std::to_string(out_.commits.size()) + " commit(s) of " +
                            req_.branch + " into " + out_.main_branch +

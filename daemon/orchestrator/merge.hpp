@@ -31,6 +31,10 @@ struct Request {
     std::string title;               // pull-request: ticket title ("" = first commit subject)
     std::string body;                // pull-request: extra text for the description
     std::string existing_pr_url;     // pull-request: opened by an earlier `done`
+    // direct: a small file written before main moves and removed once the
+    // outcome is handled, so that a daemon killed in between can still log
+    // the commits (recover_interrupted in daemon/handlers/merge.cpp).
+    std::string journal;
 };
 
 struct Commit {
@@ -48,6 +52,9 @@ struct Outcome {
     bool pr_existed = false; // the pull request was opened before; only pushed now
     std::string message;     // one line for the agent / the user
 };
+
+// `git log --format=%H%x1f%s` output as commits, in the order given.
+std::vector<Commit> parse_commits(const std::string& git_log_out);
 
 // Queues the merge; `done` runs on the loop once it has finished.
 void submit(uv_loop_t* loop, Request req, std::function<void(Outcome)> done);

@@ -288,7 +288,7 @@ void Orchestrators::on_agent_state(Agent& a, AgentState from) {
     }
     // Idle after a turn (not the idle of a CLI that just started).
     if (a.state == AgentState::idle && from == AgentState::running && a.rec.kind == "task" &&
-        !a.stop_requested && !a.retiring && running(a.rec.project) && !nudged_.count(id))
+        !a.stop_requested && !a.rec.retiring && running(a.rec.project) && !nudged_.count(id))
         schedule_nudge(id, kNudgeDelayMs);
 }
 
@@ -301,7 +301,7 @@ void Orchestrators::schedule_nudge(const std::string& agent_id, int64_t delay_ms
 
 void Orchestrators::nudge(const std::string& agent_id) {
     Agent* a = d_.supervisor().find(agent_id);
-    if (!a || a->state != AgentState::idle || a->stop_requested || a->retiring ||
+    if (!a || a->state != AgentState::idle || a->stop_requested || a->rec.retiring ||
         merge::in_progress(agent_id) || nudged_.count(agent_id) || !running(a->rec.project)) {
         nudge_timers_.erase(agent_id); // safe: Timer runs a copy of its callback
         return;

@@ -3,7 +3,7 @@
 #include "util/fs.hpp"
 
 #include <cstdlib>
-#include <pwd.h>
+#include <fstream>
 #include <unistd.h>
 
 namespace fab {
@@ -14,11 +14,31 @@ std::string env(const char* name) {
     return v ? std::string(v) : std::string();
 }
 
+// The home directory of `uid` in /etc/passwd (name:pw:uid:gid:gecos:home:shell).
+// Read by hand rather than with getpwuid(): `fab` is linked statically so that
+// the hook starts fast, and glibc's NSS cannot be used from a static program.
+// Only reached when HOME is unset.
+std::string passwd_home(uid_t uid) {
+    std::ifstream in("/etc/passwd");
+    std::string line;
+    const std::string want = std::to_string(uid);
+    while (std::getline(in, line)) {
+        std::string field[7];
+        size_t n = 0, start = 0;
+        for (size_t i = 0; i <= line.size() && n < 7; ++i)
+            if (i == line.size() || line[i] == ':') {
+                field[n++] = line.substr(start, i - start);
+                start = i + 1;
+            }
+        if (n >= 6 && field[2] == want) return field[5];
+    }
+    return {};
+}
+
 std::string home_dir() {
     std::string h = env("HOME");
     if (!h.empty()) return h;
-    if (passwd* pw = getpwuid(getuid()); pw && pw->pw_dir) return pw->pw_dir;
-    return {};
+    return passwd_home(getuid());
 }
 } // namespace
 

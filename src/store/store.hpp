@@ -37,6 +37,7 @@ struct AgentRecord {
     int64_t input_tokens = 0, output_tokens = 0, cache_read_tokens = 0, cache_creation_tokens = 0;
     double cost_usd = 0;
     std::string parser_state; // backend parser baseline (JSON), restored on re-attach
+    bool retiring = false;    // work merged (`fab agent done`): stop at the end of the turn
 };
 
 // A ticket held by an agent (`fab agent claim`). At most one agent per
@@ -86,8 +87,9 @@ class Store {
     Status release_claim(const std::string& project, const std::string& ticket);
     Result<std::vector<ClaimRecord>> claims(const std::string& project); // "" = all
 
-    // Merged work, newest first (store_work.cpp).
-    Status record_commit(const CommitRecord& c);
+    // Merged work, newest first (store_work.cpp). record_commit: false when
+    // that merged (direct) commit of the project is logged already.
+    Result<bool> record_commit(const CommitRecord& c);
     Result<std::vector<CommitRecord>> recent_commits(const std::string& project, int limit);
     // "" = all projects / every strategy ("direct" = merged commits only).
     Result<int64_t> commit_count(const std::string& project, const std::string& strategy = "");

@@ -72,9 +72,14 @@ Result<std::vector<ClaimRecord>> Store::claims(const std::string& project) {
     return out;
 }
 
-Status Store::record_commit(const CommitRecord& c) {
+Result<bool> Store::record_commit(const CommitRecord& c) {
+    // A merged commit is logged once, even when a merge interrupted by a
+    // killed daemon is logged again at the next start (pull requests: one
+    // row per request, the sha being its branch tip).
     Stmt s(db_, "INSERT INTO commits(project, agent_id, ticket, sha, subject, branch, strategy, "
-                "pr_url, ts_ms) VALUES (?,?,?,?,?,?,?,?,?)");
+                "pr_url, ts_ms) SELECT ?1,?2,?3,?4,?5,?6,?7,?8,?9 WHERE ?7 != 'direct' OR NOT "
+                "EXISTS (SELECT 1 FROM commits WHERE project = ?1 AND sha = ?4 AND strategy = "
+                "'direct')");
     if (!s.ok()) return db_error(db_, "prepare");
     int i = 1;
     for (const std::string* v : {&c.project, &c.agent_id, &c.ticket, &c.sha, &c.subject, &c.branch,
@@ -82,7 +87,7 @@ Status Store::record_commit(const CommitRecord& c) {
         s.bind(i++, *v);
     s.bind(i, c.ts_ms ? c.ts_ms : now_ms());
     if (s.step() != SQLITE_DONE) return db_error(db_, "record commit " + c.sha);
-    return {};
+    return sqlite3_changes(db_) > 0;
 }
 
 Result<std::vector<CommitRecord>> Store::recent_commits(const std::string& project, int limit) {

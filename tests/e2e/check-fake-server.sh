@@ -25,48 +25,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PASS=0 FAIL=0
-ok()   { echo "ok $1"; PASS=$((PASS + 1)); }
-fail() {
-  echo "FAIL $1${2:+: $2}"; FAIL=$((FAIL + 1))
-  [ -n "${3:-}" ] && [ -f "$3" ] && tail -n 8 "$3" | cut -c1-400 | sed 's/^/    | /'
-}
-
-# has_line FILE JS-EXPR: some line of FILE is JSON for which EXPR (over `o`) is true.
-has_line() {
-  node -e '
-    const f = new Function("o", "return (" + process.argv[2] + ");");
-    const ok = require("fs").readFileSync(process.argv[1], "utf8").split("\n").some((l) => {
-      try { return !!f(JSON.parse(l)); } catch { return false; }
-    });
-    process.exit(ok ? 0 : 1);' "$1" "$2"
-}
-# field FILE JS-EXPR: prints the value of EXPR for the first line where it is not undefined/null.
-field() {
-  node -e '
-    const f = new Function("o", "return (" + process.argv[2] + ");");
-    for (const l of require("fs").readFileSync(process.argv[1], "utf8").split("\n")) {
-      let v; try { v = f(JSON.parse(l)); } catch { continue; }
-      if (v !== undefined && v !== null) { console.log(v); break; }
-    }' "$1" "$2"
-}
+. "$HERE/lib/checks.sh"
+. "$HERE/lib/fake-server.sh"
 
 # ---------- server ----------
 for f in "$CLAUDE" "$CODEX"; do
   [ -x "$f" ] || { echo "FAIL setup: $f not found (set FAB_NPM_BIN)"; echo "0 passed, 1 failed"; exit 1; }
 done
-mkfifo "$T/server.in"
-node "$HERE/fake-model-server.mjs" --port 0 --log "$T/server.log" <"$T/server.in" >"$T/server.out" 2>"$T/server.err" &
-SERVER_PID=$!
-exec 7>"$T/server.in"
-PORT=
-for _ in $(seq 100); do
-  PORT=$(sed -n 's/^{"port":\([0-9]*\)}$/\1/p' "$T/server.out" 2>/dev/null)
-  [ -n "$PORT" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  sleep 0.05
-done
-if [ -z "$PORT" ]; then
+if ! fake_server_start "$T"; then
   echo "FAIL server-start"; cat "$T/server.err"; echo "0 passed, 1 failed"; exit 1
 fi
 ok server-start
@@ -157,21 +123,7 @@ fi
 
 # ---------- codex ----------
 export CODEX_HOME=$T/codex-home FAKE_OPENAI_API_KEY=test
-mkdir -p "$CODEX_HOME"
-cat >"$CODEX_HOME/config.toml" <<EOF
-model = "gpt-5.5"
-model_provider = "fake"
-approval_policy = "never"
-sandbox_mode = "workspace-write"
-[model_providers.fake]
-name = "fake"
-base_url = "http://127.0.0.1:$PORT/v1"
-env_key = "FAKE_OPENAI_API_KEY"
-wire_api = "responses"
-request_max_retries = 1
-stream_max_retries = 1
-stream_idle_timeout_ms = 20000
-EOF
+write_codex_config "$CODEX_HOME" "$PORT"
 mkrepo "$T/codex/repo"
 
 # 5. a shell tool call runs in the workspace and the turn completes.

@@ -8,30 +8,15 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/common.sh"
 . "$HERE/lib/flows.sh"
 
+# Defaults of lib/flows.sh: USAGE_KIND=cost, ABORT_TOOL=1, DENY_RULE, SLOW_DONE, and
+# same_session: every turn ran in one claude-style session (the same session_id in the init
+# line of each turn, the agent's).
 BACKEND=scripted
 P_BASH="SCRIPT:bash"
-USAGE_KIND=cost
 TURN_TIMEOUT=15
-ABORT_TOOL=1
-DENY_RULE=e2e-no-forbidden-$$
 slow_prompt() { printf 'SCRIPT:say Working\nSCRIPT:sleep %s\nSCRIPT:say Slow reply done after %s s.' "$1" "$1"; }
-SLOW_DONE() { echo "Slow reply done after $1 s."; }
-# every turn of the agent ran in one claude-style session: the same session_id in the init
-# line of each turn, and it is the agent's session_id
-same_session() { claude_same_session "$1"; }
 
 e2e_init scripted
 [ -x "$FAB_BUILD/scripted/fab-scripted-agent" ] || { fail setup "$FAB_BUILD/scripted/fab-scripted-agent not built"; finish; }
-make_repo "$T/repo"
-deny_rule "$DENY_RULE" 'touch forbidden.txt'
-allow_rule e2e-touch 'touch:*'
-allow_rule e2e-sleep 'sleep:*'
-daemon_start || finish
-if fab project add "$T/repo" --name web --max-agents 20 >"$T/project.out" 2>&1; then ok project-add; else fail project-add "" "$T/project.out"; finish; fi
-
-flow_tool_and_followup
-flow_cli_crash_resume
-flow_deny
-flow_daemon_crash
-flow_abort
-finish
+flows_setup
+run_flows

@@ -35,7 +35,6 @@ pending_question() {
 has_pending_perm() { [ -n "$(pending_perm "$1")" ]; }
 has_pending_question() { [ -n "$(pending_question "$1")" ]; }
 no_pending_perm() { [ -z "$(pending_perm "$1")" ]; }
-no_pending_question() { [ -z "$(pending_question "$1")" ]; }
 
 # permission_entries ID: how many can_use_tool requests the agent's history holds.
 permission_entries() {
@@ -82,13 +81,47 @@ check_request() {
   fi
 }
 
+# take_request NAME ID COMMAND: waits for agent ID's pending request and checks that it is Bash
+# COMMAND; its id in $RID, the agent's worktree in $WT. 1 when there is no agent ID, or (with a
+# FAIL line for NAME) no such request.
+take_request() {
+  [ -n "$2" ] || return 1
+  wait_request "$1" "$2" || return 1
+  check_request "$1" "$REQ" "$3" || return 1
+  RID=$(echo "$REQ" | jq -r .id)
+  WT=$(worktree_of "$2")
+}
+
+# settled NAME ID KIND WHAT: ok NAME when agent ID has no pending KIND (perm | question) left
+# after its turn; else a FAIL line naming the WHAT still listed.
+settled() {
+  local p; p=$(pending_"$3" "$2")
+  if [ -n "$p" ]; then fail "$1" "the $4 is still listed after the turn: $p"; else ok "$1"; fi
+}
+
+# respond NAME OUT CMD...: the human's answer, CMD, its output in $T/OUT.out; 1 (and a FAIL
+# line for NAME) when it fails.
+respond() {
+  local n=$1 out=$T/$2.out; shift 2
+  "$@" >"$out" 2>&1 && return 0
+  fail "$n" "$* failed" "$out" "$FAB_DIR/fab.log"
+  return 1
+}
+
+# await_turn NAME ID WHAT [FILE...]: waits for agent ID's first turn result, which comes after
+# WHAT; 1 (and a FAIL line for NAME showing its history and each FILE) when none comes.
+await_turn() {
+  local n=$1 id=$2 what=$3; shift 3
+  wait_until "$TURN_TIMEOUT" turn_results_at_least "$id" 1 && return 0
+  fail "$n" "no turn result after the $what (state $(agent_state "$id"))" "$(hist "$id")" "$@"
+  return 1
+}
+
 # ---------- setup ----------
 e2e_init claude-perm
 start_fake_server
 use_claude
-make_repo "$T/repo"
-daemon_start || finish
-if fab project add "$T/repo" --name web --max-agents 20 >"$T/project.out" 2>&1; then ok project-add; else fail project-add "" "$T/project.out"; finish; fi
+project_start
 
 # The allow, deny and question agents run side by side: each waits for a human.
 new_agent A_ALLOW "$N-allow" "FAKE:bash touch approved.txt"
@@ -99,11 +132,8 @@ new_agent A_ALWAYS "$N-always" "FAKE:bash touch again.txt"
 # ---------- 1. allow ----------
 flow_allow() {
   local n=$N-allow id=$A_ALLOW wt rid f
-  [ -n "$id" ] || return
-  wait_request "$n" "$id" || return
-  check_request "$n" "$REQ" "touch approved.txt" || return
-  rid=$(echo "$REQ" | jq -r .id)
-  wt=$(worktree_of "$id")
+  take_request "$n" "$id" "touch approved.txt" || return
+  rid=$RID wt=$WT
   if [ -z "$wt" ] || [ ! -d "$wt" ]; then fail "$n" "no worktree '$wt'"; return; fi
   if [ -e "$wt/approved.txt" ]; then
     fail "$n" "approved.txt exists before anyone allowed the call" "$FAB_DIR/permissions.log"
@@ -112,46 +142,29 @@ flow_allow() {
   if ! state_is "$id" running; then
     fail "$n" "waiting for a human, the agent is '$(agent_state "$id")', not running"
   fi
-  if ! fab permission allow "$rid" >"$T/allow.out" 2>&1; then
-    fail "$n" "fab permission allow $rid failed" "$T/allow.out" "$FAB_DIR/fab.log"
-    return
-  fi
+  respond "$n" allow fab permission allow "$rid" || return
   if ! wait_until "$TURN_TIMEOUT" test -e "$wt/approved.txt"; then
     fail "$n" "approved.txt did not appear after 'fab permission allow'" "$(hist "$id")" "$FAB_DIR/fab.log"
     return
   fi
-  if ! wait_until "$TURN_TIMEOUT" turn_results_at_least "$id" 1; then
-    fail "$n" "no turn result after the allow (state $(agent_state "$id"))" "$(hist "$id")"
-    return
-  fi
+  await_turn "$n" "$id" allow || return
   f=$(hist "$id")
   if ! has_entry "$f" '.kind == "assistant_text" and ((.text // "") | startswith("Ran it."))'; then
     fail "$n" "no 'Ran it…' answer in the history" "$f"
   elif has_entry "$f" '.kind == "tool_result" and .is_error == true'; then
     fail "$n" "the allowed call's tool result is an error: $(entries "$f" '.kind == "tool_result"' | jq -r .text)" "$f"
-  elif ! no_pending_perm "$id"; then
-    fail "$n" "the request is still listed after the turn: $(pending_perm "$id")"
   else
-    ok "$n"
+    settled "$n" "$id" perm request
   fi
 }
 
 # ---------- 2. deny with a reason ----------
 flow_deny_reason() {
   local n=$N-deny id=$A_DENY wt rid f
-  [ -n "$id" ] || return
-  wait_request "$n" "$id" || return
-  check_request "$n" "$REQ" "touch denied.txt" || return
-  rid=$(echo "$REQ" | jq -r .id)
-  wt=$(worktree_of "$id")
-  if ! fab permission deny "$rid" --reason "not on my watch" >"$T/deny.out" 2>&1; then
-    fail "$n" "fab permission deny $rid --reason … failed" "$T/deny.out" "$FAB_DIR/fab.log"
-    return
-  fi
-  if ! wait_until "$TURN_TIMEOUT" turn_results_at_least "$id" 1; then
-    fail "$n" "no turn result after the deny (state $(agent_state "$id"))" "$(hist "$id")"
-    return
-  fi
+  take_request "$n" "$id" "touch denied.txt" || return
+  rid=$RID wt=$WT
+  respond "$n" deny fab permission deny "$rid" --reason "not on my watch" || return
+  await_turn "$n" "$id" deny || return
   f=$(hist "$id")
   if [ -z "$wt" ] || [ -e "$wt/denied.txt" ]; then
     fail "$n" "denied.txt was created in '$wt' although the call was denied" "$f"
@@ -159,10 +172,8 @@ flow_deny_reason() {
     fail "$n" "no error tool_result carrying 'not on my watch'" "$f"
   elif ! turn_text_has "$id" "not on my watch"; then
     fail "$n" "the model's answer does not quote 'not on my watch'" "$f"
-  elif ! no_pending_perm "$id"; then
-    fail "$n" "the request is still listed after the turn: $(pending_perm "$id")"
   else
-    ok "$n"
+    settled "$n" "$id" perm request
   fi
 }
 
@@ -186,21 +197,13 @@ flow_question() {
   if has_pending_perm "$id"; then
     fail "$n" "the question is also listed as a permission request: $(pending_perm "$id")"
   fi
-  if ! fab question answer "$rid" 2 >"$T/answer.out" 2>&1; then
-    fail "$n" "fab question answer $rid 2 failed" "$T/answer.out" "$FAB_DIR/fab.log"
-    return
-  fi
-  if ! wait_until "$TURN_TIMEOUT" turn_results_at_least "$id" 1; then
-    fail "$n" "no turn result after the answer (state $(agent_state "$id"))" "$(hist "$id")"
-    return
-  fi
+  respond "$n" answer fab question answer "$rid" 2 || return
+  await_turn "$n" "$id" answer || return
   f=$(hist "$id")
   if ! turn_text_has "$id" '"Which database?"="SQLite"'; then
     fail "$n" "the model's answer does not quote \"Which database?\"=\"SQLite\": $(entries "$f" '.kind == "turn_result"' | jq -r .text)" "$f"
-  elif ! no_pending_question "$id"; then
-    fail "$n" "the question is still listed after the turn: $(pending_question "$id")"
   else
-    ok "$n"
+    settled "$n" "$id" question question
   fi
 }
 
@@ -223,15 +226,9 @@ always_rule() {
 
 flow_always() {
   local n=$N-always id=$A_ALWAYS wt rid f rules=$FAB_DIR/projects/web/permissions.ini
-  [ -n "$id" ] || return
-  wait_request "$n" "$id" || return
-  check_request "$n" "$REQ" "touch again.txt" || return
-  rid=$(echo "$REQ" | jq -r .id)
-  wt=$(worktree_of "$id")
-  if ! fab permission allow --always "$rid" >"$T/always.out" 2>&1; then
-    fail "$n" "fab permission allow --always $rid failed" "$T/always.out" "$FAB_DIR/fab.log"
-    return
-  fi
+  take_request "$n" "$id" "touch again.txt" || return
+  rid=$RID wt=$WT
+  respond "$n" always fab permission allow --always "$rid" || return
   if ! wait_until "$TURN_TIMEOUT" test -e "$wt/again.txt" || ! wait_until "$TURN_TIMEOUT" turn_results_at_least "$id" 1; then
     fail "$n" "again.txt did not appear, or no turn result, after 'fab permission allow --always' (state $(agent_state "$id"))" \
       "$(hist "$id")" "$FAB_DIR/fab.log"
@@ -301,10 +298,7 @@ timeout_request() {
     fail "$n" "the request was gone ${waited} ms after it was made, before the 2 s timeout" "$FAB_DIR/fab.log"
     return
   fi
-  if ! wait_until "$TURN_TIMEOUT" turn_results_at_least "$id" 1; then
-    fail "$n" "no turn result after the timeout (state $(agent_state "$id"))" "$(hist "$id")" "$FAB_DIR/fab.log"
-    return
-  fi
+  await_turn "$n" "$id" timeout "$FAB_DIR/fab.log" || return
   f=$(hist "$id")
   if [ -z "$wt" ] || [ -e "$wt/late.txt" ]; then
     fail "$n" "late.txt was created although nobody allowed the call" "$f"

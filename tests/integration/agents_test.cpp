@@ -17,52 +17,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Project {
-    Sandbox sb;
-    std::string repo;
-    Project() {
-        BOOST_TEST_REQUIRE(sb.fab({"server", "start"}).code == 0);
-        repo = sb.make_repo("web");
-        auto r = sb.fab({"project", "add", repo});
-        BOOST_TEST_REQUIRE(r.code == 0, r.err);
-    }
-
-    std::string create(const std::string& prompt) {
-        auto r = sb.fab({"agent", "create", "--project", "web", "--backend", "scripted", "--prompt",
-                         prompt, "--json"});
-        BOOST_TEST_REQUIRE(r.code == 0, r.err);
-        return Json::parse(r.out).value("id", "");
-    }
-
-    Json agent(const std::string& id) {
-        auto list = Json::parse(sb.fab({"agent", "list", "--json"}).out);
-        for (auto& a : list["agents"])
-            if (a["id"] == id) return a;
-        return Json();
-    }
-
-    std::string state(const std::string& id) { return agent(id).value("state", ""); }
-
-    std::string history(const std::string& id) { return sb.fab({"agent", "history", id}).out; }
-
-    bool wait_history(const std::string& id, const std::string& text, int ms = 20000) {
-        return wait_for([&] { return history(id).find(text) != std::string::npos; }, ms);
-    }
-
-    std::string pending_permission() {
-        std::string id;
-        wait_for([&] {
-            auto j = Json::parse(sb.fab({"permission", "list", "--json"}).out, nullptr, false);
-            if (!j.is_object() || j["requests"].empty()) return false;
-            id = j["requests"][0].value("id", "");
-            return true;
-        });
-        return id;
-    }
-
-    std::string worktree(const std::string& id) {
-        return sb.fab_dir() + "/projects/web/worktrees/wt-" + id;
-    }
+struct Project : AgentsFixture {
+    std::string repo = start_project();
 
     void write_config(const std::string& text) {
         std::string cfg = read_text(sb.config_file());
@@ -165,13 +121,8 @@ BOOST_AUTO_TEST_CASE(always_allow_adds_a_project_rule) {
 
 BOOST_AUTO_TEST_CASE(question_answered_from_the_cli_reaches_the_agent) {
     std::string id = create("SCRIPT:ask Which database?|Postgres|SQLite");
-    std::string qid;
-    BOOST_TEST_REQUIRE(wait_for([&] {
-        auto j = Json::parse(sb.fab({"question", "list", "--json"}).out, nullptr, false);
-        if (!j.is_object() || j["questions"].empty()) return false;
-        qid = j["questions"][0].value("id", "");
-        return true;
-    }));
+    std::string qid = sb.wait_question();
+    BOOST_TEST_REQUIRE(!qid.empty());
     BOOST_TEST(sb.fab({"question", "list"}).out.find("1. Postgres") != std::string::npos);
     BOOST_TEST(sb.fab({"question", "answer", qid, "2"}).code == 0);
     BOOST_TEST(wait_history(id, "\"Which database?\"=\"SQLite\""));

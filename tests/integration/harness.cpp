@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include <boost/test/unit_test.hpp>
+
 #include "util/fd.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
@@ -216,6 +218,76 @@ std::string Sandbox::make_repo(const std::string& name) {
     run({"git", "-C", dir, "add", "README.md"});
     run({"git", "-C", dir, "commit", "-q", "-m", "initial"});
     return dir;
+}
+
+std::string Sandbox::make_origin() {
+    std::string seed = make_repo("seed");
+    std::string origin = root_ + "/origin.git";
+    return run({"git", "clone", "-q", "--bare", seed, origin}).code == 0 ? origin : "";
+}
+
+std::string Sandbox::wait_question(int timeout_ms) {
+    std::string id;
+    wait_for(
+        [&] {
+            auto j = Json::parse(fab({"question", "list", "--json"}).out, nullptr, false);
+            if (!j.is_object() || !j.contains("questions") || j["questions"].empty()) return false;
+            id = j["questions"][0].value("id", "");
+            return true;
+        },
+        timeout_ms);
+    return id;
+}
+
+std::string AgentsFixture::start_project() {
+    BOOST_TEST_REQUIRE(sb.fab({"server", "start"}).code == 0);
+    std::string repo = sb.make_repo("web");
+    auto r = sb.fab({"project", "add", repo});
+    BOOST_TEST_REQUIRE(r.code == 0, r.err);
+    return repo;
+}
+
+std::string AgentsFixture::create(const std::string& prompt) {
+    auto r = sb.fab({"agent", "create", "--project", "web", "--backend", "scripted", "--prompt",
+                     prompt, "--json"});
+    BOOST_TEST_REQUIRE(r.code == 0, r.err);
+    return Json::parse(r.out).value("id", "");
+}
+
+Json AgentsFixture::agent(const std::string& id) {
+    // Tolerates a daemon that is down for a moment (the restart tests).
+    auto list = Json::parse(sb.fab({"agent", "list", "--json"}).out, nullptr, false);
+    if (list.is_object() && list.contains("agents"))
+        for (auto& a : list["agents"])
+            if (a["id"] == id) return a;
+    return Json::object();
+}
+
+std::string AgentsFixture::state(const std::string& id) {
+    return agent(id).value("state", "");
+}
+
+std::string AgentsFixture::history(const std::string& id) {
+    return sb.fab({"agent", "history", id}).out;
+}
+
+bool AgentsFixture::wait_history(const std::string& id, const std::string& text, int ms) {
+    return wait_for([&] { return history(id).find(text) != std::string::npos; }, ms);
+}
+
+std::string AgentsFixture::pending_permission() {
+    std::string id;
+    wait_for([&] {
+        auto j = Json::parse(sb.fab({"permission", "list", "--json"}).out, nullptr, false);
+        if (!j.is_object() || !j.contains("requests") || j["requests"].empty()) return false;
+        id = j["requests"][0].value("id", "");
+        return true;
+    });
+    return id;
+}
+
+std::string AgentsFixture::worktree(const std::string& id) const {
+    return sb.fab_dir() + "/projects/web/worktrees/wt-" + id;
 }
 
 } // namespace fab::test

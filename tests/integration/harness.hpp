@@ -48,6 +48,12 @@ class Sandbox {
 
     // A git repository with one commit, at root/<name>.
     std::string make_repo(const std::string& name);
+    // A bare repository root/origin.git cloned from make_repo("seed"), for
+    // projects that fetch and push; "" if git failed.
+    std::string make_origin();
+    // The id of the first pending question (`fab question list --json`) once
+    // there is one; "" if none came within `timeout_ms`.
+    std::string wait_question(int timeout_ms = 10000);
 
   private:
     RunResult spawn(const std::vector<std::string>& argv, const std::string* input,
@@ -55,6 +61,26 @@ class Sandbox {
 
     std::string root_;
     std::map<std::string, std::string> env_;
+};
+
+// The fixture of the agent tests: a sandbox and the queries on the scripted
+// agents of its project "web".
+struct AgentsFixture {
+    Sandbox sb;
+
+    // `fab server start`, then the repository root/web added as project "web";
+    // the repository's path.
+    std::string start_project();
+    // A scripted agent created in "web" with `prompt`; its id.
+    std::string create(const std::string& prompt);
+    // The agent's entry in `fab agent list --json`; an empty object if none.
+    Json agent(const std::string& id);
+    std::string state(const std::string& id);
+    std::string history(const std::string& id);
+    bool wait_history(const std::string& id, const std::string& text, int ms = 20000);
+    // The id of the first pending permission request once there is one.
+    std::string pending_permission();
+    std::string worktree(const std::string& id) const;
 };
 
 // Polls `cond` every few milliseconds until it holds or `timeout_ms` passes.

@@ -18,9 +18,8 @@ struct IssueProject {
     std::string origin, clone;
 
     IssueProject() {
-        std::string seed = sb.make_repo("seed");
-        origin = sb.root() + "/origin.git";
-        BOOST_TEST_REQUIRE(sb.run({"git", "clone", "-q", "--bare", seed, origin}).code == 0);
+        origin = sb.make_origin();
+        BOOST_TEST_REQUIRE(!origin.empty());
         BOOST_TEST_REQUIRE(sb.fab({"server", "start"}).code == 0);
         auto r = sb.fab({"project", "add", origin, "--name", "web"});
         BOOST_TEST_REQUIRE(r.code == 0, r.err);
@@ -116,6 +115,23 @@ BOOST_AUTO_TEST_CASE(create_list_update_comment_plan_close_and_commit) {
     BOOST_TEST(git(clone, {"status", "--porcelain"}).empty());
 
     BOOST_TEST(issue({"commit"}) == "nothing to commit\n");
+}
+
+BOOST_AUTO_TEST_CASE(commit_takes_ticket_files_only_not_what_a_crash_left) {
+    std::string a = std::string(trim(issue({"create", "Keep the temp file out"})));
+    // What a writer killed between its temp file and the rename leaves.
+    std::string stray = ".tickets/" + a + ".md.tmp.4242";
+    std::ofstream(clone + "/" + stray) << "half a ticket";
+    issue({"close", a});
+    std::string out = issue({"commit"});
+    BOOST_TEST(out.find("committed") == 0u, out);
+    std::string tracked = git(origin, {"ls-tree", "-r", "--name-only", "main", ".tickets"});
+    BOOST_TEST(tracked == ".tickets/" + a + ".md", tracked);
+    BOOST_TEST(fs::exists(clone + "/" + stray), "left where it was, for a human to look at");
+    // A deleted ticket is committed as deleted.
+    fs::remove(clone + "/.tickets/" + a + ".md");
+    BOOST_TEST(issue({"commit"}).find("committed") == 0u);
+    BOOST_TEST(git(origin, {"ls-tree", "-r", "--name-only", "main", ".tickets"}).empty());
 }
 
 BOOST_AUTO_TEST_CASE(malformed_ticket_is_reported_and_the_others_still_listed) {

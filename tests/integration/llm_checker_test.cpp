@@ -1,27 +1,21 @@
 // The llm permission checker end to end: the real daemon, hosts, hook and
-// scripted agent, and a fake model server in this process (a thread on
-// 127.0.0.1) that answers one word per request: "unsafe" when the tool call
-// holds "rm -rf", "safe" otherwise. Checked: safe runs with no human; unsafe
-// is denied (deny) or left for a human (ask); a server that is down, slow or
-// rejects the key leaves the request for a human and never allows it;
-// AskUserQuestion never reaches the model; the API key never reaches fab.log.
+// scripted agent, and a fake model server in this process (the fake HTTP(S)
+// server of tests/common, plain or over TLS) that answers one word per
+// request: "unsafe" when the tool call holds "rm -rf", "safe" otherwise.
+// Checked: safe runs with no human, over http and https; unsafe is denied
+// (deny) or left for a human (ask); a server that is down, slow, rejects the
+// key or shows an untrusted certificate leaves the request for a human and
+// never allows it; AskUserQuestion never reaches the model; the API key never
+// reaches fab.log.
+#include "fake_http_server.hpp"
 #include "harness.hpp"
 
-#include "util/fd.hpp"
-
-#include <arpa/inet.h>
-#include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
-#include <netinet/in.h>
-#include <poll.h>
+#include <optional>
 #include <sstream>
-#include <cstring>
-#include <sys/socket.h>
-#include <thread>
-#include <unistd.h>
 
 using namespace fab;
 using namespace fab::test;
@@ -32,87 +26,41 @@ namespace {
 const char* kKeyEnv = "FAB_TEST_LLM_KEY";
 const char* kKey = "sk-test-7d1f3b0a9e-do-not-log";
 
-// A fake Anthropic Messages / OpenAI Responses endpoint (non-streaming).
+// A fake Anthropic Messages / OpenAI Responses endpoint (non-streaming); with
+// TLS its certificate is for "localhost", and url() names the server so.
 class FakeModel {
   public:
     enum class Mode { judge, hang, reject };
+    static constexpr bool kTls = true;
 
-    explicit FakeModel(Mode mode) : mode_(mode) {
-        fd_.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        BOOST_REQUIRE(::bind(fd_.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-        BOOST_REQUIRE(::listen(fd_.get(), 16) == 0);
-        socklen_t len = sizeof a;
-        ::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&a), &len);
-        port_ = ntohs(a.sin_port);
-        thread_ = std::thread([this] { serve(); });
-    }
-    ~FakeModel() {
-        stop_ = true;
-        thread_.join();
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-    std::vector<std::string> requests() {
-        std::lock_guard<std::mutex> g(mu_);
-        return requests_;
-    }
+    explicit FakeModel(Mode mode, bool tls = false)
+        : tls_(tls), server_([mode](const std::string& req) { return answer(mode, req); },
+                             {.tls = tls, .san = "DNS:localhost"}) {}
+    std::string url() const { return server_.url(tls_ ? "localhost" : "127.0.0.1"); }
+    std::string cert() const { return server_.cert(); }
+    std::string sni() const { return server_.sni(); }
+    std::vector<std::string> requests() const { return server_.requests(); }
 
   private:
-    void serve() {
-        std::vector<UniqueFd> held; // hang mode: connections never answered
-        while (!stop_) {
-            pollfd p{fd_.get(), POLLIN, 0};
-            if (::poll(&p, 1, 20) <= 0) continue;
-            UniqueFd c(::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-            if (!c.valid()) continue;
-            std::string req = read_request(c.get());
-            {
-                std::lock_guard<std::mutex> g(mu_);
-                requests_.push_back(req);
-            }
-            if (mode_ == Mode::hang) {
-                held.push_back(std::move(c));
-                continue;
-            }
-            std::string reply = answer(req);
-            (void)::write(c.get(), reply.data(), reply.size());
-        }
-    }
-
-    std::string read_request(int fd) {
-        std::string in;
-        char buf[8192];
-        while (!stop_) {
-            pollfd q{fd, POLLIN, 0};
-            if (::poll(&q, 1, 20) <= 0) continue;
-            ssize_t n = ::read(fd, buf, sizeof buf);
-            if (n <= 0) break;
-            in.append(buf, static_cast<size_t>(n));
-            auto end = in.find("\r\n\r\n");
-            if (end == std::string::npos) continue;
-            auto cl = in.find("Content-Length: ");
-            size_t len = cl == std::string::npos ? 0 : std::stoul(in.substr(cl + 16));
-            if (in.size() >= end + 4 + len) break;
-        }
-        return in;
-    }
-
-    std::string answer(const std::string& req) {
+    // std::nullopt (hang): the connection is held, never answered.
+    static std::optional<std::string> answer(Mode mode, const std::string& req) {
+        if (mode == Mode::hang) return std::nullopt;
         bool openai = req.rfind("POST /v1/responses ", 0) == 0;
-        if (mode_ == Mode::reject) {
+        if (mode == Mode::reject) {
             // Like a real API, quote (part of) the rejected key back.
             std::string body = Json{{"type", "error"},
-                                    {"error", {{"type", "authentication_error"},
-                                               {"message", std::string("invalid x-api-key ") + kKey}}}}
+                                    {"error",
+                                     {{"type", "authentication_error"},
+                                      {"message", std::string("invalid x-api-key ") + kKey}}}}
                                    .dump();
-            return "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: " +
+            return "HTTP/1.1 401 Unauthorized\r\nContent-Type: "
+                   "application/json\r\nContent-Length: " +
                    std::to_string(body.size()) + "\r\n\r\n" + body;
         }
         auto call = req.find("<tool_call>");
         std::string verdict =
-            call != std::string::npos && req.find("rm -rf", call) != std::string::npos ? "unsafe" : "safe";
+            call != std::string::npos && req.find("rm -rf", call) != std::string::npos ? "unsafe"
+                                                                                       : "safe";
         if (openai) {
             Json out = {{"id", "resp_1"},
                         {"object", "response"},
@@ -122,7 +70,10 @@ class FakeModel {
                           {{"type", "message"},
                            {"id", "msg_1"},
                            {"role", "assistant"},
-                           {"content", {{{"type", "output_text"}, {"text", verdict}, {"annotations", Json::array()}}}}}}}};
+                           {"content",
+                            {{{"type", "output_text"},
+                              {"text", verdict},
+                              {"annotations", Json::array()}}}}}}}};
             std::string body = out.dump();
             // Chunked, in two chunks, as a real server may send it.
             size_t half = body.size() / 2;
@@ -132,9 +83,10 @@ class FakeModel {
                 return o.str();
             };
             std::string h1 = hex(half), h2 = hex(body.size() - half);
-            return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
-                   h1 + "\r\n" + body.substr(0, half) + "\r\n" + h2 + "\r\n" +
-                   body.substr(half) + "\r\n0\r\n\r\n";
+            return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: "
+                   "chunked\r\n\r\n" +
+                   h1 + "\r\n" + body.substr(0, half) + "\r\n" + h2 + "\r\n" + body.substr(half) +
+                   "\r\n0\r\n\r\n";
         }
         Json msg = {{"id", "msg_1"},
                     {"type", "message"},
@@ -148,25 +100,14 @@ class FakeModel {
                std::to_string(body.size()) + "\r\n\r\n" + body;
     }
 
-    Mode mode_;
-    UniqueFd fd_;
-    int port_ = 0;
-    std::atomic<bool> stop_{false};
-    std::mutex mu_;
-    std::vector<std::string> requests_;
-    std::thread thread_;
+    bool tls_;
+    FakeHttpServer server_;
 };
 
-// A port nothing listens on.
-int closed_port() {
-    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len);
-    return ntohs(a.sin_port); // closed when fd goes: connecting is refused
+// The URL of a server that is gone: connecting is refused.
+std::string closed_url() {
+    FakeHttpServer gone(silent());
+    return gone.url();
 }
 
 struct Checked {
@@ -183,7 +124,8 @@ struct Checked {
     ~Checked() {
         std::string log = read_text(sb.fab_dir() + "/fab.log");
         BOOST_TEST(log.find(kKey) == std::string::npos, "the API key is in fab.log");
-        BOOST_TEST(log.find("sk-test-7d1f") == std::string::npos, "part of the API key is in fab.log");
+        BOOST_TEST(log.find("sk-test-7d1f") == std::string::npos,
+                   "part of the API key is in fab.log");
     }
 
     // [defaults] permissions-checker = llm and a provider at `url`.
@@ -198,6 +140,20 @@ struct Checked {
             << "[llm-auth]\nprovider = fake\nunsafe-action = " << unsafe_action
             << "\ntimeout = " << timeout << "\n\n"
             << cfg;
+    }
+
+    // Restarts the daemon trusting the certificate in `cert_file` through
+    // SSL_CERT_FILE (fab has no config key for a CA file; OpenSSL's default
+    // verify paths read it), or with "" neither SSL_CERT_FILE nor
+    // SSL_CERT_DIR: the system store alone.
+    void restart_trusting(const std::string& cert_file) {
+        sb.unset_env("SSL_CERT_DIR");
+        if (cert_file.empty())
+            sb.unset_env("SSL_CERT_FILE");
+        else
+            sb.set_env("SSL_CERT_FILE", cert_file);
+        auto r = sb.fab({"server", "restart"});
+        BOOST_TEST_REQUIRE(r.code == 0, r.err);
     }
 
     std::string create(const std::string& prompt) {
@@ -222,6 +178,22 @@ struct Checked {
         return sb.fab_dir() + "/projects/web/worktrees/wt-" + id;
     }
 
+    // An agent's `touch <file>` runs without a human: the model was asked
+    // once (Anthropic API, with the key) and said safe. Returns the agent.
+    std::string expect_runs_without_a_human(const FakeModel& model, const std::string& file) {
+        std::string id = create("SCRIPT:bash touch " + file);
+        BOOST_TEST(wait_for([&] { return fs::exists(worktree(id) + "/" + file); }));
+        BOOST_TEST(wait_history(id, "turn done"));
+        BOOST_TEST(pending().empty());
+        auto reqs = model.requests();
+        BOOST_TEST_REQUIRE(reqs.size() == 1u);
+        BOOST_TEST(reqs[0].rfind("POST /v1/messages HTTP/1.1\r\n", 0) == 0u, reqs[0]);
+        BOOST_TEST(reqs[0].find(std::string("x-api-key: ") + kKey + "\r\n") != std::string::npos);
+        BOOST_TEST(reqs[0].find("touch " + file) != std::string::npos);
+        BOOST_TEST(wait_log("Bash touch " + file + ": safe; allowed"), log());
+        return id;
+    }
+
     // The request is pending, the checker has had its say (`logged`), and it
     // is still pending: a human must answer. Denies it to end the turn.
     void expect_left_for_a_human(const std::string& id, const std::string& logged,
@@ -232,7 +204,8 @@ struct Checked {
         BOOST_TEST_REQUIRE(p.size() == 1u);
         BOOST_TEST(p[0]["agent_id"] == id);
         BOOST_TEST(!fs::exists(worktree(id) + "/" + file), "nothing runs without a human");
-        BOOST_TEST(sb.fab({"permission", "deny", p[0].value("id", ""), "--reason", "human says no"}).code == 0);
+        BOOST_TEST(sb.fab({"permission", "deny", p[0].value("id", ""), "--reason", "human says no"})
+                       .code == 0);
         BOOST_TEST(wait_history(id, "tool error: human says no"));
         BOOST_TEST(!fs::exists(worktree(id) + "/" + file));
     }
@@ -245,22 +218,33 @@ BOOST_FIXTURE_TEST_SUITE(llm_checker, Checked)
 BOOST_AUTO_TEST_CASE(safe_call_runs_without_a_human) {
     FakeModel model(FakeModel::Mode::judge);
     configure(model.url(), "deny");
-    std::string id = create("SCRIPT:bash touch checked.txt");
-    BOOST_TEST(wait_for([&] { return fs::exists(worktree(id) + "/checked.txt"); }));
-    BOOST_TEST(wait_history(id, "turn done"));
-    BOOST_TEST(pending().empty());
-    auto reqs = model.requests();
-    BOOST_TEST_REQUIRE(reqs.size() == 1u);
-    BOOST_TEST(reqs[0].rfind("POST /v1/messages HTTP/1.1\r\n", 0) == 0u, reqs[0]);
-    BOOST_TEST(reqs[0].find(std::string("x-api-key: ") + kKey + "\r\n") != std::string::npos);
-    BOOST_TEST(reqs[0].find("anthropic-version: 2023-06-01\r\n") != std::string::npos);
-    BOOST_TEST(reqs[0].find("\"model\":\"fake-small\"") != std::string::npos);
-    BOOST_TEST(reqs[0].find("touch checked.txt") != std::string::npos);
+    std::string id = expect_runs_without_a_human(model, "checked.txt");
+    std::string req = model.requests().at(0);
+    BOOST_TEST(req.find("anthropic-version: 2023-06-01\r\n") != std::string::npos);
+    BOOST_TEST(req.find("\"model\":\"fake-small\"") != std::string::npos);
     // The context: the agent's prompt came before the call.
-    BOOST_TEST(reqs[0].find("user: SCRIPT:bash touch checked.txt") != std::string::npos, reqs[0]);
-    BOOST_TEST(wait_log("llm checker"));
+    BOOST_TEST(req.find("user: SCRIPT:bash touch checked.txt") != std::string::npos, req);
     BOOST_TEST(log().find("agent " + id + ": llm checker: ") != std::string::npos);
-    BOOST_TEST(log().find("Bash touch checked.txt: safe; allowed") != std::string::npos, log());
+}
+
+BOOST_AUTO_TEST_CASE(safe_call_over_https_runs_without_a_human) {
+    FakeModel model(FakeModel::Mode::judge, FakeModel::kTls);
+    configure(model.url(), "deny"); // https://localhost:<port>
+    restart_trusting(model.cert());
+    expect_runs_without_a_human(model, "over-https.txt");
+    BOOST_TEST(model.requests().at(0).find("Host: localhost:") != std::string::npos);
+    BOOST_TEST(model.sni() == "localhost");
+}
+
+BOOST_AUTO_TEST_CASE(untrusted_certificate_leaves_it_for_a_human_and_sends_no_key) {
+    FakeModel model(FakeModel::Mode::judge, FakeModel::kTls);
+    configure(model.url(), "deny");
+    restart_trusting(""); // the system store: a throwaway certificate is not in it
+    std::string id = create("SCRIPT:bash touch untrusted.txt");
+    expect_left_for_a_human(id, "check failed (TLS: certificate of localhost not trusted",
+                            "untrusted.txt");
+    BOOST_TEST(model.requests().empty(), "a request (and the key) went to an untrusted server");
+    // The fixture checks on teardown that the key is not in fab.log.
 }
 
 BOOST_AUTO_TEST_CASE(many_agents_at_once_are_all_checked) {
@@ -269,9 +253,11 @@ BOOST_AUTO_TEST_CASE(many_agents_at_once_are_all_checked) {
     FakeModel model(FakeModel::Mode::judge);
     configure(model.url(), "deny");
     std::vector<std::string> ids;
-    for (int i = 0; i < 3; ++i) ids.push_back(create("SCRIPT:bash touch many-" + std::to_string(i) + ".txt"));
     for (int i = 0; i < 3; ++i)
-        BOOST_TEST(wait_for([&] { return fs::exists(worktree(ids[i]) + "/many-" + std::to_string(i) + ".txt"); }));
+        ids.push_back(create("SCRIPT:bash touch many-" + std::to_string(i) + ".txt"));
+    for (int i = 0; i < 3; ++i)
+        BOOST_TEST(wait_for(
+            [&] { return fs::exists(worktree(ids[i]) + "/many-" + std::to_string(i) + ".txt"); }));
     BOOST_TEST(model.requests().size() == 3u);
     BOOST_TEST(pending().empty());
 }
@@ -284,7 +270,8 @@ BOOST_AUTO_TEST_CASE(openai_provider_is_spoken_too) {
     auto reqs = model.requests();
     BOOST_TEST_REQUIRE(reqs.size() == 1u);
     BOOST_TEST(reqs[0].rfind("POST /v1/responses HTTP/1.1\r\n", 0) == 0u, reqs[0]);
-    BOOST_TEST(reqs[0].find(std::string("Authorization: Bearer ") + kKey + "\r\n") != std::string::npos);
+    BOOST_TEST(reqs[0].find(std::string("Authorization: Bearer ") + kKey + "\r\n") !=
+               std::string::npos);
     BOOST_TEST(reqs[0].find("\"instructions\":") != std::string::npos);
 }
 
@@ -292,7 +279,8 @@ BOOST_AUTO_TEST_CASE(unsafe_call_is_denied_and_the_agent_reads_why) {
     FakeModel model(FakeModel::Mode::judge);
     configure(model.url(), "deny");
     std::string id = create("SCRIPT:bash touch evil.txt && rm -rf build");
-    BOOST_TEST(wait_history(id, "tool error: fab's safety checker judged this unsafe"), history(id));
+    BOOST_TEST(wait_history(id, "tool error: fab's safety checker judged this unsafe"),
+               history(id));
     BOOST_TEST(wait_history(id, "turn done"));
     BOOST_TEST(!fs::exists(worktree(id) + "/evil.txt"));
     BOOST_TEST(pending().empty());
@@ -308,7 +296,7 @@ BOOST_AUTO_TEST_CASE(unsafe_call_with_ask_waits_for_a_human) {
 }
 
 BOOST_AUTO_TEST_CASE(server_down_leaves_it_for_a_human) {
-    configure("http://127.0.0.1:" + std::to_string(closed_port()), "deny");
+    configure(closed_url(), "deny");
     std::string id = create("SCRIPT:bash touch down.txt");
     expect_left_for_a_human(id, "check failed (cannot connect", "down.txt");
 }
@@ -325,7 +313,8 @@ BOOST_AUTO_TEST_CASE(rejected_key_leaves_it_for_a_human_and_is_not_logged) {
     FakeModel model(FakeModel::Mode::reject);
     configure(model.url(), "deny");
     std::string id = create("SCRIPT:bash touch rejected.txt");
-    expect_left_for_a_human(id, "check failed (HTTP 401: invalid x-api-key [redacted])", "rejected.txt");
+    expect_left_for_a_human(id, "check failed (HTTP 401: invalid x-api-key [redacted])",
+                            "rejected.txt");
 }
 
 BOOST_AUTO_TEST_CASE(missing_key_variable_leaves_it_for_a_human) {
@@ -345,14 +334,10 @@ BOOST_AUTO_TEST_CASE(missing_key_variable_leaves_it_for_a_human) {
 BOOST_AUTO_TEST_CASE(questions_are_for_the_human_only) {
     FakeModel model(FakeModel::Mode::judge);
     configure(model.url(), "deny");
-    std::string id = create("SCRIPT:ask Which database?|Postgres|SQLite\nSCRIPT:bash touch after.txt");
-    std::string qid;
-    BOOST_TEST_REQUIRE(wait_for([&] {
-        auto j = Json::parse(sb.fab({"question", "list", "--json"}).out, nullptr, false);
-        if (!j.is_object() || j["questions"].empty()) return false;
-        qid = j["questions"][0].value("id", "");
-        return true;
-    }));
+    std::string id =
+        create("SCRIPT:ask Which database?|Postgres|SQLite\nSCRIPT:bash touch after.txt");
+    std::string qid = sb.wait_question();
+    BOOST_TEST_REQUIRE(!qid.empty());
     BOOST_TEST(sb.fab({"question", "answer", qid, "1"}).code == 0);
     // The Bash call after it is checked (and allowed): the question was not.
     BOOST_TEST(wait_for([&] { return fs::exists(worktree(id) + "/after.txt"); }));

@@ -18,16 +18,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Origin {
-    Sandbox sb;
+struct Origin : AgentsFixture {
     std::string origin, clone;
 
     // The daemon is started by start(): tests that need another PATH (a
     // fake gh) set it first, since the daemon runs git and gh.
     Origin() {
-        std::string seed = sb.make_repo("seed");
-        origin = sb.root() + "/origin.git";
-        BOOST_TEST_REQUIRE(sb.run({"git", "clone", "-q", "--bare", seed, origin}).code == 0);
+        origin = sb.make_origin();
+        BOOST_TEST_REQUIRE(!origin.empty());
         clone = sb.fab_dir() + "/projects/web/repo";
         fs::create_directories(sb.fab_dir() + "/config");
         // Agents run their Bash tools without asking anyone.
@@ -41,27 +39,9 @@ struct Origin {
         BOOST_TEST_REQUIRE(r.code == 0, r.err);
     }
 
-    std::string create(const std::string& prompt) {
-        auto r = sb.fab({"agent", "create", "--project", "web", "--backend", "scripted", "--prompt",
-                         prompt, "--json"});
-        BOOST_TEST_REQUIRE(r.code == 0, r.err);
-        return Json::parse(r.out).value("id", "");
-    }
-
-    Json agent(const std::string& id) {
-        auto list = Json::parse(sb.fab({"agent", "list", "--json"}).out, nullptr, false);
-        if (list.is_object())
-            for (auto& a : list["agents"])
-                if (a["id"] == id) return a;
-        return Json();
-    }
-    std::string state(const std::string& id) {
-        Json a = agent(id);
-        return a.is_object() ? a.value("state", "") : "";
-    }
-    std::string history(const std::string& id) { return sb.fab({"agent", "history", id}).out; }
+    // Merges take longer than a turn: 30 s.
     bool wait_history(const std::string& id, const std::string& text, int ms = 30000) {
-        return wait_for([&] { return history(id).find(text) != std::string::npos; }, ms);
+        return AgentsFixture::wait_history(id, text, ms);
     }
     bool wait_state(const std::string& id, const std::string& s, int ms = 30000) {
         return wait_for([&] { return state(id) == s; }, ms);
@@ -75,9 +55,6 @@ struct Origin {
                        h.rfind("turn done") > h.rfind("you: ");
             },
             ms);
-    }
-    std::string worktree(const std::string& id) {
-        return sb.fab_dir() + "/projects/web/worktrees/wt-" + id;
     }
 
     std::string git(const std::string& dir, const std::vector<std::string>& args) {
@@ -245,6 +222,28 @@ BOOST_AUTO_TEST_CASE(daemon_killed_in_the_middle_of_a_merge_loses_nothing) {
     std::vector<std::string> expect = {"initial", "add a"};
     BOOST_TEST(origin_subjects() == expect);
     BOOST_TEST(git(clone, {"rev-parse", "main"}) == git(origin, {"rev-parse", "main"}));
+    // The commit log has it, once: the restarted daemon logged what the
+    // killed merge had moved main to, and the retry did not log it again.
+    Json st = Json::parse(sb.fab({"status", "--json"}).out);
+    BOOST_TEST(st["commits_merged"] == 1, st.dump());
+    BOOST_TEST(!fs::exists(sb.fab_dir() + "/projects/web/merging-" + a + ".json"));
+}
+
+BOOST_AUTO_TEST_CASE(merged_agent_ends_after_its_turn_even_across_a_daemon_restart) {
+    start();
+    // The merge answers while the turn goes on (a slow model call after it);
+    // the daemon dies meanwhile, and the restarted one still ends the agent.
+    std::string a =
+        create(commit_script("a.txt", "from a", "add a") + " && fab agent done\nSCRIPT:sleep 4");
+    BOOST_TEST_REQUIRE(wait_history(a, "merged 1 commit(s)"), history(a));
+    BOOST_TEST(state(a) != "done", "its turn is not over yet");
+    int old = sb.daemon_pid();
+    ::kill(old, SIGKILL);
+    BOOST_TEST_REQUIRE(wait_for([&] { return sb.daemon_pid() == 0; }));
+    BOOST_TEST_REQUIRE(sb.fab({"server", "start"}).code == 0);
+    BOOST_TEST(wait_state(a, "done"), history(a));
+    std::vector<std::string> expect = {"initial", "add a"};
+    BOOST_TEST(origin_subjects() == expect);
 }
 
 BOOST_AUTO_TEST_CASE(origin_moved_meanwhile_is_fetched_and_rebased_onto) {

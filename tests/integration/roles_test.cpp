@@ -16,38 +16,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Roles {
-    Sandbox sb;
+struct Roles : AgentsFixture {
     Roles() {
-        BOOST_TEST_REQUIRE(sb.fab({"server", "start"}).code == 0);
-        auto r = sb.fab({"project", "add", sb.make_repo("web")});
-        BOOST_TEST_REQUIRE(r.code == 0, r.err);
+        start_project();
         // Every role picks its CLI from the config: the scripted stand-in here.
         BOOST_TEST_REQUIRE(
             sb.fab({"project", "config", "set", "web", "agent-backend", "scripted"}).code == 0);
     }
 
-    Json agent(const std::string& id) {
-        auto list = Json::parse(sb.fab({"agent", "list", "--json"}).out);
-        for (auto& a : list["agents"])
-            if (a["id"] == id) return a;
-        return Json::object();
-    }
-    std::string state(const std::string& id) { return agent(id).value("state", ""); }
-    std::string history(const std::string& id) { return sb.fab({"agent", "history", id}).out; }
-    bool wait_history(const std::string& id, const std::string& text, int ms = 20000) {
-        return wait_for([&] { return history(id).find(text) != std::string::npos; }, ms);
-    }
-    std::string pending_permission() {
-        std::string id;
-        wait_for([&] {
-            auto j = Json::parse(sb.fab({"permission", "list", "--json"}).out, nullptr, false);
-            if (!j.is_object() || j["requests"].empty()) return false;
-            id = j["requests"][0].value("id", "");
-            return true;
-        });
-        return id;
-    }
     Json run_json(const std::vector<std::string>& args) {
         auto r = sb.fab(args);
         BOOST_TEST_REQUIRE(r.code == 0, r.err);

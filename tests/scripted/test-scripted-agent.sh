@@ -21,30 +21,7 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 export CLAUDE_CONFIG_DIR=$T/config HOOK_LOG=$T/hooks.log
 
-PASS=0 FAIL=0
-ok()   { echo "ok $1"; PASS=$((PASS + 1)); }
-fail() {
-  echo "FAIL $1${2:+: $2}"; FAIL=$((FAIL + 1))
-  [ -n "${3:-}" ] && [ -f "$3" ] && tail -n 8 "$3" | cut -c1-400 | sed 's/^/    | /'
-}
-
-# has_line FILE JS-EXPR: some line of FILE is JSON for which EXPR (over `o`) is true.
-has_line() {
-  node -e '
-    const f = new Function("o", "return (" + process.argv[2] + ");");
-    const ok = require("fs").readFileSync(process.argv[1], "utf8").split("\n").some((l) => {
-      try { return !!f(JSON.parse(l)); } catch { return false; }
-    });
-    process.exit(ok ? 0 : 1);' "$1" "$2"
-}
-# count_lines FILE JS-EXPR: how many JSON lines of FILE satisfy EXPR.
-count_lines() {
-  node -e '
-    const f = new Function("o", "return (" + process.argv[2] + ");");
-    console.log(require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter((l) => {
-      try { return !!f(JSON.parse(l)); } catch { return false; }
-    }).length);' "$1" "$2"
-}
+. "$HERE/../e2e/lib/checks.sh"
 
 if [ ! -x "$AGENT" ]; then
   echo "FAIL setup: fab-scripted-agent not found in $BUILD (set FAB_BUILD)"; echo "0 passed, 1 failed"; exit 1
@@ -116,31 +93,23 @@ fi
 
 # 2. a PreToolUse allow runs the command without asking.
 run hook-allow --msg "SCRIPT:bash touch allowed.txt # ALLOWME" -- --settings "$SETTINGS"
-out=$T/hook-allow/out
-if [ ! -f "$T/hook-allow/repo/allowed.txt" ]; then
-  fail hook-allow "allowed.txt not created" "$out"
-elif has_line "$out" 'o.type==="control_request"'; then
-  fail hook-allow "asked although the hook allowed" "$out"
-elif ! has_line "$out" 'o.type==="user" && o.message.content[0].type==="tool_result" && o.message.content[0].content==="(Bash completed with no output)" && o.message.content[0].is_error===false'; then
-  fail hook-allow "no empty-output tool_result" "$out"
-elif ! has_line "$HOOK_LOG" 'o.hook_event_name==="PreToolUse" && o.tool_name==="Bash" && o.tool_input.command.includes("allowed.txt") && o.tool_use_id.startsWith("toolu_scripted_") && o.permission_mode==="default"'; then
-  fail hook-allow "PreToolUse input incomplete" "$HOOK_LOG"
-else
-  ok hook-allow
-fi
+expect hook-allow "$T/hook-allow/out" \
+  file "$T/hook-allow/repo/allowed.txt" "allowed.txt not created" \
+  noline 'o.type==="control_request"' "asked although the hook allowed" \
+  line 'o.type==="user" && o.message.content[0].type==="tool_result" && o.message.content[0].content==="(Bash completed with no output)" && o.message.content[0].is_error===false' \
+    "no empty-output tool_result" \
+  --in "$HOOK_LOG" \
+  line 'o.hook_event_name==="PreToolUse" && o.tool_name==="Bash" && o.tool_input.command.includes("allowed.txt") && o.tool_use_id.startsWith("toolu_scripted_") && o.permission_mode==="default"' \
+    "PreToolUse input incomplete"
 
 # 3. a PreToolUse deny: nothing runs, the reason is the tool result.
 run hook-deny --msg "SCRIPT:bash touch denied.txt # DENYME" -- --settings "$SETTINGS"
-out=$T/hook-deny/out
-if [ -f "$T/hook-deny/repo/denied.txt" ]; then
-  fail hook-deny "denied.txt created despite the deny" "$out"
-elif ! has_line "$out" 'o.type==="user" && o.message.content[0].is_error===true && o.message.content[0].content==="Denied by test hook"'; then
-  fail hook-deny "deny reason is not the tool_result" "$out"
-elif ! has_line "$out" 'o.type==="result" && o.permission_denials.length===1 && o.result.includes("Denied by test hook")'; then
-  fail hook-deny "result lacks the denial" "$out"
-else
-  ok hook-deny
-fi
+expect hook-deny "$T/hook-deny/out" \
+  nofile "$T/hook-deny/repo/denied.txt" "denied.txt created despite the deny" \
+  line 'o.type==="user" && o.message.content[0].is_error===true && o.message.content[0].content==="Denied by test hook"' \
+    "deny reason is not the tool_result" \
+  line 'o.type==="result" && o.permission_denials.length===1 && o.result.includes("Denied by test hook")' \
+    "result lacks the denial"
 
 # 4. a PreToolUse exit 2 blocks with stderr, in claude's words.
 run hook-exit2 --msg "SCRIPT:bash touch blocked.txt # EXIT2ME" -- --settings "$SETTINGS"

@@ -1,29 +1,20 @@
 // Tests for src/net/http_client: URL parsing, request formatting (incl.
 // header injection), the response parser (Content-Length, chunked, close-
-// delimited, split at every byte, limits), and post() against a local
-// one-shot server (plain TCP; real HTTPS needs the network). Also the pure
+// delimited, split at every byte, limits), and post() against the fake
+// HTTP(S) server of tests/common (TLS with a throwaway certificate). Also the pure
 // parts of the llm permission checker: verdict parsing, provider requests
 // and responses.
 #include "daemon/permissions/llm_checker.hpp"
+#include "fake_http_server.hpp"
 #include "net/http_client.hpp"
-#include "util/fd.hpp"
 
-#include <arpa/inet.h>
 #include <atomic>
 #include <boost/test/unit_test.hpp>
-#include <cstdlib>
-#include <filesystem>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <netinet/in.h>
 #include <nlohmann/json.hpp>
-#include <poll.h>
-#include <sys/socket.h>
-#include <thread>
-#include <unistd.h>
 
 using namespace fab;
 using namespace fab::net;
+using fab::test::FakeHttpServer;
 using Json = nlohmann::json;
 
 namespace {
@@ -43,155 +34,6 @@ std::string parse_error(const std::string& bytes, bool eof = true) {
     BOOST_REQUIRE_MESSAGE(!ok, "expected a parse error");
     return p.error();
 }
-
-// A one-connection server on 127.0.0.1: reads the request (headers and
-// Content-Length body), answers `reply` (unless empty: then it holds the
-// connection until stopped), and records what it read.
-class OneShotServer {
-  public:
-    explicit OneShotServer(std::string reply) : reply_(std::move(reply)) {
-        fd_.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        BOOST_REQUIRE(::bind(fd_.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-        BOOST_REQUIRE(::listen(fd_.get(), 4) == 0);
-        socklen_t len = sizeof a;
-        ::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&a), &len);
-        port_ = ntohs(a.sin_port);
-        thread_ = std::thread([this] { serve(); });
-    }
-    ~OneShotServer() {
-        stop_ = true;
-        thread_.join();
-    }
-    int port() const { return port_; }
-    std::string request() {
-        thread_done_wait();
-        return request_;
-    }
-
-  private:
-    void thread_done_wait() {
-        for (int i = 0; i < 500 && !served_; ++i) ::usleep(10000);
-    }
-    void serve() {
-        pollfd p{fd_.get(), POLLIN, 0};
-        while (!stop_ && ::poll(&p, 1, 20) == 0) {}
-        if (stop_) return;
-        UniqueFd c(::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-        std::string in;
-        char buf[4096];
-        for (;;) {
-            pollfd q{c.get(), POLLIN, 0};
-            if (::poll(&q, 1, 20) == 0) {
-                if (stop_) return;
-                continue;
-            }
-            ssize_t n = ::read(c.get(), buf, sizeof buf);
-            if (n <= 0) break;
-            in.append(buf, static_cast<size_t>(n));
-            auto end = in.find("\r\n\r\n");
-            if (end == std::string::npos) continue;
-            auto cl = in.find("Content-Length: ");
-            size_t len = cl == std::string::npos ? 0 : std::stoul(in.substr(cl + 16));
-            if (in.size() >= end + 4 + len) break;
-        }
-        request_ = in;
-        served_ = true;
-        if (reply_.empty()) {
-            while (!stop_) ::usleep(10000);
-            return;
-        }
-        (void)::write(c.get(), reply_.data(), reply_.size());
-    }
-
-    std::string reply_, request_;
-    UniqueFd fd_;
-    int port_ = 0;
-    std::atomic<bool> stop_{false}, served_{false};
-    std::thread thread_;
-};
-
-// A TLS server on 127.0.0.1 with a throwaway certificate (made by the
-// openssl command) for `san`: one connection, one canned reply.
-class TlsServer {
-  public:
-    TlsServer(const std::string& san, std::string reply) : reply_(std::move(reply)) {
-        char tmpl[] = "/tmp/fab-tls-XXXXXX";
-        dir_ = ::mkdtemp(tmpl);
-        std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-                          "-subj /CN=fab-test -addext subjectAltName=" + san + " -days 1 -keyout " +
-                          dir_ + "/key.pem -out " + dir_ + "/cert.pem >/dev/null 2>&1";
-        BOOST_REQUIRE(std::system(cmd.c_str()) == 0);
-        ctx_ = ::SSL_CTX_new(::TLS_server_method());
-        BOOST_REQUIRE(::SSL_CTX_use_certificate_file(ctx_, cert().c_str(), SSL_FILETYPE_PEM) == 1);
-        BOOST_REQUIRE(::SSL_CTX_use_PrivateKey_file(ctx_, (dir_ + "/key.pem").c_str(), SSL_FILETYPE_PEM) == 1);
-        fd_.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        BOOST_REQUIRE(::bind(fd_.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-        BOOST_REQUIRE(::listen(fd_.get(), 4) == 0);
-        socklen_t len = sizeof a;
-        ::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&a), &len);
-        port_ = ntohs(a.sin_port);
-        thread_ = std::thread([this] { serve(); });
-    }
-    ~TlsServer() {
-        stop_ = true;
-        thread_.join();
-        ::SSL_CTX_free(ctx_);
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-    }
-    std::string cert() const { return dir_ + "/cert.pem"; }
-    int port() const { return port_; }
-    std::string sni() {
-        for (int i = 0; i < 300 && !served_; ++i) ::usleep(10000);
-        return sni_;
-    }
-
-  private:
-    void serve() {
-        pollfd p{fd_.get(), POLLIN, 0};
-        while (!stop_ && ::poll(&p, 1, 20) == 0) {}
-        if (stop_) return;
-        UniqueFd c(::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-        timeval tv{5, 0};
-        ::setsockopt(c.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        SSL* ssl = ::SSL_new(ctx_);
-        ::SSL_set_fd(ssl, c.get());
-        if (::SSL_accept(ssl) == 1) {
-            const char* name = ::SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-            sni_ = name ? name : "";
-            std::string in;
-            char buf[4096];
-            for (;;) {
-                int n = ::SSL_read(ssl, buf, sizeof buf);
-                if (n <= 0) break;
-                in.append(buf, static_cast<size_t>(n));
-                auto end = in.find("\r\n\r\n");
-                auto cl = in.find("Content-Length: ");
-                if (end != std::string::npos && cl != std::string::npos &&
-                    in.size() >= end + 4 + std::stoul(in.substr(cl + 16)))
-                    break;
-            }
-            ::SSL_write(ssl, reply_.data(), static_cast<int>(reply_.size()));
-            // No close_notify: many servers just close after the response.
-        }
-        served_ = true;
-        ::SSL_free(ssl);
-        ::ERR_clear_error();
-    }
-
-    std::string reply_, dir_, sni_;
-    SSL_CTX* ctx_ = nullptr;
-    UniqueFd fd_;
-    int port_ = 0;
-    std::atomic<bool> stop_{false}, served_{false};
-    std::thread thread_;
-};
 
 } // namespace
 
@@ -224,10 +66,10 @@ BOOST_AUTO_TEST_CASE(parses_scheme_host_port_and_target) {
 }
 
 BOOST_AUTO_TEST_CASE(rejects_what_it_cannot_send) {
-    for (const char* bad : {"ftp://h/", "api.openai.com/v1", "http://", "http://:80/",
-                            "http://h:0/", "http://h:65536/", "http://h:x/", "http://h:/",
-                            "http://user:pw@h/", "http://[::1/", "http://[zz]/", "http://h/a b",
-                            "http://h\r\nX: y/", "http://h/\x7f"}) {
+    for (const char* bad :
+         {"ftp://h/", "api.openai.com/v1", "http://", "http://:80/", "http://h:0/",
+          "http://h:65536/", "http://h:x/", "http://h:/", "http://user:pw@h/", "http://[::1/",
+          "http://[zz]/", "http://h/a b", "http://h\r\nX: y/", "http://h/\x7f"}) {
         BOOST_TEST(!parse_url(bad).ok(), bad);
     }
 }
@@ -246,7 +88,8 @@ BOOST_AUTO_TEST_SUITE(http_request)
 BOOST_AUTO_TEST_CASE(formats_a_post_with_length_and_headers) {
     auto u = parse_url("http://127.0.0.1:8080/v1/messages");
     BOOST_REQUIRE(u.ok());
-    auto r = format_post(*u, {{"x-api-key", "k"}, {"anthropic-version", "2023-06-01"}}, "{\"a\":1}");
+    auto r =
+        format_post(*u, {{"x-api-key", "k"}, {"anthropic-version", "2023-06-01"}}, "{\"a\":1}");
     BOOST_REQUIRE(r.ok());
     BOOST_TEST(r->rfind("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n", 0) == 0u, *r);
     BOOST_TEST(r->find("Content-Length: 7\r\n") != std::string::npos);
@@ -303,9 +146,10 @@ BOOST_AUTO_TEST_CASE(chunked_body_with_extensions_and_trailers) {
 }
 
 BOOST_AUTO_TEST_CASE(chunked_wins_over_content_length) {
-    auto r = parse_all("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n"
-                       "2\r\nok\r\n0\r\n\r\n",
-                       false);
+    auto r = parse_all(
+        "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n"
+        "2\r\nok\r\n0\r\n\r\n",
+        false);
     BOOST_TEST(r.body == "ok");
 }
 
@@ -317,8 +161,8 @@ BOOST_AUTO_TEST_CASE(body_to_the_close_and_bare_lf_lines) {
 }
 
 BOOST_AUTO_TEST_CASE(interim_responses_are_skipped) {
-    auto r = parse_all("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n",
-                       false);
+    auto r = parse_all(
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", false);
     BOOST_TEST(r.status == 201);
     BOOST_TEST(r.body.empty());
     r = parse_all("HTTP/1.1 204 No Content\r\n\r\n", false);
@@ -364,8 +208,9 @@ BOOST_AUTO_TEST_CASE(limits_bound_memory) {
                std::string::npos);
     BOOST_TEST(parse_error("HTTP/1.1 200 OK\r\nContent-Length: 999999999\r\n\r\n", false)
                    .find("too large") != std::string::npos);
-    BOOST_TEST(parse_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFF\r\n", false)
-                   .find("too large") != std::string::npos);
+    BOOST_TEST(
+        parse_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFF\r\n", false)
+            .find("too large") != std::string::npos);
     ResponseParser p;
     BOOST_TEST(p.feed("HTTP/1.1 200 OK\r\n\r\n"));
     std::string mib(1024 * 1024, 'x');
@@ -378,51 +223,64 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(http_post)
 
+using fab::test::canned;
+using fab::test::silent;
+
+const FakeHttpServer::Options kTlsForLocalhost{.tls = true, .san = "DNS:localhost"};
+
+// post() of "{}" to `srv` under the name `host`, with a deadline; trusting the
+// server's certificate unless `trust` is false (then the system store decides).
+Result<Response> post_to(const FakeHttpServer& srv, const std::string& host,
+                         const std::string& path = "/", bool trust = true, int timeout_ms = 5000) {
+    PostOptions o;
+    o.timeout_ms = timeout_ms;
+    if (trust) o.ca_file = srv.cert();
+    return post(srv.url(host) + path, {}, "{}", o);
+}
+
 BOOST_AUTO_TEST_CASE(posts_and_reads_a_chunked_answer) {
-    OneShotServer srv("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
-    auto r = post("http://127.0.0.1:" + std::to_string(srv.port()) + "/v1/messages",
-                  {{"x-api-key", "k1"}}, "{\"q\":1}");
+    FakeHttpServer srv(
+        canned("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"));
+    auto r = post(srv.url() + "/v1/messages", {{"x-api-key", "k1"}}, "{\"q\":1}");
     BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.error()));
     BOOST_TEST(r->status == 200);
     BOOST_TEST(r->body == "hello");
-    std::string req = srv.request();
+    std::string req = srv.first_request();
     BOOST_TEST(req.rfind("POST /v1/messages HTTP/1.1\r\n", 0) == 0u, req);
     BOOST_TEST(req.find("x-api-key: k1\r\n") != std::string::npos);
     BOOST_TEST(req.substr(req.size() - 7) == "{\"q\":1}");
 }
 
 BOOST_AUTO_TEST_CASE(a_silent_server_hits_the_deadline) {
-    OneShotServer srv("");
-    PostOptions o;
-    o.timeout_ms = 300;
-    auto r = post("http://127.0.0.1:" + std::to_string(srv.port()) + "/", {}, "{}", o);
+    FakeHttpServer srv(silent());
+    auto r = post_to(srv, "127.0.0.1", "/", false, 300);
     BOOST_REQUIRE(!r.ok());
     BOOST_TEST(r.error().find("timed out") != std::string::npos, r.error());
 }
 
 BOOST_AUTO_TEST_CASE(cancellation_stops_a_wait) {
-    OneShotServer srv("");
+    FakeHttpServer srv(silent());
     std::atomic<bool> cancel{true};
     PostOptions o;
     o.cancel = &cancel;
-    auto r = post("http://127.0.0.1:" + std::to_string(srv.port()) + "/", {}, "{}", o);
+    auto r = post(srv.url() + "/", {}, "{}", o);
     BOOST_REQUIRE(!r.ok());
     BOOST_TEST(r.error().find("cancelled") != std::string::npos, r.error());
 }
 
 BOOST_AUTO_TEST_CASE(a_closed_port_is_refused) {
-    int port = 0;
+    std::string url;
     {
-        OneShotServer srv("x");
-        port = srv.port();
+        FakeHttpServer srv(canned("x"));
+        url = srv.url();
     }
-    auto r = post("http://127.0.0.1:" + std::to_string(port) + "/", {}, "{}");
+    auto r = post(url + "/", {}, "{}");
     BOOST_REQUIRE(!r.ok());
     BOOST_TEST(r.error().find("cannot connect") != std::string::npos, r.error());
 }
 
 BOOST_AUTO_TEST_CASE(tls_to_a_plain_server_fails_cleanly) {
-    OneShotServer srv("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    FakeHttpServer srv(canned("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
     PostOptions o;
     o.timeout_ms = 3000;
     auto r = post("https://127.0.0.1:" + std::to_string(srv.port()) + "/", {}, "{}", o);
@@ -431,43 +289,39 @@ BOOST_AUTO_TEST_CASE(tls_to_a_plain_server_fails_cleanly) {
 }
 
 BOOST_AUTO_TEST_CASE(tls_with_a_trusted_certificate_and_sni) {
-    TlsServer srv("DNS:localhost", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                   "2\r\nok\r\n0\r\n\r\n");
-    PostOptions o;
-    o.timeout_ms = 5000;
-    o.ca_file = srv.cert();
-    auto r = post("https://localhost:" + std::to_string(srv.port()) + "/v1/messages", {}, "{}", o);
+    FakeHttpServer srv(
+        canned("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"),
+        kTlsForLocalhost);
+    BOOST_TEST(srv.url("localhost").rfind("https://localhost:", 0) == 0u);
+    auto r = post_to(srv, "localhost", "/v1/messages");
     BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.error()));
     BOOST_TEST(r->body == "ok");
     BOOST_TEST(srv.sni() == "localhost");
+    BOOST_TEST(srv.first_request().rfind("POST /v1/messages HTTP/1.1\r\n", 0) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(tls_to_an_address_checks_the_ip_san) {
-    TlsServer srv("IP:127.0.0.1", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-    PostOptions o;
-    o.timeout_ms = 5000;
-    o.ca_file = srv.cert();
-    auto r = post("https://127.0.0.1:" + std::to_string(srv.port()) + "/", {}, "{}", o);
+    FakeHttpServer srv(canned("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+                       {.tls = true, .san = "IP:127.0.0.1"});
+    auto r = post_to(srv, "127.0.0.1");
     BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.error()));
     BOOST_TEST(r->body == "ok");
     BOOST_TEST(srv.sni() == "", "no SNI for an address");
 }
 
 BOOST_AUTO_TEST_CASE(tls_rejects_an_untrusted_certificate) {
-    TlsServer srv("DNS:localhost", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-    PostOptions o;
-    o.timeout_ms = 5000; // system store: a self-signed certificate is not in it
-    auto r = post("https://localhost:" + std::to_string(srv.port()) + "/", {}, "{}", o);
+    FakeHttpServer srv(canned("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), kTlsForLocalhost);
+    auto r = post_to(srv, "localhost", "/",
+                     false); // system store: a self-signed certificate is not in it
     BOOST_REQUIRE(!r.ok());
     BOOST_TEST(r.error().find("not trusted") != std::string::npos, r.error());
+    BOOST_TEST(srv.requests().empty(), "nothing was sent to the untrusted server");
 }
 
 BOOST_AUTO_TEST_CASE(tls_rejects_a_certificate_for_another_name) {
-    TlsServer srv("DNS:api.example.com", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-    PostOptions o;
-    o.timeout_ms = 5000;
-    o.ca_file = srv.cert();
-    auto r = post("https://localhost:" + std::to_string(srv.port()) + "/", {}, "{}", o);
+    FakeHttpServer srv(canned("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+                       {.tls = true, .san = "DNS:api.example.com"});
+    auto r = post_to(srv, "localhost");
     BOOST_REQUIRE(!r.ok());
     BOOST_TEST(r.error().find("not trusted") != std::string::npos, r.error());
     BOOST_TEST(r.error().find("mismatch") != std::string::npos, r.error());
@@ -533,7 +387,10 @@ BOOST_AUTO_TEST_CASE(anthropic_request_and_answer) {
 
     Response ok{200, "OK", {}, R"({"type":"message","content":[{"type":"text","text":"unsafe"}]})"};
     BOOST_TEST(*extract_text("anthropic", ok) == "unsafe");
-    Response err{529, "", {}, R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"};
+    Response err{529,
+                 "",
+                 {},
+                 R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"};
     BOOST_TEST(extract_text("anthropic", err).error() == "HTTP 529: Overloaded");
     BOOST_TEST(!extract_text("anthropic", Response{200, "OK", {}, "not json"}).ok());
     BOOST_TEST(!extract_text("anthropic", Response{200, "OK", {}, R"({"content":[]})"}).ok());

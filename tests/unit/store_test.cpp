@@ -114,6 +114,10 @@ BOOST_AUTO_TEST_CASE(commits_newest_first_and_counted_per_project) {
     BOOST_TEST((*s)->record_commit(c).ok());
     c.project = "api";
     BOOST_TEST((*s)->record_commit(c).ok());
+    // The same merged commit again (a merge logged after a killed daemon): once.
+    auto again = (*s)->record_commit(c);
+    BOOST_TEST_REQUIRE(again.ok());
+    BOOST_TEST(*again == false);
     auto web = (*s)->recent_commits("web", 10);
     BOOST_TEST_REQUIRE(web->size() == 2u);
     BOOST_TEST(web->at(0).sha == "bbb");

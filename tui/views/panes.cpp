@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 namespace fab::tui {
 
@@ -25,6 +26,11 @@ std::string kind_label(const std::string& k) {
     if (k == "manager") return "mgr";
     if (k == "director") return "dir";
     return k.empty() ? "task" : k;
+}
+
+// The director belongs to no project: it works across all of them.
+std::string project_label(const AgentInfo& a) {
+    return a.project.empty() ? "(all)" : a.project;
 }
 
 } // namespace
@@ -91,27 +97,43 @@ void draw_header(Canvas& c, const Rect& r, const Frame& f) {
     int right = end - cw - 1;
     c.put(r.row, right, conn, conn_attr, end);
     int x = c.put(r.row, r.col + 1, "fab", kRev | kBold, right);
-    auto part = [&](const std::string& s, uint16_t attr = kRev) {
-        if (x + 2 + display_width(s) > right - 1) return;
-        x = c.put(r.row, x + 2, s, attr, right);
+    // Each part has a compact form; when the full forms do not fit (80
+    // columns, a DEMO label, "reconnecting…"), every part is compact, so that
+    // tokens and cost stay on screen rather than the last parts falling off.
+    struct Part {
+        std::string full, compact;
+        uint16_t attr = kRev;
     };
+    std::vector<Part> parts;
     // Scripted agents (tests, `make demo`) follow a script: say so, so that
     // nobody mistakes their output, tokens or cost for a model's.
     bool scripted = std::any_of(m.agents().begin(), m.agents().end(),
                                 [](const auto& a) { return a->backend == "scripted"; });
-    if (scripted) part("DEMO", kRev | kBold | fg(Color::cyan));
-    part(std::string(n.running ? f.g.spinner(f.vs.spinner) : f.g.idle) + " " +
-         std::to_string(n.running) + " running");
-    part(std::to_string(n.idle) + " idle");
+    if (scripted) parts.push_back({"DEMO", "DEMO", kRev | kBold | fg(Color::cyan)});
+    std::string spin = n.running ? f.g.spinner(f.vs.spinner) : f.g.idle;
+    parts.push_back({spin + " " + std::to_string(n.running) + " running",
+                     spin + " " + std::to_string(n.running) + " run"});
+    parts.push_back({std::to_string(n.idle) + " idle", std::to_string(n.idle) + " idle"});
     if (n.waiting)
-        part(std::string(f.g.attention) + " " + std::to_string(n.waiting) + " waiting",
-             kRev | kBold | fg(Color::yellow));
+        parts.push_back({std::string(f.g.attention) + " " + std::to_string(n.waiting) + " waiting",
+                         std::string(f.g.attention) + " " + std::to_string(n.waiting) + " wait",
+                         kRev | kBold | fg(Color::yellow)});
     else
-        part("0 waiting");
-    part(std::to_string(m.commits_merged()) + " merged");
+        parts.push_back({"0 waiting", "0 wait"});
+    std::string merged = std::to_string(m.commits_merged());
+    parts.push_back({merged + " merged", merged + " merged"});
     char cost[32];
     std::snprintf(cost, sizeof cost, "$%.2f", m.cost_usd());
-    part(human_count(m.tokens()) + " tok " + cost);
+    std::string usage = human_count(m.tokens()) + " tok " + cost;
+    parts.push_back({usage, usage});
+    int full = x;
+    for (const auto& p : parts) full += 2 + display_width(p.full);
+    bool compact = full > right - 1;
+    for (const auto& p : parts) {
+        const std::string& s = compact ? p.compact : p.full;
+        if (x + 2 + display_width(s) > right - 1) break;
+        x = c.put(r.row, x + 2, s, p.attr, right);
+    }
 }
 
 void draw_agents(Canvas& c, const Rect& r, Frame& f) {
@@ -143,7 +165,7 @@ void draw_agents(Canvas& c, const Rect& r, Frame& f) {
     // Columns: marker, attention, id, kind, project, backend, what, time.
     size_t pw = 4, bw = 6;
     for (const auto* a : list) {
-        pw = std::max(pw, static_cast<size_t>(display_width(a->project)));
+        pw = std::max(pw, static_cast<size_t>(display_width(project_label(*a))));
         bw = std::max(bw, a->backend.size());
     }
     int W = r.cols;
@@ -177,7 +199,9 @@ void draw_agents(Canvas& c, const Rect& r, Frame& f) {
                   attention ? kBold | fg(Color::yellow) : kPlain, end);
         x = c.put(y, x + 1, fit(a.id, 6), kBold, end);
         x = c.put(y, x + 1, fit(kind_label(a.kind), 4), fg(Color::cyan), end);
-        if (W >= 60) x = c.put(y, x + 1, fit(a.project, proj_w), kPlain, end);
+        if (W >= 60)
+            x = c.put(y, x + 1, fit(project_label(a), proj_w), a.project.empty() ? kDim : kPlain,
+                      end);
         if (W >= 72) x = c.put(y, x + 1, fit(a.backend, back_w), kDim, end);
         // Right: running time (or the final state).
         std::string when;

@@ -52,7 +52,10 @@ fail() {
   for f in "$@"; do
     [ -f "$f" ] || continue
     echo "    --- $f (tail)"
-    tail -n 12 "$f" | cut -c1-300 | sed 's/^/    | /'
+    # A transcript record shows its time and source before its (cut) data.
+    tail -n 12 "$f" | jq -Rr 'fromjson? // . | if type == "object" and has("data")
+        then "\(.ts) \(.src) \(.data | tostring)" else tostring end' 2>/dev/null |
+      cut -c1-300 | sed 's/^/    | /'
   done
 }
 skip() { echo "skip $1${2:+: $2}"; }
@@ -160,21 +163,9 @@ e2e_init() {
 fab() { "$FAB" "$@"; }
 
 # ---------- fake model server ----------
+. "$E2E_HERE/lib/fake-server.sh"
 start_fake_server() {
-  mkfifo "$T/server.in"
-  node "$E2E_HERE/fake-model-server.mjs" --port 0 --log "$T/server.log" \
-    <"$T/server.in" >"$T/server.out" 2>"$T/server.err" &
-  SERVER_PID=$!
-  exec 7>"$T/server.in"
-  local _
-  PORT=
-  for _ in $(seq 100); do
-    PORT=$(sed -n 's/^{"port":\([0-9]*\)}$/\1/p' "$T/server.out" 2>/dev/null)
-    [ -n "$PORT" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.05
-  done
-  if [ -z "$PORT" ]; then
+  if ! fake_server_start "$T"; then
     echo "FAIL setup: fake model server did not start"; cat "$T/server.err"
     FAIL=$((FAIL + 1)); finish
   fi
@@ -193,21 +184,7 @@ use_claude() {
 use_codex() {
   [ -x "$FAB_NPM_BIN/codex" ] || { echo "FAIL setup: $FAB_NPM_BIN/codex not found (set FAB_NPM_BIN)"; FAIL=$((FAIL + 1)); finish; }
   export CODEX_HOME=$T/codex-home FAKE_OPENAI_API_KEY=test
-  mkdir -p "$CODEX_HOME"
-  cat >"$CODEX_HOME/config.toml" <<EOF
-model = "gpt-5.5"
-model_provider = "fake"
-approval_policy = "never"
-sandbox_mode = "workspace-write"
-[model_providers.fake]
-name = "fake"
-base_url = "http://127.0.0.1:$PORT/v1"
-env_key = "FAKE_OPENAI_API_KEY"
-wire_api = "responses"
-request_max_retries = 1
-stream_max_retries = 1
-stream_idle_timeout_ms = 20000
-EOF
+  write_codex_config "$CODEX_HOME" "$PORT"
 }
 
 # ---------- repository, daemon, rules ----------

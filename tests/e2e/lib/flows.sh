@@ -6,14 +6,24 @@
 #   P_BASH         prompt prefix for a shell tool call ("FAKE:bash" / "SCRIPT:bash")
 #   slow_prompt N  function: prints a prompt whose answer streams for N seconds
 #   SLOW_DONE      function: prints the text the slow answer ends with (N as $1)
-#   USAGE_KIND     cost (turn results must have cost_usd > 0) | tokens (input_tokens > 0)
+#                  (default: "Slow reply done after N s.", as the fake server and slow_prompt say)
+#   USAGE_KIND     cost (turn results must have cost_usd > 0; the default) | tokens
+#                  (input_tokens > 0)
 #   same_session ID  function: 0 when every turn of ID ran in one session (prints why not)
-#   TURN_TIMEOUT   seconds to wait for one ordinary turn
-#   DENY_RULE      name of a deny rule for `touch forbidden.txt` (flow_deny)
+#                  (default: claude_same_session)
+#   TURN_TIMEOUT   seconds to wait for one ordinary turn (default 40)
+#   ABORT_TOOL     1 (the default): flow_abort also aborts during a Bash tool; empty: not
+#   DENY_RULE      name of a deny rule for `touch forbidden.txt` (flow_deny; default
+#                  e2e-no-forbidden-<pid>)
 #   before_followup ID  optional function, run before the follow-up is sent
 # and gets, per flow, `ok`/`fail` lines named <backend>-<check>.
 
 TURN_TIMEOUT=${TURN_TIMEOUT:-40}
+USAGE_KIND=${USAGE_KIND:-cost}
+ABORT_TOOL=${ABORT_TOOL-1}
+DENY_RULE=${DENY_RULE:-e2e-no-forbidden-$$}
+SLOW_DONE() { echo "Slow reply done after $1 s."; }
+same_session() { claude_same_session "$1"; }
 
 # ---------- history helpers (over `fab agent history --json`) ----------
 # hist ID: the history into $T/hist.<ID> (also returned as the file name).
@@ -156,6 +166,35 @@ claude_same_session() {
   if [ "$n" -lt 2 ]; then echo "expected an init line per turn, found $n"; return 1; fi
   if [ "$(echo "$ids" | sort -u | wc -l)" != 1 ]; then echo "the turns ran in different sessions: $(echo $ids)"; return 1; fi
   if [ "$(echo "$ids" | head -1)" != "$sid" ]; then echo "session $(echo "$ids" | head -1) is not the agent's session_id '$sid'"; return 1; fi
+}
+
+# ---------- setup and the whole run ----------
+
+# project_start: the repo $T/repo, the daemon and project `web` on it (20 agents); the test
+# ends (finish) when the daemon or the project fails.
+project_start() {
+  make_repo "$T/repo"
+  daemon_start || finish
+  if fab project add "$T/repo" --name web --max-agents 20 >"$T/project.out" 2>&1; then ok project-add; else fail project-add "" "$T/project.out"; finish; fi
+}
+
+# flows_setup: the rules the flows rely on (DENY_RULE; touch and sleep allowed), then
+# project_start.
+flows_setup() {
+  deny_rule "$DENY_RULE" 'touch forbidden.txt'
+  allow_rule e2e-touch 'touch:*'
+  allow_rule e2e-sleep 'sleep:*'
+  project_start
+}
+
+# run_flows: every flow below, in order, then finish.
+run_flows() {
+  flow_tool_and_followup
+  flow_cli_crash_resume
+  flow_deny
+  flow_daemon_crash
+  flow_abort
+  finish
 }
 
 # ---------- flows ----------
