@@ -1,10 +1,12 @@
 // issue.list|show|ready|create|update|close|comment|plan|commit: the in-repo
 // tickets (`.tickets/`) of a project.
 //
-// Which directory: a request from an agent (payload agent_id names a known
-// agent of the project) works in that agent's worktree, so its ticket
-// changes travel on its branch and are merged with its work; any other
-// request works in the project's clone. File reads and writes run on the
+// Which directory: a request from a task agent (payload agent_id names a
+// known task agent of the project) works in that agent's worktree, so its
+// ticket changes travel on its branch and are merged with its work; any
+// other request works in the project's clone — also the manager's, the
+// director's and a planner's, whose branches are never merged: tickets they
+// file must reach the orchestrator. File reads and writes run on the
 // thread pool, git as child processes of the loop; the loop never blocks.
 #include "daemon/daemon.hpp"
 #include "daemon/orchestrator/git_cmd.hpp"
@@ -57,7 +59,8 @@ Result<Target> resolve(Daemon& d, const Json& payload) {
         return make_error("unknown project \"" + project + "\"");
     Target t;
     t.project = project;
-    if (agent && agent->rec.project == project && !agent->rec.worktree.empty()) {
+    if (agent && agent->rec.kind == "task" && agent->rec.project == project &&
+        !agent->rec.worktree.empty()) {
         t.repo = agent->rec.worktree;
         t.agent_worktree = true;
     } else {

@@ -186,6 +186,15 @@ BOOST_AUTO_TEST_CASE(manager_persists_across_a_daemon_restart_and_clear_starts_f
     BOOST_TEST_REQUIRE(sb.fab({"agent", "send", id, "SCRIPT:bash fab manager status web"}).code ==
                        0);
     BOOST_TEST(wait_history(id, "the manager of web: agent " + id));
+    // Tickets it files land in the project's clone, where the orchestrator
+    // sees them (its own branch is never merged).
+    BOOST_TEST_REQUIRE(
+        sb.fab({"agent", "send", id, "SCRIPT:bash fab issue create 'Filed by the manager'"}).code ==
+        0);
+    BOOST_TEST(wait_for([&] {
+        return sb.fab({"issue", "list", "--project", "web"}).out.find("Filed by the manager") !=
+               std::string::npos;
+    }));
 
     // clear: a new agent with a new session, in the same (kept) worktree.
     Json c = run_json({"manager", "clear", "web", "--json"});
