@@ -199,6 +199,11 @@ Context App::context() const {
         c.pending_question = p->question;
         c.question_options = p->options.size();
     }
+    for (const auto& other : model_.agents())
+        if (other->id != a->id && model_.pending_for(other->id)) {
+            c.other_waiting = other->id;
+            break;
+        }
     return c;
 }
 

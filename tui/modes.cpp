@@ -146,7 +146,11 @@ std::vector<Action> Modes::normal(int k, const Context& ctx) {
     case 'y':
     case 'a':
     case 'n':
-        if (ctx.pending_id.empty()) return {message("nothing to approve for " + ctx.agent)};
+        if (ctx.pending_id.empty())
+            return {message("nothing to approve for " + ctx.agent +
+                            (ctx.other_waiting.empty()
+                                 ? std::string()
+                                 : "; " + ctx.other_waiting + " is waiting (j/k to select it)"))};
         if (k == 'n') return {respond(ctx.pending_id, false)};
         if (!ctx.pending_question) return {respond(ctx.pending_id, true, k == 'a')};
         break; // y on a question: choose an option

@@ -34,6 +34,7 @@ struct Context {
     std::string pending_id;            // its oldest pending request ("" when none)
     bool pending_question = false;     // that request is an AskUserQuestion
     size_t question_options = 0;       // how many options the question has
+    std::string other_waiting;         // another agent with a pending request ("" = none)
     std::vector<std::string> projects; // for `p`
 };
 

@@ -89,7 +89,11 @@ BOOST_AUTO_TEST_CASE(y_n_a_answer_a_pending_permission) {
     BOOST_TEST((a[0].type == T::respond && !a[0].allow));
     c.pending_id.clear();
     a = m.key('y', c);
-    BOOST_TEST((a[0].type == T::message));
+    BOOST_TEST((a[0].type == T::message && a[0].text == "nothing to approve for a1"));
+    // Another agent waits: say which, so the user can go to it.
+    c.other_waiting = "b2";
+    a = m.key('y', c);
+    BOOST_TEST(a[0].text == "nothing to approve for a1; b2 is waiting (j/k to select it)");
 }
 
 BOOST_AUTO_TEST_CASE(a_question_is_answered_by_choosing_an_option) {
