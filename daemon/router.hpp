@@ -27,6 +27,14 @@ class Reply {
     std::string type_, id_;
 };
 
+// The string field `key` of the request's payload; when it is missing or
+// empty, replies with an error naming it and returns "" (the handler returns).
+inline std::string require(const Request& q, const char* key, const Reply& r) {
+    std::string v = q.payload.value(key, "");
+    if (v.empty()) r.fail(std::string("missing \"") + key + "\"");
+    return v;
+}
+
 class Router {
   public:
     using Handler = std::function<void(const Request&, const Reply&)>;

@@ -10,6 +10,27 @@
 
 namespace fab {
 
+namespace {
+// history and history_before: `read` runs on the thread pool, the records
+// come back as {"records": [...]} on the loop.
+using TranscriptReader =
+    std::function<Result<std::vector<TranscriptRecord>>(const std::string& path)>;
+void read_records(uv_loop_t* loop, std::string path, TranscriptReader read,
+                  std::function<void(Result<Json>)> done) {
+    auto out = std::make_shared<Result<std::vector<TranscriptRecord>>>(make_error("unread"));
+    ev::queue_work(
+        loop, [out, path = std::move(path), read = std::move(read)] { *out = read(path); },
+        [out, done = std::move(done)] {
+            if (!*out) return done(make_error(out->error()));
+            Json recs = Json::array();
+            for (const auto& r : out->value())
+                recs.push_back(
+                    {{"o", r.offset}, {"ts", r.ts_ms}, {"src", r.src}, {"data", r.data}});
+            done(Json{{"records", recs}});
+        });
+}
+} // namespace
+
 void Supervisor::send(const std::string& id, const std::string& text,
                       std::function<void(Status)> done) {
     Agent* a = find(id);
@@ -78,39 +99,22 @@ Status Supervisor::describe(const std::string& id, const std::string& text) {
 
 void Supervisor::history(const std::string& id, int64_t since, size_t limit,
                          std::function<void(Result<Json>)> done) {
-    Agent* a = find(id);
-    if (!a) return done(make_error("no agent \"" + id + "\""));
-    std::string path = d_.paths().agents_dir + "/" + id + "/transcript.jsonl";
-    auto out = std::make_shared<Result<std::vector<TranscriptRecord>>>(make_error("unread"));
-    ev::queue_work(
-        d_.loop(), [out, path, since, limit] { *out = Transcript::read(path, since, limit); },
-        [out, done] {
-            if (!*out) return done(make_error(out->error()));
-            Json recs = Json::array();
-            for (const auto& r : out->value())
-                recs.push_back(
-                    {{"o", r.offset}, {"ts", r.ts_ms}, {"src", r.src}, {"data", r.data}});
-            done(Json{{"records", recs}});
-        });
+    if (!find(id)) return done(make_error("no agent \"" + id + "\""));
+    read_records(
+        d_.loop(), d_.paths().agents_dir + "/" + id + "/transcript.jsonl",
+        [since, limit](const std::string& path) { return Transcript::read(path, since, limit); },
+        std::move(done));
 }
 
 void Supervisor::history_before(const std::string& id, int64_t before, size_t limit,
                                 std::function<void(Result<Json>)> done) {
-    Agent* a = find(id);
-    if (!a) return done(make_error("no agent \"" + id + "\""));
-    std::string path = d_.paths().agents_dir + "/" + id + "/transcript.jsonl";
-    auto out = std::make_shared<Result<std::vector<TranscriptRecord>>>(make_error("unread"));
-    ev::queue_work(
-        d_.loop(),
-        [out, path, before, limit] { *out = Transcript::read_before(path, before, limit); },
-        [out, done] {
-            if (!*out) return done(make_error(out->error()));
-            Json recs = Json::array();
-            for (const auto& r : out->value())
-                recs.push_back(
-                    {{"o", r.offset}, {"ts", r.ts_ms}, {"src", r.src}, {"data", r.data}});
-            done(Json{{"records", recs}});
-        });
+    if (!find(id)) return done(make_error("no agent \"" + id + "\""));
+    read_records(
+        d_.loop(), d_.paths().agents_dir + "/" + id + "/transcript.jsonl",
+        [before, limit](const std::string& path) {
+            return Transcript::read_before(path, before, limit);
+        },
+        std::move(done));
 }
 
 Status Supervisor::hook_event(const Json& p) {

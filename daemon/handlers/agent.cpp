@@ -6,12 +6,6 @@
 namespace fab {
 
 namespace {
-std::string require(const Request& q, const char* key, const Reply& r) {
-    std::string v = q.payload.value(key, "");
-    if (v.empty()) r.fail(std::string("missing \"") + key + "\"");
-    return v;
-}
-
 std::function<void(Status)> status_reply(const Reply& r) {
     return [r](Status s) { s ? r.ok() : r.fail(s.error()); };
 }

@@ -318,8 +318,8 @@ void register_issue_handlers(Router& router, Daemon& d) {
     router.add("issue.show", [&d](const Request& q, const Reply& r) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
-        std::string id = q.payload.value("id", "");
-        if (id.empty()) return r.fail("missing \"id\"");
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
         on_pool(d, r, [t = *t, id]() -> Result<Json> {
             TicketSet set = issues::load_dir(t.dir);
             log_problems(set.problems);
@@ -400,8 +400,8 @@ void register_issue_handlers(Router& router, Daemon& d) {
     router.add("issue.update", [&d](const Request& q, const Reply& r) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
-        std::string id = q.payload.value("id", "");
-        if (id.empty()) return r.fail("missing \"id\"");
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
         issues::TicketUpdate u;
         u.status = string_field(q.payload, "status");
         u.title = string_field(q.payload, "title");
@@ -425,8 +425,8 @@ void register_issue_handlers(Router& router, Daemon& d) {
     router.add("issue.close", [&d](const Request& q, const Reply& r) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
-        std::string id = q.payload.value("id", "");
-        if (id.empty()) return r.fail("missing \"id\"");
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
         on_pool(d, r, [t = *t, id]() -> Result<Json> {
             auto tk = issues::close(t.dir, id);
             if (!tk) return make_error(tk.error());

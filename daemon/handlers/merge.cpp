@@ -215,8 +215,8 @@ void recover_interrupted_merges(Daemon& d) {
 
 void register_merge_handlers(Router& router, Daemon& d) {
     router.add("agent.done", [&d](const Request& q, const Reply& r) {
-        std::string id = q.payload.value("id", "");
-        if (id.empty()) return r.fail("missing \"id\"");
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
         Agent* a = d.supervisor().find(id);
         if (!a) return r.fail("no agent \"" + id + "\"");
         if (is_final(a->state)) return r.fail("agent " + id + " has already " + a->rec.state);

@@ -17,12 +17,6 @@ namespace fab {
 
 namespace {
 
-std::string require(const Request& q, const char* key, const Reply& r) {
-    std::string v = q.payload.value(key, "");
-    if (v.empty()) r.fail(std::string("missing \"") + key + "\"");
-    return v;
-}
-
 Json plan_json(const plans::Plan& p, bool with_body) {
     Json j = {{"id", p.id},           {"agent", p.agent}, {"project", p.project},
               {"created", p.created}, {"title", p.title}, {"source", p.source},
