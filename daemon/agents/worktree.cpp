@@ -1,5 +1,7 @@
 #include "daemon/agents/worktree.hpp"
 
+#include "daemon/git/safe_git.hpp"
+#include "daemon/git/worktree_link.hpp"
 #include "util/strings.hpp"
 
 #include <deque>
@@ -11,12 +13,14 @@
 namespace fab::worktree {
 
 namespace {
+// `git -C <dir> <args…>`, hardened (safe_git.hpp).
+ev::SpawnOptions git(const safegit::Where& where, const std::vector<std::string>& args) {
+    return safegit::command(where, args);
+}
 ev::SpawnOptions git(std::vector<std::string> args) {
-    ev::SpawnOptions o;
-    o.argv = {"git"};
-    o.argv.insert(o.argv.end(), args.begin(), args.end());
-    o.env = git_env();
-    return o;
+    if (args.size() >= 2 && args[0] == "-C")
+        return git(args[1], std::vector<std::string>(args.begin() + 2, args.end()));
+    return git(std::string(), args);
 }
 // One worktree mutation at a time per repository: concurrent `git worktree
 // add`s race on .git/worktrees (measured: "failed to read …/commondir"), and
@@ -47,8 +51,6 @@ void serialized(const std::string& repo, Job job) {
     if (q.size() == 1) run_next(repo);
 }
 } // namespace
-
-std::vector<std::string> git_env();
 
 namespace {
 void add_now(uv_loop_t* loop, const std::string& repo, const std::string& path,
@@ -81,8 +83,14 @@ void remove_if_clean_now(uv_loop_t* loop, const std::string& repo, const std::st
         return;
     }
     auto what = std::make_shared<Leftover>();
+    // A worktree whose .git the agent rewrote is kept as it is: no git runs there.
+    auto link = safegit::verify_worktree(repo, path);
+    if (!link) {
+        what->refused = link.error();
+        return done(true, *what, make_error(link.error()));
+    }
     ev::run_process(
-        loop, git({"-C", path, "status", "--porcelain=v2", "-z"}), [=](ev::ProcessResult st) {
+        loop, git({path, *link}, {"status", "--porcelain=v2", "-z"}), [=](ev::ProcessResult st) {
             if (!st.ok())
                 return done(true, *what, make_error("git status: " + st.last_error_line()));
             what->dirty = !st.out.empty();
@@ -108,15 +116,9 @@ void remove_if_clean_now(uv_loop_t* loop, const std::string& repo, const std::st
 
 } // namespace
 
-std::vector<std::string> git_env() {
-    std::vector<std::string> env;
-    for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
-    env.emplace_back("GIT_TERMINAL_PROMPT=0");
-    return env;
-}
-
 std::string Leftover::describe() const {
     std::vector<std::string> parts;
+    if (!refused.empty()) parts.push_back(refused);
     if (dirty) parts.push_back("uncommitted changes");
     if (unmerged > 0) parts.push_back(std::to_string(unmerged) + " unmerged commit(s)");
     return join(parts, " and ");

@@ -9,6 +9,7 @@
 // file must reach the orchestrator. File reads and writes run on the
 // thread pool, git as child processes of the loop; the loop never blocks.
 #include "daemon/daemon.hpp"
+#include "daemon/git/worktree_link.hpp"
 #include "daemon/orchestrator/git_cmd.hpp"
 #include "daemon/orchestrator/merge.hpp"
 #include "issues/tickets.hpp"
@@ -158,6 +159,7 @@ Json ticket_reply(const Target& t, const Ticket& ticket) {
 struct CommitJob : std::enable_shared_from_this<CommitJob> {
     uv_loop_t* loop;
     Target t;
+    safegit::Where where; // t.repo; an agent's worktree with its verified git dir
     std::string message;
     std::function<void(Result<Json>)> reply; // also lets the project's next job in
     std::vector<std::string> identity;       // `-c user.name=…` when git has none
@@ -172,7 +174,7 @@ struct CommitJob : std::enable_shared_from_this<CommitJob> {
 
     void start() {
         // A fresh HOME (CI, tests) has no identity; do not override a real one.
-        gitcmd::run(loop, t.repo, {"config", "user.email"},
+        gitcmd::run(loop, where, {"config", "user.email"},
                     [this, self = shared_from_this()](ev::ProcessResult r) {
                         if (!r.ok())
                             identity = {"-c", "user.name=fab", "-c", "user.email=fab@localhost"};
@@ -183,13 +185,13 @@ struct CommitJob : std::enable_shared_from_this<CommitJob> {
     void add() {
         // Ticket files only: a temp file a crash left behind (…md.tmp.<pid>)
         // must not be committed. The pattern also matches deleted tickets.
-        gitcmd::run(loop, t.repo, {"add", "--all", "--", ".tickets/*.md"},
+        gitcmd::run(loop, where, {"add", "--all", "--", ".tickets/*.md"},
                     [this, self = shared_from_this()](ev::ProcessResult r) {
                         // No .tickets at all: nothing to commit.
                         if (!r.ok() && r.err.find("did not match") != std::string::npos)
                             return nothing();
                         if (!r.ok()) return fail(gitcmd::failure("git add .tickets", r));
-                        gitcmd::run(loop, t.repo, {"diff", "--cached", "--quiet", "--", ".tickets"},
+                        gitcmd::run(loop, where, {"diff", "--cached", "--quiet", "--", ".tickets"},
                                     [this, self = shared_from_this()](ev::ProcessResult r2) {
                                         if (r2.ok()) return nothing();
                                         if (r2.exit_status != 1)
@@ -214,15 +216,15 @@ struct CommitJob : std::enable_shared_from_this<CommitJob> {
         args.emplace_back("--");
         args.emplace_back(".tickets");
         gitcmd::run(
-            loop, t.repo, std::move(args), [this, self = shared_from_this()](ev::ProcessResult r) {
+            loop, where, std::move(args), [this, self = shared_from_this()](ev::ProcessResult r) {
                 if (!r.ok()) return fail(gitcmd::failure("git commit", r));
                 // An agent's worktree: the commit rides on its branch and is
                 // merged (and pushed) with its work by `fab agent done`.
                 if (t.agent_worktree) return finish(false, "");
-                gitcmd::run(loop, t.repo, {"remote", "get-url", "origin"},
+                gitcmd::run(loop, where, {"remote", "get-url", "origin"},
                             [this, self = shared_from_this()](ev::ProcessResult o) {
                                 if (!o.ok()) return finish(false, "");
-                                gitcmd::run(loop, t.repo, {"rev-parse", "--abbrev-ref", "HEAD"},
+                                gitcmd::run(loop, where, {"rev-parse", "--abbrev-ref", "HEAD"},
                                             [this, self = shared_from_this()](ev::ProcessResult b) {
                                                 branch = gitcmd::first_line(b.out);
                                                 if (!b.ok() || branch.empty() || branch == "HEAD")
@@ -235,7 +237,7 @@ struct CommitJob : std::enable_shared_from_this<CommitJob> {
     }
 
     void push(bool first) {
-        gitcmd::run(loop, t.repo, {"push", "--quiet", "origin", "HEAD:refs/heads/" + branch},
+        gitcmd::run(loop, where, {"push", "--quiet", "origin", "HEAD:refs/heads/" + branch},
                     [this, self = shared_from_this(), first](ev::ProcessResult r) {
                         if (r.ok()) return finish(true, "");
                         if (!first) return finish(false, gitcmd::failure("git push", r));
@@ -244,11 +246,11 @@ struct CommitJob : std::enable_shared_from_this<CommitJob> {
                         for (const char* a : {"pull", "--rebase", "--quiet", "origin"})
                             args.emplace_back(a);
                         args.push_back(branch);
-                        gitcmd::run(loop, t.repo, std::move(args),
+                        gitcmd::run(loop, where, std::move(args),
                                     [this, self = shared_from_this()](ev::ProcessResult p) {
                                         if (!p.ok()) {
                                             gitcmd::run(
-                                                loop, t.repo, {"rebase", "--abort"},
+                                                loop, where, {"rebase", "--abort"},
                                                 [this, self, p](ev::ProcessResult) {
                                                     finish(false,
                                                            gitcmd::failure("git pull --rebase", p));
@@ -261,7 +263,7 @@ struct CommitJob : std::enable_shared_from_this<CommitJob> {
     }
 
     void finish(bool pushed, const std::string& warning) {
-        gitcmd::run(loop, t.repo, {"rev-parse", "HEAD"},
+        gitcmd::run(loop, where, {"rev-parse", "HEAD"},
                     [this, self = shared_from_this(), pushed, warning](ev::ProcessResult r) {
                         Json j = {{"committed", true},
                                   {"pushed", pushed},
@@ -446,6 +448,13 @@ void register_issue_handlers(Router& router, Daemon& d) {
         auto job = std::make_shared<CommitJob>();
         job->loop = d.loop();
         job->t = *t;
+        job->where = t->repo;
+        if (t->agent_worktree) {
+            // Git runs there only through the git dir fab made for it.
+            auto link = safegit::verify_worktree(d.paths().project_repo(t->project), t->repo);
+            if (!link) return r.fail(link.error());
+            job->where = safegit::Where(t->repo, *link);
+        }
         job->message = message;
         auto run = [job, r](std::function<void()> release) {
             job->reply = [r, release](Result<Json> out) {

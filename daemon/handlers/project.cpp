@@ -3,6 +3,7 @@
 // failed add removes everything it created.
 #include "config/schema.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/git/safe_git.hpp"
 #include "ev/process.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -24,15 +25,6 @@ std::string name_from_source(std::string s) {
     if (slash != std::string::npos) s = s.substr(slash + 1);
     if (s.size() > 4 && s.ends_with(".git")) s.resize(s.size() - 4);
     return s;
-}
-
-std::vector<std::string> git_env() {
-    std::vector<std::string> env;
-    for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
-    // Never wait for a password prompt nobody can see.
-    env.emplace_back("GIT_TERMINAL_PROMPT=0");
-    env.emplace_back("GIT_SSH_COMMAND=ssh -o BatchMode=yes");
-    return env;
 }
 
 void remove_tree_async(uv_loop_t* loop, std::string dir, std::function<void()> done) {
@@ -94,9 +86,8 @@ struct ProjectHandlers {
         }
         if (auto s = make_dirs(dir, 0700); !s) return reply.fail(s.error());
         adding.insert(name);
-        ev::SpawnOptions o;
-        o.argv = {"git", "clone", "--quiet", "--", source, d.paths().project_repo(name)};
-        o.env = git_env();
+        ev::SpawnOptions o = safegit::command(
+            std::string(), {"clone", "--quiet", "--", source, d.paths().project_repo(name)});
         log::info("project " + name + ": cloning " + source);
         ev::run_process(
             d.loop(), o, [this, name, dir, source, settings, reply](ev::ProcessResult r) {
@@ -158,9 +149,7 @@ struct ProjectHandlers {
             });
         };
         if (force || keep || !path_exists(repo)) return finish();
-        ev::SpawnOptions o;
-        o.argv = {"git", "-C", repo, "status", "--porcelain=v2", "-z"};
-        o.env = git_env();
+        ev::SpawnOptions o = safegit::command(repo, {"status", "--porcelain=v2", "-z"});
         ev::run_process(d.loop(), o, [repo, finish, reply](ev::ProcessResult r) {
             if (!r.ok()) return reply.fail("git status in " + repo + ": " + r.last_error_line());
             if (!r.out.empty())

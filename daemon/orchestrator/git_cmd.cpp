@@ -1,20 +1,12 @@
 #include "daemon/orchestrator/git_cmd.hpp"
 
-#include "daemon/agents/worktree.hpp"
 #include "util/strings.hpp"
 
 namespace fab::gitcmd {
 
-void run(uv_loop_t* loop, const std::string& dir, std::vector<std::string> args,
+void run(uv_loop_t* loop, const safegit::Where& where, std::vector<std::string> args,
          ev::Process::DoneFn done) {
-    ev::SpawnOptions o;
-    o.argv = {"git", "-C", dir};
-    o.argv.insert(o.argv.end(), std::make_move_iterator(args.begin()),
-                  std::make_move_iterator(args.end()));
-    o.env = worktree::git_env();
-    // A rebase never opens an editor: it is not interactive and nobody would see it.
-    o.env.emplace_back("GIT_EDITOR=true");
-    ev::run_process(loop, o, std::move(done));
+    ev::run_process(loop, safegit::command(where, args), std::move(done));
 }
 
 std::vector<std::string> lines(const std::string& out) {

@@ -1,9 +1,10 @@
-// Git mutations for merges: the git CLI as child processes of the loop (argv
-// only, never a shell string, never blocking the loop), with the same
-// environment as worktree operations (no password prompt anybody could see).
-// Loop thread only.
+// Git for merges, branch cleanup and ticket commits: the git CLI as child
+// processes of the loop (argv only, never a shell string, never blocking the
+// loop), built by safe_git.hpp like every git the daemon runs: no hooks, no
+// fsmonitor, no submodule recursion, no prompt. Loop thread only.
 #pragma once
 
+#include "daemon/git/safe_git.hpp"
 #include "ev/process.hpp"
 
 #include <string>
@@ -11,8 +12,10 @@
 
 namespace fab::gitcmd {
 
-// `git -C <dir> <args…>`; `done` gets the exit status and the captured output.
-void run(uv_loop_t* loop, const std::string& dir, std::vector<std::string> args,
+// `git -C <where> <args…>`; `done` gets the exit status and the captured
+// output. An agent's worktree is given with its verified git dir
+// (safegit::verify_worktree).
+void run(uv_loop_t* loop, const safegit::Where& where, std::vector<std::string> args,
          ev::Process::DoneFn done);
 
 // Non-empty lines of a command's output.

@@ -2,6 +2,7 @@
 // The pull-request strategy shares the first steps; see pull_request.cpp.
 #include "daemon/orchestrator/merge.hpp"
 
+#include "daemon/git/worktree_link.hpp"
 #include "daemon/orchestrator/git_cmd.hpp"
 #include "daemon/orchestrator/merge_job.hpp"
 #include "protocol/envelope.hpp"
@@ -101,9 +102,9 @@ std::vector<Commit> parse_commits(const std::string& out) {
 Job::Job(uv_loop_t* loop, Request req, std::function<void(Outcome)> done)
     : loop_(loop), req_(std::move(req)), done_(std::move(done)) {}
 
-void Job::git(const std::string& dir, std::vector<std::string> args, Next next) {
+void Job::git(const safegit::Where& where, std::vector<std::string> args, Next next) {
     auto self = shared_from_this();
-    gitcmd::run(loop_, dir, std::move(args),
+    gitcmd::run(loop_, where, std::move(args),
                 [self, next = std::move(next)](ev::ProcessResult r) { next(std::move(r)); });
 }
 
@@ -127,6 +128,11 @@ void Job::start() {
     if (!path_exists(req_.worktree))
         return fail("the worktree " + req_.worktree + " is missing; " + req_.branch +
                     " is kept in " + req_.repo);
+    // Git runs in the worktree only through the git dir fab made for it,
+    // never through a .git file the agent may have rewritten.
+    auto link = safegit::verify_worktree(req_.repo, req_.worktree);
+    if (!link) return fail(link.error() + " (" + req_.branch + " is kept)");
+    wt_ = safegit::Where(req_.worktree, *link);
     git(req_.repo, {"symbolic-ref", "--quiet", "--short", "HEAD"}, [this](ev::ProcessResult r) {
         out_.main_branch = gitcmd::first_line(r.out);
         if (!r.ok() || out_.main_branch.empty())
@@ -141,7 +147,7 @@ void Job::start() {
 void Job::check_worktree() {
     // Nothing uncommitted may be left behind: it would not be merged, and the
     // worktree could not be recycled.
-    git(req_.worktree, {"status", "--porcelain"}, [this](ev::ProcessResult r) {
+    git(wt_, {"status", "--porcelain"}, [this](ev::ProcessResult r) {
         if (!r.ok()) return fail(gitcmd::failure("git status in " + req_.worktree, r));
         std::vector<std::string> files;
         for (const auto& l : gitcmd::lines(r.out)) files.push_back(l.size() > 3 ? l.substr(3) : l);
@@ -153,8 +159,7 @@ void Job::check_worktree() {
             return fail("uncommitted changes in your worktree (" + join(files, ", ") +
                         "): commit them (or remove them), then run `fab agent done` again");
         }
-        git(req_.worktree,
-            {"rev-parse", "--git-path", "rebase-merge", "--git-path", "rebase-apply"},
+        git(wt_, {"rev-parse", "--git-path", "rebase-merge", "--git-path", "rebase-apply"},
             [this](ev::ProcessResult g) {
                 for (auto p : gitcmd::lines(g.out)) {
                     if (p.front() != '/') p = req_.worktree + "/" + p;
@@ -271,22 +276,21 @@ void Job::push_leftovers() {
 }
 
 void Job::rebase() {
-    git(req_.worktree, {"rebase", "--quiet", out_.main_branch}, [this](ev::ProcessResult r) {
+    git(wt_, {"rebase", "--quiet", out_.main_branch}, [this](ev::ProcessResult r) {
         if (r.ok()) return fast_forward();
         std::string why = gitcmd::failure("git rebase " + out_.main_branch, r);
-        git(req_.worktree, {"diff", "--name-only", "--diff-filter=U"},
-            [this, why](ev::ProcessResult d) {
-                out_.conflicts = gitcmd::lines(d.out);
-                git(req_.worktree, {"rebase", "--abort"}, [this, why](ev::ProcessResult a) {
-                    if (!a.ok())
-                        log::warn("merge " + req_.branch + ": " +
-                                  gitcmd::failure("git rebase --abort", a));
-                    if (out_.conflicts.empty()) return fail(why + " (" + req_.branch + " is kept)");
-                    out_.kind = Outcome::Kind::conflict;
-                    out_.message = conflict_advice(out_, req_.branch);
-                    finish();
-                });
+        git(wt_, {"diff", "--name-only", "--diff-filter=U"}, [this, why](ev::ProcessResult d) {
+            out_.conflicts = gitcmd::lines(d.out);
+            git(wt_, {"rebase", "--abort"}, [this, why](ev::ProcessResult a) {
+                if (!a.ok())
+                    log::warn("merge " + req_.branch + ": " +
+                              gitcmd::failure("git rebase --abort", a));
+                if (out_.conflicts.empty()) return fail(why + " (" + req_.branch + " is kept)");
+                out_.kind = Outcome::Kind::conflict;
+                out_.message = conflict_advice(out_, req_.branch);
+                finish();
             });
+        });
     });
 }
 

@@ -4,6 +4,7 @@
 // `done` has run. Internal to daemon/orchestrator. Loop thread only.
 #pragma once
 
+#include "daemon/git/safe_git.hpp"
 #include "daemon/orchestrator/merge.hpp"
 
 #include <memory>
@@ -17,7 +18,7 @@ class Job : public std::enable_shared_from_this<Job> {
 
   private:
     using Next = std::function<void(ev::ProcessResult)>;
-    void git(const std::string& dir, std::vector<std::string> args, Next next);
+    void git(const safegit::Where& where, std::vector<std::string> args, Next next);
     void fail(const std::string& message);
     void finish();
 
@@ -46,6 +47,7 @@ class Job : public std::enable_shared_from_this<Job> {
     int push_attempts_ = 0;
     std::string old_main_;   // main before this merge: where a failed push puts it back
     std::string not_pushed_; // why a merge stayed in the clone
+    safegit::Where wt_;      // the worktree with its verified git dir (start())
 };
 
 } // namespace fab::merge

@@ -1,7 +1,7 @@
 #include "daemon/orchestrator/project_orchestrator.hpp"
 
-#include "daemon/agents/worktree.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/git/safe_git.hpp"
 #include "daemon/orchestrator/kickstart.hpp"
 #include "daemon/orchestrator/merge.hpp"
 #include "ev/stream.hpp"
@@ -85,13 +85,7 @@ void ProjectOrchestrator::sync_remote_main() {
     std::string repo = d_.paths().project_repo(project_);
     std::weak_ptr<ProjectOrchestrator> w = weak_from_this();
     uv_loop_t* loop = d_.loop();
-    auto git = [repo](std::vector<std::string> args) {
-        ev::SpawnOptions o;
-        o.argv = {"git", "-C", repo};
-        o.argv.insert(o.argv.end(), args.begin(), args.end());
-        o.env = worktree::git_env();
-        return o;
-    };
+    auto git = [repo](std::vector<std::string> args) { return safegit::command(repo, args); };
     merge::run_exclusive(project_, [w, loop, git, name = project_](std::function<void()> release) {
         // A fast-forward that changes .tickets/ is seen by the watch.
         auto finish = [w, release](const std::string& why) {

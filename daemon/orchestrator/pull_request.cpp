@@ -2,7 +2,7 @@
 // request with the GitHub CLI (`gh pr create`, argv only). The worktree, the
 // branch and the agent stay: review feedback goes to the same agent, and its
 // next `fab agent done` pushes the new commits to the same pull request.
-#include "daemon/agents/worktree.hpp"
+#include "daemon/git/safe_git.hpp"
 #include "daemon/orchestrator/git_cmd.hpp"
 #include "daemon/orchestrator/merge_job.hpp"
 #include "util/strings.hpp"
@@ -74,9 +74,12 @@ void Job::pr_create() {
     ev::SpawnOptions o;
     o.argv = {"gh",      "pr",  "create", "--head", req_.branch, "--base", out_.main_branch,
               "--title", title, "--body", body};
-    o.cwd = req_.worktree;
-    o.env = worktree::git_env();
-    o.env.emplace_back("GH_PROMPT_DISABLED=1"); // never wait for an answer nobody can give
+    // gh runs git itself (remotes, a status for uncommitted changes): in the
+    // clone, not in the agent's worktree, and with the daemon's git settings
+    // in its environment (no fsmonitor, hooks or prompts; GH_PROMPT_DISABLED).
+    // The branch is named by --head, so the clone's checkout does not matter.
+    o.cwd = req_.repo;
+    o.env = safegit::env();
     auto self = shared_from_this();
     ev::run_process(loop_, o, [self, this](ev::ProcessResult r) {
         if (r.exit_status == 127 && r.out.empty())
