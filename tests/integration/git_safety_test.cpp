@@ -106,6 +106,18 @@ struct Attack : AgentsFixture {
                           "echo changed > sub/f.txt\n");
     }
 
+    // The pointer-file rewrite, as the agent runs it: a git dir of its own in
+    // the worktree (config: fsmonitor, hooks dir), and .git pointing at it.
+    std::string own_git_dir_script(const std::string& wt) {
+        std::string hooks = sb.root() + "/evil-hooks";
+        plant_hooks(hooks, "evil-");
+        return script("evil", "cd '" + wt +
+                                  "'\ngit init -q evil-src\nmv evil-src/.git evil\nrmdir evil-src\n"
+                                  "cat >> evil/config <<'EOF'\n" +
+                                  evil_config("pointer", hooks) +
+                                  "EOF\nprintf 'gitdir: %s/evil\\n' \"$PWD\" > .git\n");
+    }
+
     // origin's main gets a commit the agent's branch lacks: the merge then
     // rebases in the worktree (a checkout: post-checkout, post-rewrite).
     void move_origin_main() {
@@ -212,16 +224,9 @@ BOOST_AUTO_TEST_CASE(rewritten_git_file_is_refused_and_nothing_is_deleted) {
     BOOST_TEST_REQUIRE(wait_turn(a));
     std::string wt = worktree(a);
     std::string head = git(clone, {"rev-parse", "fab/" + a});
-    // The agent makes a git dir of its own in the worktree and points .git at it.
-    std::string hooks = sb.root() + "/evil-hooks";
-    plant_hooks(hooks, "evil-");
-    std::string evil = script("evil", "cd '" + wt +
-                                          "'\ngit init -q evil-src\nmv evil-src/.git evil\n"
-                                          "rmdir evil-src\ncat >> evil/config <<'EOF'\n" +
-                                          evil_config("pointer", hooks) +
-                                          "EOF\nprintf 'gitdir: %s/evil\\n' \"$PWD\" > .git\n");
-    BOOST_TEST(sb.fab({"agent", "send", a, "SCRIPT:bash sh " + evil + " && fab agent done"}).code ==
-               0);
+    BOOST_TEST(sb.fab({"agent", "send", a,
+                       "SCRIPT:bash sh " + own_git_dir_script(wt) + " && fab agent done"})
+                   .code == 0);
     BOOST_TEST_REQUIRE(wait_history(a, "merge failed: " + wt + "/.git"), history(a));
     BOOST_TEST(wait_turn(a));
     BOOST_TEST(state(a) == "idle", "the agent keeps running");
@@ -241,6 +246,25 @@ BOOST_AUTO_TEST_CASE(rewritten_git_file_is_refused_and_nothing_is_deleted) {
     BOOST_TEST(fs::exists(wt + "/a.txt"));
     BOOST_TEST(fs::exists(wt + "/evil/config"));
     BOOST_TEST(git(clone, {"rev-parse", "fab/" + a}) == head);
+    BOOST_TEST(fired().empty(), "the daemon's git ran: " + fired());
+}
+
+BOOST_AUTO_TEST_CASE(issue_commit_in_a_worktree_uses_the_checked_link_only) {
+    start();
+    // An agent's ticket commit is made in its worktree, on its branch.
+    std::string a = create("SCRIPT:bash fab issue create 'From the agent' && fab issue commit "
+                           "--message 'tickets: from the agent'");
+    BOOST_TEST_REQUIRE(wait_turn(a));
+    BOOST_TEST(git(clone, {"log", "--format=%s", "-1", "fab/" + a}) == "tickets: from the agent",
+               history(a));
+    // Its .git rewritten: the commit is refused, naming the file.
+    std::string wt = worktree(a);
+    BOOST_TEST(sb.fab({"agent", "send", a,
+                       "SCRIPT:bash sh " + own_git_dir_script(wt) +
+                           " && fab issue create 'Another' && fab issue commit"})
+                   .code == 0);
+    BOOST_TEST_REQUIRE(wait_history(a, wt + "/.git reads"), history(a));
+    BOOST_TEST(git(clone, {"log", "--format=%s", "-1", "fab/" + a}) == "tickets: from the agent");
     BOOST_TEST(fired().empty(), "the daemon's git ran: " + fired());
 }
 
