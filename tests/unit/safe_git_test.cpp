@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -173,6 +174,25 @@ BOOST_AUTO_TEST_CASE(a_clone_is_looked_up_in_its_own_directory_only) {
     BOOST_TEST(std::none_of(w.env.begin(), w.env.end(), [](const std::string& kv) {
         return kv.starts_with("GIT_CEILING_DIRECTORIES=");
     }));
+}
+
+// One builder for every git: a spawn of "git" anywhere else in the programs'
+// sources would miss the settings above.
+BOOST_AUTO_TEST_CASE(no_other_source_file_spawns_git) {
+    std::regex git_argv(R"re("git"\s*[,}])re");
+    std::vector<std::string> offenders;
+    for (const char* dir : {"daemon", "src", "tui", "scripted"}) {
+        for (const auto& e :
+             fs::recursive_directory_iterator(std::string(FAB_SOURCE_ROOT) + "/" + dir)) {
+            std::string path = e.path().string();
+            if (!e.is_regular_file() || path.ends_with("daemon/git/safe_git.cpp")) continue;
+            if (!path.ends_with(".cpp") && !path.ends_with(".hpp")) continue;
+            auto text = read_file(path);
+            if (text && std::regex_search(*text, git_argv)) offenders.push_back(path);
+        }
+    }
+    BOOST_TEST(offenders.empty(), "git spawned outside daemon/git/safe_git.cpp: " +
+                                      (offenders.empty() ? std::string() : offenders.front()));
 }
 
 BOOST_FIXTURE_TEST_CASE(a_worktree_as_git_made_it_passes, Linked) {
