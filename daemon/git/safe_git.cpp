@@ -104,23 +104,17 @@ std::vector<std::string> argv(const Where& where, const std::vector<std::string>
 
 std::vector<std::string> env() {
     std::vector<std::string> e;
-    bool user_ssh = false;
     for (char** p = environ; p && *p; ++p) {
         std::string_view kv(*p);
         std::string_view name = kv.substr(0, kv.find('='));
         if (set_here(name)) continue;
         if (name.starts_with("GIT_") && !kept_git_variable(name)) continue;
-        if (name == "GIT_SSH_COMMAND" || name == "GIT_SSH") user_ssh = true;
         e.emplace_back(kv);
     }
     // Nobody can answer a prompt: fail instead of waiting for ever.
     e.emplace_back("GIT_TERMINAL_PROMPT=0");
     e.emplace_back("GCM_INTERACTIVE=never");
     e.emplace_back("GH_PROMPT_DISABLED=1");
-    // Without a user's own ssh command: ssh never asks (passphrase, host key).
-    // A core.sshCommand in the user's config is overridden by this; set
-    // GIT_SSH_COMMAND in the daemon's environment to choose another.
-    if (!user_ssh) e.emplace_back("GIT_SSH_COMMAND=ssh -o BatchMode=yes");
     // A rebase is not interactive and nobody would see an editor.
     e.emplace_back("GIT_EDITOR=true");
     e.emplace_back("GIT_SEQUENCE_EDITOR=true");
@@ -139,6 +133,12 @@ ev::SpawnOptions command(const Where& where, const std::vector<std::string>& arg
     ev::SpawnOptions o;
     o.argv = argv(where, args);
     o.env = env();
+    // Its own session, without a controlling terminal: ssh (and anything
+    // else git starts) cannot prompt on the terminal `fabd --foreground`
+    // may have, so it fails instead of waiting. Unlike forcing
+    // GIT_SSH_COMMAND="ssh -o BatchMode=yes", this keeps the user's
+    // core.sshCommand (a key of their choice) working.
+    o.detached = true;
     // A clone whose .git went missing must not make git use a repository
     // above it (a home directory under git, say): git looks in `dir` only.
     if (!where.dir.empty() && where.git_dir.empty()) {

@@ -10,7 +10,8 @@
 //     would run git in them): --ignore-submodules=dirty, which still sees a
 //     nested repository whose HEAD moved, without running anything;
 //   - diff, log and show: no external diff, no textconv;
-//   - no pager, no editor, no password prompt, no optional index writes;
+//   - no pager, no editor, no prompt (no terminal either: its own session),
+//     no optional index writes;
 //   - bare repositories only when named (safe.bareRepository=explicit);
 //   - an environment that cannot steer git: GIT_DIR, GIT_WORK_TREE,
 //     GIT_CONFIG_PARAMETERS and every other GIT_* variable of the daemon's

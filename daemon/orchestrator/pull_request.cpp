@@ -80,6 +80,7 @@ void Job::pr_create() {
     // The branch is named by --head, so the clone's checkout does not matter.
     o.cwd = req_.repo;
     o.env = safegit::env();
+    o.detached = true; // no terminal to prompt on (as for git: safe_git.cpp)
     auto self = shared_from_this();
     ev::run_process(loop_, o, [self, this](ev::ProcessResult r) {
         if (r.exit_status == 127 && r.out.empty())
