@@ -167,6 +167,12 @@ BOOST_AUTO_TEST_CASE(nested_repository_runs_nothing_when_done_merges) {
     BOOST_TEST_REQUIRE(wait_history(a, "merged 1 commit(s) of fab/" + a), history(a));
     std::vector<std::string> expect = {"initial", "elsewhere", "add sub"};
     BOOST_TEST(origin_subjects() == expect);
+    // git does not remove a worktree holding a nested repository: it is
+    // kept, with the nested repository's work in progress.
+    BOOST_TEST(wait_for(
+        [&] { return agent(a).value("error", "").find("worktree kept") != std::string::npos; },
+        20000));
+    BOOST_TEST(read_text(worktree(a) + "/sub/f.txt") == "changed\n");
     BOOST_TEST(fired().empty(), "the daemon's git ran: " + fired());
 }
 
