@@ -131,14 +131,11 @@ struct Attack : AgentsFixture {
     bool wait_history(const std::string& id, const std::string& text, int ms = 30000) {
         return AgentsFixture::wait_history(id, text, ms);
     }
-    bool wait_turn(const std::string& id, int ms = 30000) {
+    // The agent has ended and its worktree was kept (`fab agent list` says why).
+    bool wait_kept(const std::string& id) {
         return wait_for(
-            [&] {
-                std::string h = history(id);
-                return state(id) == "idle" && h.rfind("turn done") != std::string::npos &&
-                       h.rfind("turn done") > h.rfind("you: ");
-            },
-            ms);
+            [&] { return agent(id).value("error", "").find("worktree kept") != std::string::npos; },
+            20000);
     }
     std::string git(const std::string& dir, const std::vector<std::string>& args) {
         std::vector<std::string> argv = {"git", "-c", "core.fsmonitor=false", "-C", dir};
@@ -169,9 +166,7 @@ BOOST_AUTO_TEST_CASE(nested_repository_runs_nothing_when_done_merges) {
     BOOST_TEST(origin_subjects() == expect);
     // git does not remove a worktree holding a nested repository: it is
     // kept, with the nested repository's work in progress.
-    BOOST_TEST(wait_for(
-        [&] { return agent(a).value("error", "").find("worktree kept") != std::string::npos; },
-        20000));
+    BOOST_TEST(wait_kept(a));
     BOOST_TEST(read_text(worktree(a) + "/sub/f.txt") == "changed\n");
     BOOST_TEST(fired().empty(), "the daemon's git ran: " + fired());
 }
@@ -182,9 +177,7 @@ BOOST_AUTO_TEST_CASE(nested_repository_runs_nothing_on_abort_and_the_worktree_is
     std::string a = create("SCRIPT:bash sh " + nested_repo_script(false));
     BOOST_TEST_REQUIRE(wait_turn(a));
     BOOST_TEST(sb.fab({"agent", "abort", a}).code == 0);
-    BOOST_TEST_REQUIRE(wait_for(
-        [&] { return agent(a).value("error", "").find("worktree kept") != std::string::npos; },
-        20000));
+    BOOST_TEST_REQUIRE(wait_kept(a));
     BOOST_TEST(fs::exists(worktree(a) + "/sub/f.txt"));
     BOOST_TEST(fired().empty(), "the daemon's git ran: " + fired());
 }
@@ -244,9 +237,7 @@ BOOST_AUTO_TEST_CASE(rewritten_git_file_is_refused_and_nothing_is_deleted) {
 
     // Abort: the worktree is checked before removal: refused, kept, reported.
     BOOST_TEST(sb.fab({"agent", "abort", a}).code == 0);
-    BOOST_TEST_REQUIRE(wait_for(
-        [&] { return agent(a).value("error", "").find("worktree kept") != std::string::npos; },
-        20000));
+    BOOST_TEST_REQUIRE(wait_kept(a));
     std::string error = agent(a).value("error", "");
     BOOST_TEST(error.find(wt + "/.git") != std::string::npos, error);
     BOOST_TEST(fs::exists(wt + "/a.txt"));

@@ -275,6 +275,16 @@ bool AgentsFixture::wait_history(const std::string& id, const std::string& text,
     return wait_for([&] { return history(id).find(text) != std::string::npos; }, ms);
 }
 
+bool AgentsFixture::wait_turn(const std::string& id, int ms) {
+    return wait_for(
+        [&] {
+            std::string h = history(id);
+            return state(id) == "idle" && h.rfind("turn done") != std::string::npos &&
+                   h.rfind("turn done") > h.rfind("you: ");
+        },
+        ms);
+}
+
 std::string AgentsFixture::pending_permission() {
     std::string id;
     wait_for([&] {

@@ -78,6 +78,8 @@ struct AgentsFixture {
     std::string state(const std::string& id);
     std::string history(const std::string& id);
     bool wait_history(const std::string& id, const std::string& text, int ms = 20000);
+    // The turn that ran the last message has ended (the agent went idle after it).
+    bool wait_turn(const std::string& id, int ms = 30000);
     // The id of the first pending permission request once there is one.
     std::string pending_permission();
     std::string worktree(const std::string& id) const;

@@ -46,16 +46,6 @@ struct Origin : AgentsFixture {
     bool wait_state(const std::string& id, const std::string& s, int ms = 30000) {
         return wait_for([&] { return state(id) == s; }, ms);
     }
-    // The turn that ran `text` has ended (the agent went idle after it).
-    bool wait_turn(const std::string& id, int ms = 30000) {
-        return wait_for(
-            [&] {
-                std::string h = history(id);
-                return state(id) == "idle" && h.rfind("turn done") != std::string::npos &&
-                       h.rfind("turn done") > h.rfind("you: ");
-            },
-            ms);
-    }
 
     std::string git(const std::string& dir, const std::vector<std::string>& args) {
         std::vector<std::string> argv = {"git", "-C", dir};
