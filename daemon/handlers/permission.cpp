@@ -83,11 +83,11 @@ Status append_always_rule(const Daemon& d, const Agent& a, const Json& req) {
     const rules::Rule* added = nullptr;
     for (const auto& r : *rules)
         if (r.name == name) added = &r;
-    bool exact = added && added->tools == std::vector<std::string>{tool} &&
-                 added->patterns.size() == 1 && !added->patterns[0].any_depth &&
-                 (added->patterns[0].kind == rules::PatternKind::exact ||
-                  (!rules::primary_field(tool) &&
-                   added->patterns[0].kind == rules::PatternKind::all));
+    bool exact =
+        added && added->tools == std::vector<std::string>{tool} && added->patterns.size() == 1 &&
+        !added->patterns[0].any_depth &&
+        (added->patterns[0].kind == rules::PatternKind::exact ||
+         (!rules::primary_field(tool) && added->patterns[0].kind == rules::PatternKind::all));
     if (!exact) return make_error("no exact rule can be written for this call");
     auto decision = rules::evaluate({*added}, tool, input, ctx);
     if (decision.action != rules::Action::allow)

@@ -144,8 +144,8 @@ bool path_matches_from(const Pattern& p, const std::string& raw, const std::stri
                                              : path_within(*path, *dir);
     if (ok && why)
         *why = "path " + *path + (p.kind == PatternKind::exact ? " is " : " is within ") +
-               (p.any_depth ? "**/" + p.rel + " below " : "") + *dir + " (pattern \"" +
-               p.text + "\")";
+               (p.any_depth ? "**/" + p.rel + " below " : "") + *dir + " (pattern \"" + p.text +
+               "\")";
     return ok;
 }
 

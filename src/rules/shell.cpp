@@ -273,15 +273,31 @@ class Reader {
             }
             char e = s_[i_++];
             switch (e) {
-            case 'a': word_ += '\a'; break;
-            case 'b': word_ += '\b'; break;
+            case 'a':
+                word_ += '\a';
+                break;
+            case 'b':
+                word_ += '\b';
+                break;
             case 'e':
-            case 'E': word_ += '\x1b'; break;
-            case 'f': word_ += '\f'; break;
-            case 'n': word_ += '\n'; break;
-            case 'r': word_ += '\r'; break;
-            case 't': word_ += '\t'; break;
-            case 'v': word_ += '\v'; break;
+            case 'E':
+                word_ += '\x1b';
+                break;
+            case 'f':
+                word_ += '\f';
+                break;
+            case 'n':
+                word_ += '\n';
+                break;
+            case 'r':
+                word_ += '\r';
+                break;
+            case 't':
+                word_ += '\t';
+                break;
+            case 'v':
+                word_ += '\v';
+                break;
             case 'c':
                 if (i_ < s_.size()) word_ += static_cast<char>(s_[i_++] & 0x1F);
                 break;
@@ -293,7 +309,8 @@ class Reader {
                 size_t n = 0;
                 for (; n < max && i_ < s_.size() && is_hex(s_[i_]); ++n, ++i_) {
                     char h = s_[i_];
-                    v = v * 16 + static_cast<uint32_t>(is_digit(h) ? h - '0' : (h | 0x20) - 'a' + 10);
+                    v = v * 16 +
+                        static_cast<uint32_t>(is_digit(h) ? h - '0' : (h | 0x20) - 'a' + 10);
                 }
                 if (n == 0) {
                     word_ += '\\';
@@ -308,8 +325,7 @@ class Reader {
             default:
                 if (e >= '0' && e <= '7') {
                     uint32_t v = static_cast<uint32_t>(e - '0');
-                    for (int n = 1; n < 3 && i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '7';
-                         ++n)
+                    for (int n = 1; n < 3 && i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '7'; ++n)
                         v = v * 8 + static_cast<uint32_t>(s_[i_++] - '0');
                     word_ += static_cast<char>(v);
                 } else {
@@ -400,8 +416,7 @@ class Reader {
     SimpleCommand current_;
     std::string word_;
     bool in_word_ = false, quoted_ = false;
-    bool redirect_next_ = false, heredoc_next_ = false, heredoc_strip_ = false,
-         herestring_ = false;
+    bool redirect_next_ = false, heredoc_next_ = false, heredoc_strip_ = false, herestring_ = false;
     std::vector<Heredoc> heredocs_;
 };
 
@@ -419,8 +434,8 @@ bool is_assignment(std::string_view w) {
 }
 
 bool is_reserved(std::string_view w) {
-    static constexpr std::string_view kWords[] = {"!",    "{",  "}",     "if",    "then",
-                                                  "else", "elif", "fi",  "do",    "done",
+    static constexpr std::string_view kWords[] = {"!",     "{",     "}",      "if",      "then",
+                                                  "else",  "elif",  "fi",     "do",      "done",
                                                   "while", "until", "coproc", "function"};
     for (auto k : kWords)
         if (w == k) return true;
@@ -431,7 +446,7 @@ bool is_reserved(std::string_view w) {
 // options to get there.
 struct Wrapper {
     std::string_view name;
-    std::string_view short_with_value;           // -n 5 or -n5
+    std::string_view short_with_value;               // -n 5 or -n5
     std::array<std::string_view, 6> long_with_value; // --signal KILL or --signal=KILL
     int operands_first = 0;   // timeout DURATION, chrt PRIORITY, taskset MASK
     bool assignments = false; // env NAME=value …
@@ -551,7 +566,7 @@ void views_of(Words words, int depth, std::vector<Words>& out) {
             }
             for (size_t k = 1; k < a.size(); ++k) {
                 if (w->short_with_value.find(a[k]) == std::string_view::npos) continue;
-                std::string value = k + 1 < a.size() ? a.substr(k + 1)
+                std::string value = k + 1 < a.size()       ? a.substr(k + 1)
                                     : i + 1 < words.size() ? words[++i]
                                                            : std::string();
                 if (w->name == "env" && a[k] == 'S') split_string = value;

@@ -36,8 +36,7 @@ constexpr Risky kRisky[] = {
     {"find",
      "",
      "",
-     {"-delete", "-exec", "-execdir", "-ok", "-okdir", "-fprint", "-fprint0", "-fprintf",
-      "-fls"}},
+     {"-delete", "-exec", "-execdir", "-ok", "-okdir", "-fprint", "-fprint0", "-fprintf", "-fls"}},
 };
 
 // git's own options before the subcommand that run programs or switch to
@@ -46,8 +45,8 @@ std::string git_global(const std::vector<std::string>& words) {
     for (size_t i = 1; i < words.size() && words[i].size() > 1 && words[i][0] == '-'; ++i) {
         std::string_view w = words[i];
         std::string_view name = w.substr(0, w.find('='));
-        for (std::string_view bad : {"-c", "-C", "--config-env", "--git-dir", "--work-tree",
-                                     "--exec-path", "--namespace"})
+        for (std::string_view bad :
+             {"-c", "-C", "--config-env", "--git-dir", "--work-tree", "--exec-path", "--namespace"})
             if (name == bad || (bad.size() == 2 && w.substr(0, 2) == bad)) return std::string(w);
     }
     return {};

@@ -154,24 +154,46 @@ BOOST_AUTO_TEST_SUITE(rules_deny_list)
 
 BOOST_AUTO_TEST_CASE(privilege_escalation_is_denied_however_it_is_spelled) {
     Defaults t;
-    for (const char* cmd :
-         {"sudo id", "'sudo' id", "\"sudo\" id", "\\sudo id", "env sudo id", "env -i sudo id",
-          "env -u PATH FOO=1 sudo id", "nice sudo id", "nice -n 5 sudo id", "nice -5 sudo id",
-          "timeout 5 sudo id", "timeout -k 1 5 sudo id", "xargs sudo rm", "xargs -0 -n 1 sudo rm",
-          "command sudo id", "exec sudo id", "/usr/bin/sudo id", "stdbuf -o0 sudo id",
-          "nohup sudo id", "time sudo id", "ls && sudo id", "echo $(sudo id)",
-          "echo \"`sudo id`\"", "s$()udo id", "$'\\x73udo' id", "env -S 'sudo id'",
-          "bash -c 'sudo id'", "find . -exec sudo rm {} +", "doas id", "/bin/su -", "pkexec id"})
+    for (const char* cmd : {"sudo id",
+                            "'sudo' id",
+                            "\"sudo\" id",
+                            "\\sudo id",
+                            "env sudo id",
+                            "env -i sudo id",
+                            "env -u PATH FOO=1 sudo id",
+                            "nice sudo id",
+                            "nice -n 5 sudo id",
+                            "nice -5 sudo id",
+                            "timeout 5 sudo id",
+                            "timeout -k 1 5 sudo id",
+                            "xargs sudo rm",
+                            "xargs -0 -n 1 sudo rm",
+                            "command sudo id",
+                            "exec sudo id",
+                            "/usr/bin/sudo id",
+                            "stdbuf -o0 sudo id",
+                            "nohup sudo id",
+                            "time sudo id",
+                            "ls && sudo id",
+                            "echo $(sudo id)",
+                            "echo \"`sudo id`\"",
+                            "s$()udo id",
+                            "$'\\x73udo' id",
+                            "env -S 'sudo id'",
+                            "bash -c 'sudo id'",
+                            "find . -exec sudo rm {} +",
+                            "doas id",
+                            "/bin/su -",
+                            "pkexec id"})
         BOOST_TEST(t.bash(cmd) == "deny:no-privilege-escalation", cmd);
 }
 
 BOOST_AUTO_TEST_CASE(recursive_removal_of_root_or_home_is_denied_however_it_is_spelled) {
     Defaults t;
-    for (const char* cmd :
-         {"rm -rf /", "rm -fr /", "rm -R -f /", "rm -fR /", "rm -r -f -v /",
-          "rm --recursive --force /", "/bin/rm -rf /", "rm -rf -- /", "rm -rf //", "rm -rf /tmp /",
-          "rm -rf /*", "rm -rf ~", "rm -rf ~/", "'rm' -rf /", "sudo rm -rf /", "env rm -rf /",
-          "rm -rf --no-preserve-root /x"})
+    for (const char* cmd : {"rm -rf /", "rm -fr /", "rm -R -f /", "rm -fR /", "rm -r -f -v /",
+                            "rm --recursive --force /", "/bin/rm -rf /", "rm -rf -- /", "rm -rf //",
+                            "rm -rf /tmp /", "rm -rf /*", "rm -rf ~", "rm -rf ~/", "'rm' -rf /",
+                            "sudo rm -rf /", "env rm -rf /", "rm -rf --no-preserve-root /x"})
         BOOST_TEST(t.bash(cmd).find("deny:") == 0u, cmd);
     BOOST_TEST(t.bash("rm -rf /") == "deny:no-rm-root-or-home");
     BOOST_TEST(t.bash("rm -R -f /") == "deny:no-rm-root-or-home");
@@ -232,16 +254,17 @@ BOOST_AUTO_TEST_CASE(git_config_and_new_repositories_need_a_human) {
     Defaults t;
     for (const char* cmd :
          {"git config core.fsmonitor 'touch /tmp/pwned'", "git -c core.fsmonitor=x status",
-          "git -c core.hooksPath=hooks commit -m x", "git submodule add ./sub",
-          "git init sub", "git clone x sub", "git config --file sub/.git/config core.x y"}) {
+          "git -c core.hooksPath=hooks commit -m x", "git submodule add ./sub", "git init sub",
+          "git clone x sub", "git config --file sub/.git/config core.x y"}) {
         auto d = t.decide("Bash", {{"command", cmd}});
         BOOST_TEST((d.action == Action::pass && d.rule == "git-config-and-repositories"), cmd);
         BOOST_TEST(d.reason.find("a repository config can run commands") != std::string::npos);
     }
     // Writes through the shell are never allowed either (a human decides).
-    for (const char* cmd : {"echo x > sub/.git/config", "tee sub/.git/config", "cp c sub/.git/config",
-                            "mv x .git", "git -C sub config core.fsmonitor x",
-                            "git --git-dir=sub/.git status", "git log --output=.git/config"})
+    for (const char* cmd :
+         {"echo x > sub/.git/config", "tee sub/.git/config", "cp c sub/.git/config", "mv x .git",
+          "git -C sub config core.fsmonitor x", "git --git-dir=sub/.git status",
+          "git log --output=.git/config"})
         BOOST_TEST((t.decide("Bash", {{"command", cmd}}).action == Action::pass), cmd);
 }
 
@@ -251,10 +274,11 @@ BOOST_AUTO_TEST_SUITE(rules_read_only)
 
 BOOST_AUTO_TEST_CASE(read_only_commands_are_allowed_inside_the_worktree_only) {
     Defaults t;
-    for (const char* cmd : {"cat src/a.c", "cat ./src/../src/a.c", "ls", "ls -la src", "wc -l src/*.c",
-                            "grep -rn main .", "grep --include=*.c main src", "head -n 5 src/a.c",
-                            "echo hello world", "cat 'src/a.c'", "git status", "git diff HEAD~1 -- src",
-                            "git log -n 5 --format=%H", "git show HEAD:src/a.c"})
+    for (const char* cmd :
+         {"cat src/a.c", "cat ./src/../src/a.c", "ls", "ls -la src", "wc -l src/*.c",
+          "grep -rn main .", "grep --include=*.c main src", "head -n 5 src/a.c", "echo hello world",
+          "cat 'src/a.c'", "git status", "git diff HEAD~1 -- src", "git log -n 5 --format=%H",
+          "git show HEAD:src/a.c"})
         BOOST_TEST(t.bash(cmd).find("allow:") == 0u, cmd << " -> " << t.bash(cmd));
     for (const char* cmd :
          {"cat /etc/shadow", "cat ../../x", "cat src/../../x", "ls ~", "ls ~/", "cat ~root/x",
@@ -315,8 +339,8 @@ BOOST_AUTO_TEST_CASE(an_unset_or_root_worktree_matches_nothing) {
         ctx.worktree = wt;
         BOOST_TEST(!evaluate(rules, "Read", {{"file_path", "/etc/passwd"}}, ctx).matched, wt);
         BOOST_TEST(!evaluate(rules, "Write", {{"file_path", "x"}}, ctx).matched, wt);
-        BOOST_TEST(!evaluate(t.rules, "Bash", {{"command", "cat /etc/passwd"}}, ctx).rule.starts_with(
-                       "read-only"),
+        BOOST_TEST(!evaluate(t.rules, "Bash", {{"command", "cat /etc/passwd"}}, ctx)
+                        .rule.starts_with("read-only"),
                    wt);
     }
     MatchContext rooted = t.ctx;

@@ -426,8 +426,7 @@ BOOST_AUTO_TEST_CASE(default_rules_behave_as_documented) {
     BOOST_TEST(action("Read", {{"file_path", "/etc/passwd"}}) == "pass:ask-a-human");
     BOOST_TEST(action("Write", {{"file_path", "src/b.c"}}) == "allow:write-in-worktree");
     BOOST_TEST(action("Write", {{"file_path", "link-out/x"}}) == "pass:ask-a-human");
-    BOOST_TEST(action("Write", {{"file_path", ".claude/settings.json"}}) ==
-               "pass:agent-config");
+    BOOST_TEST(action("Write", {{"file_path", ".claude/settings.json"}}) == "pass:agent-config");
     BOOST_TEST(action("AskUserQuestion", Json::object()) == "none");
 }
 
