@@ -6,10 +6,12 @@
 #include "util/strings.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <glob.h>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <sys/stat.h>
 
 namespace fab::rules {
 
@@ -69,14 +71,22 @@ bool command_matches(const Pattern& p, const std::string& cmd) {
     return cmd[v.size()] == ' ';
 }
 
+// An absolute directory resolved, once per context.
+const std::optional<std::string>& resolved_dir(const MatchContext& ctx, const std::string& dir) {
+    auto it = ctx.resolved.find(dir);
+    if (it == ctx.resolved.end())
+        it = ctx.resolved.emplace(dir, normalize_path(dir, "", ctx.home)).first;
+    return it->second;
+}
+
 std::optional<std::string> anchor_dir(const Pattern& p, const MatchContext& ctx) {
     std::optional<std::string> base;
     switch (p.anchor) {
     case Anchor::worktree:
-        base = normalize_path(ctx.worktree, "", ctx.home);
+        base = resolved_dir(ctx, ctx.worktree);
         break;
     case Anchor::home:
-        base = normalize_path(ctx.home, "", ctx.home);
+        base = resolved_dir(ctx, ctx.home);
         break;
     case Anchor::absolute:
         base = "/";
@@ -132,6 +142,12 @@ bool has_components(std::string_view path, std::string_view dir, const std::stri
     return false;
 }
 
+// Whether normalised `path` matches `p`, whose anchor resolved to `dir`.
+bool path_in(const Pattern& p, const std::string& dir, const std::string& path) {
+    if (p.any_depth) return has_components(path, dir, p.rel, p.kind == PatternKind::exact);
+    return p.kind == PatternKind::exact ? path == dir : path_within(path, dir);
+}
+
 // `raw` relative paths start from `base`.
 bool path_matches_from(const Pattern& p, const std::string& raw, const std::string& base,
                        const MatchContext& ctx, std::string* why) {
@@ -139,9 +155,7 @@ bool path_matches_from(const Pattern& p, const std::string& raw, const std::stri
     if (!dir) return false;
     auto path = normalize_path(raw, base, ctx.home);
     if (!path) return false;
-    bool ok = p.any_depth ? has_components(*path, *dir, p.rel, p.kind == PatternKind::exact)
-              : p.kind == PatternKind::exact ? *path == *dir
-                                             : path_within(*path, *dir);
+    bool ok = path_in(p, *dir, *path);
     if (ok && why)
         *why = "path " + *path + (p.kind == PatternKind::exact ? " is " : " is within ") +
                (p.any_depth ? "**/" + p.rel + " below " : "") + *dir + " (pattern \"" + p.text +
@@ -150,7 +164,7 @@ bool path_matches_from(const Pattern& p, const std::string& raw, const std::stri
 }
 
 std::string worktree_base(const MatchContext& ctx) {
-    return normalize_path(ctx.worktree, "", ctx.home).value_or("");
+    return resolved_dir(ctx, ctx.worktree).value_or("");
 }
 
 bool path_matches(const Pattern& p, const std::string& raw, const MatchContext& ctx,
@@ -221,6 +235,23 @@ bool shape_matches(const Pattern& p, const Shape& pat, const Shape& cmd) {
     return j == pat.operands.size();
 }
 
+// The shapes of the commands a line runs. Every deny pattern of a rule set
+// is tried against the same command, so the last line's shapes are kept
+// (per thread) instead of reading the line once per pattern.
+const std::vector<Shape>& command_shapes(std::string_view command) {
+    thread_local std::string last;
+    thread_local std::vector<Shape> shapes;
+    thread_local bool valid = false;
+    if (valid && last == command) return shapes;
+    shapes.clear();
+    ShellLine line = parse_shell(command);
+    for (const SimpleCommand& c : line.commands)
+        for (const auto& view : command_views(c)) shapes.push_back(shape_of(view));
+    last = std::string(command);
+    valid = true;
+    return shapes;
+}
+
 bool deny_matches(const Pattern& p, std::string_view command) {
     std::string cmd = squeeze(command);
     if (!has_shell_metachar(cmd) && command_matches(p, cmd)) return true;
@@ -230,10 +261,8 @@ bool deny_matches(const Pattern& p, std::string_view command) {
         return false;
     }
     Shape pat = shape_of(p.words);
-    ShellLine line = parse_shell(command);
-    for (const SimpleCommand& c : line.commands)
-        for (const auto& view : command_views(c))
-            if (shape_matches(p, pat, shape_of(view))) return true;
+    for (const Shape& c : command_shapes(command))
+        if (shape_matches(p, pat, c)) return true;
     return false;
 }
 
@@ -294,20 +323,38 @@ std::optional<std::vector<std::string>> expand_word(const std::string& w, const 
     return std::vector<std::string>(g.g.gl_pathv, g.g.gl_pathv + g.g.gl_pathc);
 }
 
+// The common case made cheap: a plain name (no '/') in the resolved shell
+// directory `dir` that is not a symbolic link is just dir/name — one lstat
+// instead of resolving every component. nullopt: resolve it in full.
+std::optional<std::string> one_name_below(const std::string& dir, const std::string& name) {
+    if (name.find('/') != std::string::npos || name == "." || name == ".." || name.empty())
+        return std::nullopt;
+    std::string path = dir == "/" ? "/" + name : dir + "/" + name;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 ? S_ISLNK(st.st_mode) : errno != ENOENT)
+        return std::nullopt;
+    return path;
+}
+
 } // namespace
 
 bool bash_paths_within(const std::vector<Pattern>& paths, std::string_view command,
                        const MatchContext& ctx, std::string* why) {
     auto words = plain_words(command);
     if (!words) return false;
-    std::string base = ctx.cwd.empty() ? worktree_base(ctx) : ctx.cwd;
-    if (base.empty()) return false;
-    // The shell's directory is an argument too: `ls`, `grep -r x` read it.
-    bool cwd_ok = false;
+    // Each pattern's directory, resolved once.
+    std::vector<std::pair<const Pattern*, std::string>> dirs;
     for (const Pattern& p : paths)
-        if ((cwd_ok = path_matches_from(p, base, "", ctx, nullptr))) break;
-    if (!cwd_ok) {
-        if (why) *why = "the shell's directory " + base + " is outside the rule's paths";
+        if (auto dir = anchor_dir(p, ctx)) dirs.emplace_back(&p, *dir);
+    auto allowed = [&](const std::string& path) {
+        for (const auto& [p, dir] : dirs)
+            if (path_in(*p, dir, path)) return true;
+        return false;
+    };
+    // The shell's directory is an argument too: `ls`, `grep -r x` read it.
+    const auto& base = resolved_dir(ctx, ctx.cwd.empty() ? ctx.worktree : ctx.cwd);
+    if (!base || !allowed(*base)) {
+        if (why) *why = "the shell's directory is outside the rule's paths";
         return false;
     }
     bool options_end = false;
@@ -332,16 +379,15 @@ bool bash_paths_within(const std::vector<Pattern>& paths, std::string_view comma
             }
         }
         if (w.empty()) continue;
-        auto expanded = expand_word(w, base, ctx);
+        auto expanded = expand_word(w, *base, ctx);
         if (!expanded) {
             if (why) *why = "argument " + w + " cannot be resolved";
             return false;
         }
         for (const auto& path : *expanded) {
-            bool ok = false;
-            for (const Pattern& p : paths)
-                if ((ok = path_matches_from(p, path, base, ctx, nullptr))) break;
-            if (!ok) {
+            auto norm = one_name_below(*base, path);
+            if (!norm) norm = normalize_path(path, *base, ctx.home);
+            if (!norm || !allowed(*norm)) {
                 if (why) *why = "argument " + path + " is outside the rule's paths";
                 return false;
             }

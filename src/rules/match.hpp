@@ -40,7 +40,9 @@
 
 #include "rules/rules.hpp"
 
+#include <map>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +54,10 @@ struct MatchContext {
     std::string cwd;      // where relative Bash arguments start ("": the worktree)
     std::string home;     // expands ~ in paths and patterns
     int script_timeout_ms = 5000;
+    // Directories (worktree, home, cwd) already resolved while deciding with
+    // this context: every path pattern needs its anchor, and resolving one
+    // costs a realpath per component.
+    mutable std::map<std::string, std::optional<std::string>, std::less<>> resolved;
 };
 
 // Read, Write, Edit, MultiEdit, NotebookEdit: tools whose only subject is a path.
