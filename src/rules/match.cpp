@@ -192,12 +192,18 @@ std::string canonical_option(std::string_view command, std::string opt) {
     return opt;
 }
 
-// "//" and "/./" in an absolute operand mean what "/" means.
+// An absolute operand read lexically: "//", "/./" and "/usr/../*" name what
+// "/" and "/*" name.
 std::string canonical_operand(const std::string& w) {
     if (w.empty() || w.front() != '/') return w;
     std::vector<std::string> parts;
-    for (const auto& part : split(w, '/'))
-        if (part != ".") parts.push_back(part);
+    for (const auto& part : split(w, '/')) {
+        if (part == "..") {
+            if (!parts.empty()) parts.pop_back();
+        } else if (part != ".") {
+            parts.push_back(part);
+        }
+    }
     return "/" + join(parts, "/");
 }
 

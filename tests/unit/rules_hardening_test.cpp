@@ -190,10 +190,11 @@ BOOST_AUTO_TEST_CASE(privilege_escalation_is_denied_however_it_is_spelled) {
 
 BOOST_AUTO_TEST_CASE(recursive_removal_of_root_or_home_is_denied_however_it_is_spelled) {
     Defaults t;
-    for (const char* cmd : {"rm -rf /", "rm -fr /", "rm -R -f /", "rm -fR /", "rm -r -f -v /",
-                            "rm --recursive --force /", "/bin/rm -rf /", "rm -rf -- /", "rm -rf //",
-                            "rm -rf /tmp /", "rm -rf /*", "rm -rf ~", "rm -rf ~/", "'rm' -rf /",
-                            "sudo rm -rf /", "env rm -rf /", "rm -rf --no-preserve-root /x"})
+    for (const char* cmd :
+         {"rm -rf /", "rm -fr /", "rm -R -f /", "rm -fR /", "rm -r -f -v /",
+          "rm --recursive --force /", "/bin/rm -rf /", "rm -rf -- /", "rm -rf //", "rm -rf /tmp /",
+          "rm -rf /*", "rm -rf /usr/../*", "rm -rf /./", "rm -rf ~", "rm -rf ~/", "'rm' -rf /",
+          "sudo rm -rf /", "env rm -rf /", "rm -rf --no-preserve-root /x"})
         BOOST_TEST(t.bash(cmd).find("deny:") == 0u, cmd);
     BOOST_TEST(t.bash("rm -rf /") == "deny:no-rm-root-or-home");
     BOOST_TEST(t.bash("rm -R -f /") == "deny:no-rm-root-or-home");
