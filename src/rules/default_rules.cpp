@@ -28,13 +28,10 @@ constexpr std::string_view kDefault =
 ; "**/" after the anchor = at any depth (//**/.git:* = any .git component);
 ; paths are normalised (.., symlinks) before they are compared.
 ; Bash: "git status:*" matches "git status" and "git status -s"; a command
-; with ; & | $ ` ( ) < > or a newline never matches an allow rule, only a deny,
-; and neither does one with an option that writes or runs something
-; (git log --output=F, sort -o F, find -exec/-delete, sed -i, git -c …).
-; Deny rules see each command of a line as bash runs it: quotes removed
-; ('sudo', \sudo), wrappers skipped (env, nice, timeout, xargs, command,
-; exec, …), /usr/bin/sudo read as sudo, and options compared as a set
-; (rm -rf = rm -fR = rm -r -f = rm --recursive --force).
+; with ; & | $ ` ( ) < >, a newline or an option that writes (git log
+; --output=F, …) never matches an allow rule. Deny rules see every command a
+; line runs, as bash reads it ('sudo', env sudo, /usr/bin/sudo, rm -fR /).
+; The full syntax: man 5 fab-permissions.
 ; AskUserQuestion and ExitPlanMode always reach a human unless a rule names
 ; them.
 

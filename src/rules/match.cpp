@@ -261,12 +261,16 @@ const std::vector<Shape>& command_shapes(std::string_view command) {
 bool deny_matches(const Pattern& p, std::string_view command) {
     std::string cmd = squeeze(command);
     if (!has_shell_metachar(cmd) && command_matches(p, cmd)) return true;
-    if (p.words.empty()) { // a pattern with shell syntax: compare the text of each command
+    // The pattern read as one command (only deny patterns ever need this, and
+    // only for Bash calls, so it is not done when rules are loaded).
+    ShellLine words = parse_shell(p.value);
+    if (!words.complete || words.commands.size() != 1 || !words.commands[0].redirects.empty()) {
+        // A pattern with shell syntax: compare the text of each command.
         for (const auto& seg : bash_segments(command))
             if (command_matches(p, seg)) return true;
         return false;
     }
-    Shape pat = shape_of(p.words);
+    Shape pat = shape_of(words.commands[0].words);
     for (const Shape& c : command_shapes(command))
         if (shape_matches(p, pat, c)) return true;
     return false;
@@ -329,17 +333,29 @@ std::optional<std::vector<std::string>> expand_word(const std::string& w, const 
     return std::vector<std::string>(g.g.gl_pathv, g.g.gl_pathv + g.g.gl_pathc);
 }
 
-// The common case made cheap: a plain name (no '/') in the resolved shell
-// directory `dir` that is not a symbolic link is just dir/name — one lstat
-// instead of resolving every component. nullopt: resolve it in full.
-std::optional<std::string> one_name_below(const std::string& dir, const std::string& name) {
-    if (name.find('/') != std::string::npos || name == "." || name == ".." || name.empty())
-        return std::nullopt;
-    std::string path = dir == "/" ? "/" + name : dir + "/" + name;
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) == 0 ? S_ISLNK(st.st_mode) : errno != ENOENT)
-        return std::nullopt;
-    return path;
+// The common case made cheap: a relative path without ".." below the
+// resolved directory `dir`, none of whose existing components is a symbolic
+// link, is just dir/path — one lstat per component instead of a realpath per
+// component and two readings. nullopt: resolve it in full.
+std::optional<std::string> plain_path_below(const std::string& dir, const std::string& path) {
+    if (path.empty() || path.front() == '/' || path.front() == '~') return std::nullopt;
+    std::string out = dir == "/" ? "" : dir;
+    bool exists = true; // below a missing component nothing exists, so no links either
+    for (const auto& part : split(path, '/')) {
+        if (part == ".") continue;
+        if (part == "..") return std::nullopt;
+        out += "/" + part;
+        if (!exists) continue;
+        struct stat st {};
+        if (::lstat(out.c_str(), &st) == 0) {
+            if (S_ISLNK(st.st_mode)) return std::nullopt;
+        } else if (errno == ENOENT) {
+            exists = false;
+        } else {
+            return std::nullopt; // ENOTDIR, EACCES, …
+        }
+    }
+    return out.empty() ? "/" : out;
 }
 
 } // namespace
@@ -391,7 +407,7 @@ bool bash_paths_within(const std::vector<Pattern>& paths, std::string_view comma
             return false;
         }
         for (const auto& path : *expanded) {
-            auto norm = one_name_below(*base, path);
+            auto norm = plain_path_below(*base, path);
             if (!norm) norm = normalize_path(path, *base, ctx.home);
             if (!norm || !allowed(*norm)) {
                 if (why) *why = "argument " + path + " is outside the rule's paths";

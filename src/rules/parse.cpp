@@ -2,7 +2,6 @@
 // typo in an action must not silently turn a deny into "no rule".
 #include "rules/match.hpp"
 #include "rules/rules.hpp"
-#include "rules/shell.hpp"
 
 #include "util/strings.hpp"
 
@@ -105,9 +104,6 @@ Result<Pattern> parse_pattern(std::string_view text) {
         if (p.any_depth && p.rel.empty())
             return make_error("pattern \"" + p.text + "\" needs a name after **/");
     }
-    ShellLine line = parse_shell(p.value);
-    if (line.complete && line.commands.size() == 1 && line.commands[0].redirects.empty())
-        p.words = std::move(line.commands[0].words);
     return p;
 }
 

@@ -55,9 +55,6 @@ struct Pattern {
     Anchor anchor = Anchor::none;
     std::string rel;
     bool any_depth = false; // `/**/rel`: rel may start at any component below the anchor
-    // `value` read as one shell command (rules/shell.hpp), for deny rules;
-    // empty when it is not exactly one simple command.
-    std::vector<std::string> words;
 };
 
 struct Rule {
