@@ -228,13 +228,15 @@ Shape shape_of(const std::vector<std::string>& words) {
     return s;
 }
 
-// The pattern's command name, every one of its options and its operands in
-// order (all of them, for an exact pattern; as a subsequence, for a prefix).
+// An exact pattern: the same name, options (in any grouping and order) and
+// operands. A prefix: the name, every one of its options among the command's,
+// and its operands in order among the command's.
 bool shape_matches(const Pattern& p, const Shape& pat, const Shape& cmd) {
     if (pat.name != cmd.name) return false;
+    if (p.kind == PatternKind::exact)
+        return pat.options == cmd.options && pat.operands == cmd.operands;
     for (const auto& o : pat.options)
         if (!cmd.options.count(o)) return false;
-    if (p.kind == PatternKind::exact) return pat.operands == cmd.operands;
     size_t j = 0;
     for (const auto& op : cmd.operands)
         if (j < pat.operands.size() && op == pat.operands[j]) ++j;

@@ -33,9 +33,10 @@
 //     (rules/shell.hpp) and a deny pattern matches when any command it runs
 //     does — in a pipeline, list, $( ), ` `, after quote removal ('sudo',
 //     \sudo), behind wrappers (env, nice, timeout, xargs, …), by basename
-//     (/usr/bin/sudo). A pattern's options are compared as a set (rm -rf =
-//     rm -fR = rm --recursive --force) and may come with others; its
-//     operands must appear in order (all of them, for an exact pattern).
+//     (/usr/bin/sudo). Options are compared as a set (rm -rf = rm -fR = rm
+//     --recursive --force). A prefix pattern's options and operands must all
+//     appear (operands in order), with others around them; an exact
+//     pattern's must be all there is (`sh` is not `sh --version`).
 #pragma once
 
 #include "rules/rules.hpp"
