@@ -33,6 +33,9 @@ constexpr Risky kRisky[] = {
      "oOK",
      "*",
      {"--output", "--remote-name", "--remote-name-all", "--output-dir", "--config"}},
+    // Not a write, but a list of paths read from a file: `paths` cannot
+    // see them.
+    {"wc", "", "*", {"--files0-from"}},
     {"find",
      "",
      "",

@@ -2,7 +2,8 @@
 // programs: `git log --output=F`, `sort -o F`, `find -delete`, `find -exec`,
 // `sed -i`, `rg --pre CMD`, `curl -o F`, and git's global `-c key=value`
 // (core.fsmonitor, core.hooksPath, … run programs) or `--git-dir`/`-C`
-// (another repository). A command holding one never matches a rule that may
+// (another repository); also `wc --files0-from=F`, which reads paths listed
+// in F that no `paths` check sees. A command holding one never matches a rule that may
 // allow it (rules/match.hpp): such a call always reaches a human or a deny.
 #pragma once
 
