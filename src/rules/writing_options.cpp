@@ -33,9 +33,11 @@ constexpr Risky kRisky[] = {
      "oOK",
      "*",
      {"--output", "--remote-name", "--remote-name-all", "--output-dir", "--config"}},
-    // Not a write, but a list of paths read from a file: `paths` cannot
-    // see them.
+    // Not writes, but reads `paths` cannot see: a list of paths in a file,
+    // and recursion that follows symbolic links out of the worktree.
     {"wc", "", "*", {"--files0-from"}},
+    {"grep", "R", "efmABCdD", {"--dereference-recursive"}},
+    {"diff", "r", "CDFIlSUWxX", {"--recursive"}},
     {"find",
      "",
      "",
@@ -80,8 +82,11 @@ std::string writing_option(const std::vector<std::string>& words) {
             if (w[1] == '-' || r.short_risky.empty()) continue;
             for (size_t k = 1; k < w.size(); ++k) {
                 if (r.short_risky.find(w[k]) != std::string_view::npos) return std::string(w);
-                if (r.short_value == "*" || r.short_value.find(w[k]) != std::string_view::npos)
+                if (r.short_value == "*") break;
+                if (r.short_value.find(w[k]) != std::string_view::npos) {
+                    if (k + 1 == w.size()) ++i; // -e VALUE: the next word is no option
                     break;
+                }
             }
         }
     }

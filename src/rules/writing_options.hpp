@@ -2,8 +2,9 @@
 // programs: `git log --output=F`, `sort -o F`, `find -delete`, `find -exec`,
 // `sed -i`, `rg --pre CMD`, `curl -o F`, and git's global `-c key=value`
 // (core.fsmonitor, core.hooksPath, … run programs) or `--git-dir`/`-C`
-// (another repository); also `wc --files0-from=F`, which reads paths listed
-// in F that no `paths` check sees. A command holding one never matches a rule that may
+// (another repository); also reads no `paths` check sees: `wc
+// --files0-from=F` (paths listed in F), `grep -R` and `diff -r` (they
+// follow symbolic links out of the worktree). A command holding one never matches a rule that may
 // allow it (rules/match.hpp): such a call always reaches a human or a deny.
 #pragma once
 

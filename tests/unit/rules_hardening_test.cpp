@@ -320,6 +320,10 @@ BOOST_AUTO_TEST_CASE(options_that_write_or_run_are_never_auto_allowed) {
     BOOST_TEST(writing_option(W{"sed", "-n", "-e", "s/i/o/p", "f"}).empty());
     BOOST_TEST(writing_option(W{"rg", "--pre", "sh", "x"}) == "--pre");
     BOOST_TEST(t.bash("wc --files0-from=src/list") == "pass:ask-a-human");
+    BOOST_TEST(t.bash("grep -R passwd .") == "pass:ask-a-human"); // link-out/ leads to /etc
+    BOOST_TEST(t.bash("grep -rn passwd .") == "allow:read-only-commands");
+    BOOST_TEST(t.bash("grep -e -R src/a.c") == "allow:read-only-commands");
+    BOOST_TEST(t.bash("diff -r src src") == "pass:ask-a-human");
     BOOST_TEST(writing_option(W{"git", "-c", "core.fsmonitor=x", "status"}) == "-c");
     BOOST_TEST(writing_option(W{"git", "log", "--oneline", "-Sfoo", "--", "--output"}).empty());
     // A user's allow rule does not cover them either; a `:*` rule does.
