@@ -208,8 +208,13 @@ struct PreToolUse {
             return answer("allow", "planner", "fab: a planner may store its plan");
 
         rules::MatchContext ctx;
+        // Only fab says where the worktree is: the hook input's cwd follows
+        // the agent's `cd`, so it never stands in for an unset FAB_WORKTREE
+        // (worktree patterns then match nothing). It is where relative Bash
+        // arguments start, though.
         ctx.worktree = env("FAB_WORKTREE");
-        if (ctx.worktree.empty()) ctx.worktree = in.value("cwd", "");
+        auto cwd = in.find("cwd");
+        if (cwd != in.end() && cwd->is_string()) ctx.cwd = cwd->get<std::string>();
         ctx.home = env("HOME");
         auto rules = rules::load_rule_set(inv.paths, env("FAB_PROJECT"), ctx.home);
         if (!rules) return deny("fab permission rules cannot be read: " + rules.error());

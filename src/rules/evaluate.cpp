@@ -23,12 +23,27 @@ Decision evaluate(const std::vector<Rule>& rules, std::string_view tool,
         if (rule.patterns.empty()) {
             why = "rule covers every " + std::string(tool) + " call";
         } else {
-            bool hit = false;
+            const Pattern* hit = nullptr;
             for (const Pattern& p : rule.patterns)
-                if ((hit = pattern_matches(p, tool, input, ctx, deny_side, &why))) break;
+                if (pattern_matches(p, tool, input, ctx, deny_side, &why)) {
+                    hit = &p;
+                    break;
+                }
             if (!hit) continue;
+            // What may allow never allows a command that writes or runs
+            // something through an option, unless it says `:*` (everything).
+            bool may_allow = rule.action != Action::deny && rule.action != Action::pass;
+            if (tool == "Bash" && may_allow && hit->kind != PatternKind::all &&
+                !bash_writing_option(primary_value(tool, input)).empty())
+                continue;
             why = std::string(tool) + " " + why;
         }
+        if (!rule.paths.empty()) {
+            if (tool != "Bash") continue;
+            if (!bash_paths_within(rule.paths, primary_value(tool, input), ctx)) continue;
+            why += "; every path argument is within its paths";
+        }
+        if (!rule.reason.empty()) why = rule.reason + " (" + why + ")";
         Decision d;
         d.matched = true;
         d.rule = rule.name;

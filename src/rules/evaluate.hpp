@@ -6,7 +6,9 @@
 // none). Its action, or its script's verdict, is final, `pass` included:
 // pass means "a human decides", so a project can send `git push:*` to a
 // human ahead of a broader allow. When no rule applies the result is pass as
-// well (Decision::matched false).
+// well (Decision::matched false). A Bash rule with `paths` applies only when
+// every path argument of the command is within them; a rule's `reason` leads
+// the decision's reason.
 //
 // AskUserQuestion and ExitPlanMode exist to reach the human; a catch-all rule
 // must not answer them silently, so only rules that name them apply to them.

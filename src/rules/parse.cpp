@@ -65,11 +65,16 @@ Result<Pattern> parse_pattern(std::string_view text) {
     Pattern p;
     p.text = std::string(trim(text));
     std::string_view v = p.text;
-    if (v == "*")
+    if (v.size() > 1 && v.front() == '=') {
+        // `=text`: exactly `text`, whatever it ends with (`=x:*`, `=*`).
+        v.remove_prefix(1);
+        p.kind = PatternKind::exact;
+    } else if (v == "*") {
         return make_error("pattern \"*\" is not a glob; write \":*\" (or no pattern) to "
-                          "match everything");
-    if (v.empty() || v == ":*") return p; // PatternKind::all
-    if (v.size() > 2 && v.substr(v.size() - 2) == ":*") {
+                          "match everything, or \"=*\" for the text *");
+    } else if (v.empty() || v == ":*") {
+        return p; // PatternKind::all
+    } else if (v.size() > 2 && v.substr(v.size() - 2) == ":*") {
         p.kind = PatternKind::prefix;
         v.remove_suffix(2);
     } else {
@@ -88,9 +93,16 @@ Result<Pattern> parse_pattern(std::string_view text) {
         rest = v.substr(1);
     }
     if (p.anchor != Anchor::none) {
+        while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
+        if (rest.substr(0, 3) == "**/") {
+            p.any_depth = true;
+            rest.remove_prefix(3);
+        }
         auto rel = normalise_rel(rest);
         if (!rel) return make_error("pattern \"" + p.text + "\" " + rel.error());
         p.rel = *rel;
+        if (p.any_depth && p.rel.empty())
+            return make_error("pattern \"" + p.text + "\" needs a name after **/");
     }
     return p;
 }
@@ -146,12 +158,26 @@ Result<Rule> parse_rule(const IniSection& sec, const std::string& file, const st
                 if (!p) return at(e.line, p.error());
                 r.patterns.push_back(std::move(*p));
             }
+        } else if (e.key == "paths") {
+            for (const auto& t : split(e.value, ',')) {
+                auto p = parse_pattern(t);
+                if (!p) return at(e.line, p.error());
+                if (p->kind == PatternKind::all || p->anchor == Anchor::none)
+                    return at(e.line, "paths \"" + p->text +
+                                          "\" is not a path pattern; start it with / "
+                                          "(worktree), // (absolute) or ~/ (home)");
+                r.paths.push_back(std::move(*p));
+            }
+            if (r.paths.empty()) return at(e.line, "paths is empty");
+        } else if (e.key == "reason") {
+            r.reason = std::string(trim(e.value));
         } else if (e.key == "script") {
             if (trim(e.value).empty()) return at(e.line, "script is empty");
             r.script = script_path(std::string(trim(e.value)), file, home);
         } else {
             return at(e.line, "unknown key \"" + e.key +
-                                  "\" (rules have tool, action, pattern, patterns, script)");
+                                  "\" (rules have tool, action, pattern, patterns, paths, reason, "
+                                  "script)");
         }
     }
     if (!has_tool && !has_pattern && r.script.empty())
@@ -162,6 +188,8 @@ Result<Rule> parse_rule(const IniSection& sec, const std::string& file, const st
         return at(seen["action"], "a rule has either an action or a script, not both");
     if (!r.action && r.script.empty())
         return at(sec.line, "rule \"" + r.name + "\" needs an action (allow, deny or pass)");
+    if (!r.paths.empty() && r.tools != std::vector<std::string>{"Bash"})
+        return at(seen["paths"], "paths is for Bash rules (tool = Bash)");
     // A rule only for path tools whose pattern is no path would never match:
     // say so now instead of letting the rule be dead.
     bool path_tools_only = !r.tools.empty();

@@ -7,12 +7,19 @@
 //   script   = path of a program that prints allow|deny|pass
 //   pattern  = one pattern                  (exactly as written, commas kept)
 //   patterns = p1, p2, …                    (comma-separated list)
+//   paths    = path patterns                (Bash only: every path argument
+//                                            of the command must match one)
+//   reason   = text                         (shown with the decision)
 // Patterns: `:*` or empty matches everything; `text:*` is a prefix; anything
 // else is exact. There are no globs: `*` is a literal character except in the
 // `:*` suffix, and a bare `*` is refused because it reads like "everything".
+// A leading `=` makes the rest exact and literal: `=x:*` is the text "x:*",
+// `=*` is "*" (`fab permission allow --always` writes these).
 // Path patterns start with `/` (inside the agent's worktree), `//` (absolute)
 // or `~/` (home); they are compared with the normalised path (rules/match.hpp)
-// and may not contain `..`. Every error reads `<file>:<line>: <what is wrong>`
+// and may not contain `..`. `**/` right after the anchor means "at any
+// depth": `//**/.git:*` is every path with a `.git` component.
+// Every error reads `<file>:<line>: <what is wrong>`
 // so the user knows which line to fix; a file with an error yields no rules at
 // all (a half-read rule file could allow what a later rule would deny).
 #pragma once
@@ -47,6 +54,7 @@ struct Pattern {
     // anchor itself).
     Anchor anchor = Anchor::none;
     std::string rel;
+    bool any_depth = false; // `/**/rel`: rel may start at any component below the anchor
 };
 
 struct Rule {
@@ -57,6 +65,8 @@ struct Rule {
     std::optional<Action> action;   // absent when `script` decides
     std::string script;             // absolute path, or ""
     std::vector<Pattern> patterns;  // empty = everything
+    std::vector<Pattern> paths;     // Bash: every path argument must match one (empty: no check)
+    std::string reason;             // why the rule exists, shown with its decisions
 
     // Whether the rule names `tool` itself (not through `*` or an absent
     // `tool` key): AskUserQuestion and ExitPlanMode only obey such rules.

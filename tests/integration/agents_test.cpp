@@ -119,6 +119,74 @@ BOOST_AUTO_TEST_CASE(always_allow_adds_a_project_rule) {
     BOOST_TEST(Json::parse(sb.fab({"permission", "list", "--json"}).out)["requests"].empty());
 }
 
+// `--always` for the commands `*` and `x:*`: the rule must allow exactly that
+// command (a pattern read as "everything" or as the prefix x would allow far
+// more), and the file must still parse (a broken one denies every call).
+BOOST_AUTO_TEST_CASE(always_rules_stay_literal_and_exact) {
+    std::string wt;
+    for (const std::string cmd : {"*", "x:*"}) {
+        std::string id = create("SCRIPT:bash " + cmd);
+        wt = worktree(id);
+        std::string req = pending_permission();
+        BOOST_TEST_REQUIRE(!req.empty());
+        auto r = sb.fab({"permission", "allow", req, "--always"});
+        BOOST_TEST(r.code == 0, r.err);
+        BOOST_TEST(wait_history(id, "turn done"));
+    }
+    std::string file = sb.fab_dir() + "/projects/web/permissions.ini";
+    std::string rules = read_text(file);
+    BOOST_TEST(rules.find("pattern = =*\n") != std::string::npos, rules);
+    BOOST_TEST(rules.find("pattern = =x:*\n") != std::string::npos, rules);
+    // The file parses, and each rule allows its command and nothing else,
+    // through the real hook (an unknown agent: whatever no rule allows is denied
+    // by the daemon).
+    sb.set_env("FAB_AGENT_ID", "nobody");
+    sb.set_env("FAB_PROJECT", "web");
+    sb.set_env("FAB_WORKTREE", wt);
+    auto decide = [&](const std::string& cmd) {
+        Json in = {{"hook_event_name", "PreToolUse"},
+                   {"cwd", wt},
+                   {"tool_name", "Bash"},
+                   {"tool_input", {{"command", cmd}}}};
+        auto r = sb.run_input({build_path("fab"), "hook", "PreToolUse"}, in.dump(), wt);
+        Json j = Json::parse(r.out, nullptr, false);
+        BOOST_TEST_REQUIRE(j.is_object(), r.out << r.err);
+        return j["hookSpecificOutput"];
+    };
+    for (const std::string cmd : {"*", "x:*"}) {
+        Json d = decide(cmd);
+        BOOST_TEST(d["permissionDecision"] == "allow", cmd);
+        BOOST_TEST(d["permissionDecisionReason"].get<std::string>().find("always-Bash-") !=
+                       std::string::npos,
+                   d);
+    }
+    for (const std::string cmd : {"x", "x y", "x:* y", "x:", "**", "* x", "rm -rf x", "ls"}) {
+        Json d = decide(cmd);
+        BOOST_TEST(d["permissionDecision"] != "allow", cmd << ": " << d);
+    }
+    auto check = sb.fab({"permissions", "check", "--project", "web", "--worktree", wt, "--json",
+                         "Bash", R"({"command":"x"})"});
+    BOOST_TEST(check.code == 0, check.err);
+    BOOST_TEST(Json::parse(check.out)["decision"] == "pass", check.out);
+}
+
+// A call no exact rule can cover is refused with --always (nothing is
+// allowed, the file is unchanged), and can still be allowed once.
+BOOST_AUTO_TEST_CASE(always_refuses_a_rule_that_could_not_match) {
+    std::string id = create("SCRIPT:bash touch a.txt; touch b.txt");
+    std::string req = pending_permission();
+    BOOST_TEST_REQUIRE(!req.empty());
+    std::string file = sb.fab_dir() + "/projects/web/permissions.ini";
+    std::string before = fs::exists(file) ? read_text(file) : "";
+    auto r = sb.fab({"permission", "allow", req, "--always"});
+    BOOST_TEST(r.code != 0);
+    BOOST_TEST(r.err.find("could not add a rule, so nothing was allowed") != std::string::npos,
+               r.err);
+    BOOST_TEST((fs::exists(file) ? read_text(file) : "") == before);
+    BOOST_TEST(sb.fab({"permission", "allow", req}).code == 0);
+    BOOST_TEST(wait_history(id, "turn done"));
+}
+
 BOOST_AUTO_TEST_CASE(question_answered_from_the_cli_reaches_the_agent) {
     std::string id = create("SCRIPT:ask Which database?|Postgres|SQLite");
     std::string qid = sb.wait_question();

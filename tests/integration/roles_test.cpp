@@ -273,6 +273,7 @@ BOOST_AUTO_TEST_CASE(the_hook_lets_a_planner_store_its_plan_and_nothing_else) {
     BOOST_TEST_REQUIRE(sb.fab({"permissions", "init"}).code == 0);
     sb.set_env("FAB_AGENT_ID", "a-planner");
     sb.set_env("FAB_AGENT_KIND", "plan");
+    sb.set_env("FAB_WORKTREE", sb.root());                     // as fab sets it for every agent
     sb.set_env("FAB_SOCKET_PATH", sb.root() + "/nobody.sock"); // undecided → deny, not ask
     auto decide = [&](const std::string& tool, const Json& input) {
         Json in = {{"hook_event_name", "PreToolUse"},
