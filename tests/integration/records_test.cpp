@@ -329,6 +329,25 @@ BOOST_AUTO_TEST_CASE(full_disk_while_agents_stream_keeps_them_live_and_marks_the
         BOOST_TEST(live[id] < prev); // offsets never repeat across the gap
     }
     BOOST_TEST(sb.fab({"status"}).code == 0);
+    // The daemon's own writes failed too (state.db): it went on, and its
+    // state is persisted again once space is back.
+    if (fs::exists("/usr/bin/sqlite3")) {
+        for (auto& id : ids) {
+            auto persisted = [&] {
+                auto r = sb.run({"/usr/bin/sqlite3", sb.fab_dir() + "/state.db",
+                                 "SELECT last_offset FROM agents WHERE id = '" + id + "'"});
+                return std::string(trim(r.out));
+            };
+            BOOST_TEST(wait_for([&] {
+                           return persisted() ==
+                                  std::to_string(agent(id)["last_offset"].get<int64_t>());
+                       }),
+                       "persisted " << persisted() << ", live "
+                                    << agent(id)["last_offset"].get<int64_t>());
+        }
+    } else {
+        BOOST_TEST_MESSAGE("state.db check skipped: no /usr/bin/sqlite3");
+    }
     BOOST_TEST(history(ids[0]).find("transcript gap") != std::string::npos);
 }
 
