@@ -192,16 +192,12 @@ BOOST_AUTO_TEST_SUITE_END()
 namespace {
 
 // FAB_DIR on a small tmpfs of its own (root only; the test says so and
-// passes when mounting is not permitted). Unmounted whatever happens.
-struct FullDisk : AgentsFixture {
+// passes when mounting is not permitted). Unmounted whatever happens, after
+// everything that runs there has been stopped.
+struct TmpfsFabDir {
+    Sandbox& sb;
     bool mounted = false;
-    std::string repo;
-
-    std::string transcript(const std::string& id) const {
-        return sb.fab_dir() + "/agents/" + id + "/transcript.jsonl";
-    }
-
-    FullDisk() {
+    explicit TmpfsFabDir(Sandbox& s) : sb(s) {
         fs::create_directories(sb.fab_dir());
         ::chmod(sb.fab_dir().c_str(), 0700);
         if (::mount("tmpfs", sb.fab_dir().c_str(), "tmpfs", MS_NOSUID | MS_NODEV,
@@ -211,9 +207,8 @@ struct FullDisk : AgentsFixture {
             return;
         }
         mounted = true;
-        repo = start_project();
     }
-    ~FullDisk() {
+    ~TmpfsFabDir() {
         if (!mounted) return;
         if (int pid = sb.daemon_pid()) {
             sb.fab({"server", "stop"}, 20000);
@@ -222,6 +217,16 @@ struct FullDisk : AgentsFixture {
         sb.kill_sandbox_processes();
         wait_for([&] { return sb.sandbox_processes().empty() && sb.daemon_pid() == 0; });
         if (::umount(sb.fab_dir().c_str()) != 0) ::umount2(sb.fab_dir().c_str(), MNT_DETACH);
+    }
+};
+
+struct FullDisk : AgentsFixture {
+    TmpfsFabDir tmpfs{sb};
+    bool mounted = tmpfs.mounted;
+    std::string repo = mounted ? start_project() : "";
+
+    std::string transcript(const std::string& id) const {
+        return sb.fab_dir() + "/agents/" + id + "/transcript.jsonl";
     }
 
     // Takes every free byte of the tmpfs; the filler's path.
@@ -280,10 +285,18 @@ BOOST_AUTO_TEST_CASE(full_disk_while_agents_stream_keeps_them_live_and_marks_the
         filler = fill();
         // Streaming goes on live while the files cannot grow (a record or
         // two may still fit the last page of each file).
-        pump([&] {
+        // (The files are read again only when the live records look far
+        // enough ahead: the client must keep up with the stream.)
+        std::map<std::string, int64_t> in_file;
+        auto ahead = [&] {
             for (auto& id : ids)
-                if (live[id] < last_offset_in(transcript(id)) + 50) return false;
+                if (live[id] < in_file[id] + 50) return false;
             return true;
+        };
+        pump([&] {
+            if (!ahead()) return false;
+            for (auto& id : ids) in_file[id] = last_offset_in(transcript(id));
+            return ahead();
         });
         for (auto& id : ids)
             for (auto& l : file_lines(transcript(id))) // no torn record, even now
