@@ -187,6 +187,34 @@ BOOST_AUTO_TEST_CASE(transcript_torn_mid_file_under_a_live_host) {
     check_kept(sb, id, before, torn);
 }
 
+// Killed mid-write: half a record at the end of the file. It was never a
+// record (readers skip it) and the next host cuts it off: nothing reported,
+// offsets dense.
+BOOST_AUTO_TEST_CASE(torn_last_line_after_a_kill_is_cut_off) {
+    std::string id = create("SCRIPT:say one");
+    BOOST_TEST_REQUIRE(wait_history(id, "turn done"));
+    BOOST_TEST_REQUIRE(wait_for([&] { return state(id) == "idle"; }));
+    kill_daemon(sb);
+    sb.kill_sandbox_processes();
+    BOOST_TEST_REQUIRE(wait_for([&] { return sb.sandbox_processes().empty(); }));
+    auto lines = file_lines(transcript(id));
+    std::ofstream(transcript(id), std::ios::binary | std::ios::app)
+        << lines.back().substr(0, lines.back().size() / 2);
+
+    BOOST_TEST_REQUIRE(sb.fab({"server", "start"}).code == 0);
+    BOOST_TEST_REQUIRE(wait_for([&] { return state(id) == "failed"; }));
+    BOOST_TEST_REQUIRE(sb.fab({"agent", "send", id, "after the kill"}).code == 0);
+    BOOST_TEST(wait_history(id, "assistant: Echo: after the kill"));
+    BOOST_TEST(wait_for([&] { return state(id) == "idle"; }, 20000), "state " << state(id));
+    std::vector<int64_t> offsets;
+    for (auto& h : history_json(sb, id)) offsets.push_back(h["offset"].get<int64_t>());
+    BOOST_TEST(dense_from_zero(offsets));
+    BOOST_TEST(offsets.size() > lines.size());
+    for (auto& l : file_lines(transcript(id)))
+        BOOST_TEST(Json::parse(l, nullptr, false).is_object(), l.substr(0, 80));
+    BOOST_TEST(history(id).find("transcript damaged") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 namespace {
