@@ -214,6 +214,10 @@ void AgentHost::on_append_failed() {
     gap_timer_->start(kGapRetryMs, kGapRetryMs, [this] { close_gap(); });
 }
 
+void AgentHost::sync_transcript() {
+    if (!transcript_->sync()) log::error("transcript: fdatasync: " + transcript_->last_error());
+}
+
 void AgentHost::close_gap() {
     auto marker = transcript_->close_gap();
     if (!marker) return;
@@ -250,7 +254,7 @@ void AgentHost::send_now(const std::string& text) {
 void AgentHost::turn_finished() {
     turn_running_ = false;
     turn_timer_.reset();
-    transcript_->sync();
+    sync_transcript();
     if (!queued_.empty() && !stopping_) {
         std::string next = std::move(queued_.front());
         queued_.pop_front();
@@ -280,7 +284,7 @@ void AgentHost::on_cli_exit(const ev::ProcessResult& r) {
         turn_finished();
         if (stopping_) exited_ = true;
     }
-    transcript_->sync();
+    sync_transcript();
     maybe_exit();
 }
 

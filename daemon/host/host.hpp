@@ -41,6 +41,7 @@ class AgentHost {
     void forward(const TranscriptRecord& r); // to attached daemons, live
     void on_append_failed();
     void close_gap();
+    void sync_transcript();
     void note(const Json& j); // a host record: {"type":"fab_host",…}
     void deliver(const std::string& text);
     void send_now(const std::string& text);

@@ -239,8 +239,10 @@ void Transcript::lose(const TranscriptRecord& r, size_t bytes) {
     gap_.to_ms = r.ts_ms;
 }
 
-void Transcript::sync() {
-    ::fdatasync(fd_.get());
+bool Transcript::sync() {
+    if (::fdatasync(fd_.get()) == 0) return true;
+    error_ = errno_string(errno);
+    return false;
 }
 
 Result<std::vector<TranscriptRecord>> Transcript::read_before(const std::string& path,

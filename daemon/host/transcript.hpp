@@ -65,7 +65,10 @@ class Transcript {
     int64_t damaged_lines() const { return damaged_lines_; }
     int64_t damaged_bytes() const { return damaged_bytes_; }
 
-    void sync(); // fsync; called at turn ends
+    // fdatasync, at turn ends; false (see last_error()) when the data may
+    // not be on disk (a full disk can surface only here on some filesystems).
+    bool sync();
+    const std::string& last_error() const { return error_; }
     int64_t next_offset() const { return next_; }
     const std::string& path() const { return path_; }
 
