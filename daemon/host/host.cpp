@@ -171,6 +171,9 @@ void AgentHost::record(const std::string& src, const std::string& data) {
     bool written = false;
     TranscriptRecord r = transcript_->append(src, data, written);
     if (!written) on_append_failed();
+    // Forwarded first: a turn's end may send a queued message, whose records
+    // must not reach the daemon before this one (it drops an older offset).
+    forward(r);
     if (src == "out") {
         if (data.find("\"control_cancel_request\"") != std::string::npos) {
             Json j = Json::parse(data, nullptr, false);
@@ -187,7 +190,6 @@ void AgentHost::record(const std::string& src, const std::string& data) {
             if (e.kind == ChatKind::turn_result && backend_->persistent()) turn_finished();
         }
     }
-    forward(r);
 }
 
 void AgentHost::forward(const TranscriptRecord& r) {

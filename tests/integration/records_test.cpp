@@ -215,6 +215,30 @@ BOOST_AUTO_TEST_CASE(torn_last_line_after_a_kill_is_cut_off) {
     BOOST_TEST(history(id).find("transcript damaged") == std::string::npos);
 }
 
+// A message sent during a turn waits for its end; the host sends it when it
+// records the turn's result. That result must still reach the daemon live
+// before the records of the next turn (offsets in order: the daemon drops
+// an offset below one it has seen), or its usage is never counted.
+BOOST_AUTO_TEST_CASE(queued_message_does_not_overtake_the_turn_result) {
+    std::string id = create("SCRIPT:say before\nSCRIPT:sleep 1\nSCRIPT:say after");
+    BOOST_TEST_REQUIRE(wait_history(id, "assistant: before"));
+    auto r = sb.fab({"agent", "send", id, "queued one"});
+    BOOST_TEST_REQUIRE(r.code == 0, r.err);
+    BOOST_TEST_REQUIRE(wait_history(id, "assistant: Echo: queued one"));
+    BOOST_TEST_REQUIRE(wait_for([&] { return state(id) == "idle"; }));
+    int64_t turn_input = 0, turns = 0;
+    for (auto& h : history_json(sb, id))
+        for (auto& e : h["entries"])
+            if (e["kind"] == "turn_result") {
+                ++turns;
+                turn_input += e["usage"].value("input_tokens", int64_t{0});
+            }
+    BOOST_TEST(turns == 2);
+    BOOST_TEST(wait_for([&] { return agent(id)["usage"]["input_tokens"] == turn_input; }),
+               "daemon counted " << agent(id)["usage"]["input_tokens"] << ", transcript "
+                                 << turn_input);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 namespace {
