@@ -171,9 +171,7 @@ void AgentHost::record(const std::string& src, const std::string& data) {
     bool written = false;
     TranscriptRecord r = transcript_->append(src, data, written);
     if (!written) on_append_failed();
-    // Forwarded first: a turn's end may send a queued message, whose records
-    // must not reach the daemon before this one (it drops an older offset).
-    forward(r);
+    bool turn_ended = false;
     if (src == "out") {
         if (data.find("\"control_cancel_request\"") != std::string::npos) {
             Json j = Json::parse(data, nullptr, false);
@@ -187,9 +185,14 @@ void AgentHost::record(const std::string& src, const std::string& data) {
                 pending_[e.request_id] = to_json(e);
                 pending_[e.request_id]["created_ms"] = r.ts_ms;
             }
-            if (e.kind == ChatKind::turn_result && backend_->persistent()) turn_finished();
+            if (e.kind == ChatKind::turn_result && backend_->persistent()) turn_ended = true;
         }
     }
+    if (turn_ended) sync_transcript(); // on disk before anyone hears the turn is over
+    forward(r);
+    // Only now: the turn's end may send a queued message, whose records must
+    // not reach the daemon before this one (it drops an offset below one seen).
+    if (turn_ended) turn_finished();
 }
 
 void AgentHost::forward(const TranscriptRecord& r) {
@@ -253,10 +256,9 @@ void AgentHost::send_now(const std::string& text) {
     }
 }
 
-void AgentHost::turn_finished() {
+void AgentHost::turn_finished() { // the caller syncs the transcript
     turn_running_ = false;
     turn_timer_.reset();
-    sync_transcript();
     if (!queued_.empty() && !stopping_) {
         std::string next = std::move(queued_.front());
         queued_.pop_front();
@@ -279,6 +281,7 @@ void AgentHost::on_cli_exit(const ev::ProcessResult& r) {
     proc_tree::signal_descendants(SIGKILL);
     cli_.reset(); // safe: Process::maybe_finish touches nothing after calling us
     pending_.clear();
+    sync_transcript();
     if (backend_->persistent()) {
         turn_running_ = false;
         exited_ = true;
@@ -286,7 +289,6 @@ void AgentHost::on_cli_exit(const ev::ProcessResult& r) {
         turn_finished();
         if (stopping_) exited_ = true;
     }
-    sync_transcript();
     maybe_exit();
 }
 
