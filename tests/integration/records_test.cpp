@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -254,8 +255,10 @@ struct TmpfsFabDir {
         ::chmod(sb.fab_dir().c_str(), 0700);
         if (::mount("tmpfs", sb.fab_dir().c_str(), "tmpfs", MS_NOSUID | MS_NODEV,
                     "size=16m,mode=0700") != 0) {
-            BOOST_TEST_MESSAGE("full-disk test skipped: cannot mount a tmpfs (" +
-                               errno_string(errno) + "); it needs root");
+            std::string why = "full-disk test skipped: cannot mount a tmpfs (" +
+                              errno_string(errno) + "); it needs root (CAP_SYS_ADMIN)";
+            std::fprintf(stderr, "%s\n", why.c_str());
+            BOOST_TEST_MESSAGE(why);
             return;
         }
         mounted = true;

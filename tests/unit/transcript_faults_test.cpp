@@ -258,4 +258,74 @@ BOOST_AUTO_TEST_CASE(offsets_a_previous_host_never_wrote_are_not_reused) {
     BOOST_TEST(plain->gap().records == 0);
 }
 
+// Random damage (torn lines, torn lines with a record behind them, damage
+// at the start and the end, offsets skipped by a gap): reading forwards and
+// paging back give the same records, offsets rising and never repeated, and
+// a new host's next offset is past every one of them.
+BOOST_AUTO_TEST_CASE(forward_and_backward_reads_agree_on_random_damage) {
+    std::srand(19);
+    int damage_reports = 0, damage_at_start = 0;
+    for (int round = 0; round < 40; ++round) {
+        TempTranscript t;
+        std::string text;
+        int64_t o = 0;
+        int n = 5 + std::rand() % 60;
+        for (int i = 0; i < n; ++i) {
+            if (std::rand() % 9 == 0) o += 1 + std::rand() % 3; // a gap
+            std::string line = Transcript::encode(
+                {o++, 1000 + i, "out",
+                 "rec " + std::to_string(i) + std::string(std::rand() % 90000, 'p')});
+            switch (std::rand() % 6) {
+            case 0: // torn, newline kept
+                text += line.substr(0, line.size() / 3) + "\n";
+                break;
+            case 1: // torn, the next line right behind it
+                text += line.substr(0, line.size() / 2);
+                break;
+            default:
+                text += line;
+            }
+        }
+        if (!text.empty() && text.back() != '\n') text += "\n";
+        t.write(text);
+
+        auto fwd = Transcript::read(t.path, 0, 100000);
+        BOOST_TEST_REQUIRE(fwd.ok());
+        auto back = Transcript::read_before(t.path, INT64_MAX, 100000);
+        BOOST_TEST_REQUIRE(back.ok());
+        BOOST_TEST(offsets(*fwd) == offsets(*back), "round " << round);
+        for (size_t i = 1; i < fwd->size(); ++i)
+            BOOST_TEST_REQUIRE((*fwd)[i].offset > (*fwd)[i - 1].offset);
+        for (size_t i = 0; i < fwd->size() && i < back->size(); ++i)
+            BOOST_TEST((*fwd)[i].data == (*back)[i].data);
+        // Pages of 3, forwards and backwards, add up to the same.
+        std::vector<int64_t> fpages, bpages;
+        for (int64_t since = 0;;) {
+            auto p = Transcript::read(t.path, since, 3);
+            if (p->empty()) break;
+            for (auto& r : *p) fpages.push_back(r.offset);
+            since = p->back().offset + 1;
+        }
+        for (int64_t before = INT64_MAX;;) {
+            auto p = Transcript::read_before(t.path, before, 3);
+            if (p->empty()) break;
+            auto os = offsets(*p);
+            bpages.insert(bpages.begin(), os.begin(), os.end());
+            before = p->front().offset;
+        }
+        BOOST_TEST(fpages == offsets(*fwd), "round " << round);
+        BOOST_TEST(bpages == offsets(*fwd), "round " << round);
+        auto tr = Transcript::open(t.path);
+        BOOST_TEST_REQUIRE(tr.ok());
+        if (!fwd->empty()) BOOST_TEST(tr->next_offset() > fwd->back().offset);
+        for (auto& r : *fwd)
+            if (event_of(r) == "transcript_damaged") {
+                ++damage_reports;
+                if (r.offset == 0) ++damage_at_start;
+            }
+    }
+    BOOST_TEST(damage_reports > 40); // the damage was there, and reported
+    BOOST_TEST(damage_at_start > 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
