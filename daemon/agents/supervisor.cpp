@@ -251,6 +251,7 @@ void Supervisor::spawn_host(Agent& a, const std::string& prompt, bool resume,
     spec.log_path = dir + "/host.log";
     if (const char* g = std::getenv("FAB_HOST_GRACE_MS")) spec.grace_ms = std::atoll(g);
     if (const char* t = std::getenv("FAB_TURN_TIMEOUT_MS")) spec.turn_timeout_ms = std::atoll(t);
+    spec.first_offset = a.rec.last_offset + 1; // offsets never repeat across hosts
     AgentParams& p = spec.params;
     p.agent_id = a.rec.id;
     p.project = a.rec.project;

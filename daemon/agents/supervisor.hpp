@@ -48,6 +48,7 @@ struct Agent {
     bool cli_exited = false;
     bool turn_result_seen = true; // per-turn backends: the running process ended its turn
     bool catching_up = false;     // reading history after (re)attach
+    bool damage_logged = false;   // a damaged transcript line was logged once
     std::vector<Json> held;       // live records that arrived during catch-up
     std::map<std::string, Json> pending_permissions; // request_id → entry
     std::deque<std::string> recent_context; // last chat entries, one line each (llm checker)

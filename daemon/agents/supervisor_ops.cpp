@@ -29,6 +29,24 @@ void read_records(uv_loop_t* loop, std::string path, TranscriptReader read,
             done(Json{{"records", recs}});
         });
 }
+
+// A damaged transcript line comes back as a synthesized host record
+// (daemon/host/transcript.hpp): said once in the log per agent and run.
+void log_damage_once(Agent* a, const Result<Json>& r) {
+    if (!a || a->damage_logged || !r) return;
+    for (const auto& rec : (*r)["records"]) {
+        if (rec.value("src", "") != "host") continue;
+        Json note = Json::parse(rec.value("data", ""), nullptr, false);
+        if (!note.is_object() || note.value("event", "") != "transcript_damaged") continue;
+        a->damage_logged = true;
+        log::warn("agent " + a->rec.id + ": transcript damaged before offset " +
+                  std::to_string(rec.value("o", int64_t{0}) + 1) + ": " +
+                  std::to_string(note.value("lines", int64_t{0})) + " line(s), " +
+                  std::to_string(note.value("bytes", int64_t{0})) +
+                  " bytes skipped (kept in the file)");
+        return;
+    }
+}
 } // namespace
 
 void Supervisor::send(const std::string& id, const std::string& text,
@@ -103,7 +121,10 @@ void Supervisor::history(const std::string& id, int64_t since, size_t limit,
     read_records(
         d_.loop(), d_.paths().agents_dir + "/" + id + "/transcript.jsonl",
         [since, limit](const std::string& path) { return Transcript::read(path, since, limit); },
-        std::move(done));
+        [this, id, done = std::move(done)](Result<Json> r) {
+            log_damage_once(find(id), r);
+            done(std::move(r));
+        });
 }
 
 void Supervisor::history_before(const std::string& id, int64_t before, size_t limit,
@@ -114,7 +135,10 @@ void Supervisor::history_before(const std::string& id, int64_t before, size_t li
         [before, limit](const std::string& path) {
             return Transcript::read_before(path, before, limit);
         },
-        std::move(done));
+        [this, id, done = std::move(done)](Result<Json> r) {
+            log_damage_once(find(id), r);
+            done(std::move(r));
+        });
 }
 
 Status Supervisor::hook_event(const Json& p) {

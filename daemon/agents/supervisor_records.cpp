@@ -131,6 +131,17 @@ void Supervisor::on_host_note(Agent& a, const Json& note) {
         }
     } else if (ev == "spawn_failed") {
         finish(a, AgentState::failed, note.value("error", "cannot start the agent CLI"));
+    } else if (ev == "transcript_gap") {
+        log::warn("agent " + a.rec.id + ": transcript lacks offsets " +
+                  std::to_string(note.value("first_offset", int64_t{-1})) + ".." +
+                  std::to_string(note.value("last_offset", int64_t{-1})) + " (" +
+                  std::to_string(note.value("lost_records", int64_t{0})) +
+                  " records not written: " + note.value("error", "") + ")");
+    } else if (ev == "transcript_damaged") {
+        a.damage_logged = true;
+        log::warn("agent " + a.rec.id + ": transcript damaged: " +
+                  std::to_string(note.value("lines", int64_t{0})) + " line(s), " +
+                  std::to_string(note.value("bytes", int64_t{0})) + " bytes skipped");
     }
 }
 

@@ -17,6 +17,7 @@ namespace fab {
 
 namespace {
 constexpr uint64_t kStopStepMs = 5000; // interrupt → TERM → KILL, this far apart
+constexpr uint64_t kGapRetryMs = 1000; // a full disk: try to mark the gap this often
 
 // The host's environment with `extra` (KEY=VALUE) added or replacing.
 std::vector<std::string> merged_env(const std::vector<std::string>& extra) {
@@ -43,6 +44,7 @@ AgentHost::~AgentHost() {
     grace_timer_.reset();
     turn_timer_.reset();
     reap_timer_.reset();
+    gap_timer_.reset();
     sigterm_.reset();
     sigchld_.reset();
     if (loop_.data == this) ev::close_loop(&loop_);
@@ -54,9 +56,17 @@ Status AgentHost::start() {
     backend_ = make_backend(spec_.backend);
     if (!backend_) return make_error("unknown backend \"" + spec_.backend + "\"");
     parser_ = backend_->make_parser();
-    auto t = Transcript::open(spec_.transcript_path);
+    auto t = Transcript::open(spec_.transcript_path, spec_.first_offset);
     if (!t) return make_error(t.error());
     transcript_.emplace(std::move(*t));
+    if (transcript_->damaged_lines() > 0)
+        log::warn("transcript: " + std::to_string(transcript_->damaged_lines()) +
+                  " damaged line(s) (" + std::to_string(transcript_->damaged_bytes()) +
+                  " bytes) kept in the file; readers skip and report them");
+    if (transcript_->gap().records > 0)
+        log::warn("transcript: offsets " + std::to_string(transcript_->gap().first_offset) + ".." +
+                  std::to_string(transcript_->gap().last_offset) +
+                  " were forwarded by the previous host but never written");
     session_id_ = spec_.params.session_id;
 
     uv_loop_init(&loop_);
@@ -157,13 +167,11 @@ void AgentHost::note(const Json& j) {
 }
 
 void AgentHost::record(const std::string& src, const std::string& data) {
-    auto r = transcript_->append(src, data);
-    if (!r) {
-        // A full disk must not stop the agent; the record still reaches the
-        // daemon live, and the gap is logged.
-        log::error("transcript: " + r.error());
-        return;
-    }
+    if (transcript_->gap().records > 0) close_gap(); // space may be back: mark the gap first
+    bool written = false;
+    TranscriptRecord r = transcript_->append(src, data, written);
+    if (!written) on_append_failed();
+    bool turn_ended = false;
     if (src == "out") {
         if (data.find("\"control_cancel_request\"") != std::string::npos) {
             Json j = Json::parse(data, nullptr, false);
@@ -175,20 +183,53 @@ void AgentHost::record(const std::string& src, const std::string& data) {
             if (!e.session_id.empty()) session_id_ = e.session_id;
             if (e.kind == ChatKind::permission) {
                 pending_[e.request_id] = to_json(e);
-                pending_[e.request_id]["created_ms"] = r->ts_ms;
+                pending_[e.request_id]["created_ms"] = r.ts_ms;
             }
-            if (e.kind == ChatKind::turn_result && backend_->persistent()) turn_finished();
+            if (e.kind == ChatKind::turn_result && backend_->persistent()) turn_ended = true;
         }
     }
+    if (turn_ended) sync_transcript(); // on disk before anyone hears the turn is over
+    forward(r);
+    // Only now: the turn's end may send a queued message, whose records must
+    // not reach the daemon before this one (it drops an offset below one seen).
+    if (turn_ended) turn_finished();
+}
+
+void AgentHost::forward(const TranscriptRecord& r) {
     if (attached_.empty()) return;
     std::string ev =
-        dump_json({{"type", "event"},
-                   {"event", "host.record"},
-                   {"agent_id", spec_.agent_id},
-                   {"record",
-                    {{"o", r->offset}, {"ts", r->ts_ms}, {"src", r->src}, {"data", r->data}}}}) +
+        dump_json(
+            {{"type", "event"},
+             {"event", "host.record"},
+             {"agent_id", spec_.agent_id},
+             {"record", {{"o", r.offset}, {"ts", r.ts_ms}, {"src", r.src}, {"data", r.data}}}}) +
         "\n";
     for (uint64_t c : attached_) server_->send(c, ev);
+}
+
+void AgentHost::on_append_failed() {
+    // A full disk must not stop the agent: records still reach the daemon
+    // live, and the gap is marked in the transcript once space returns
+    // (tried at each record and on this timer, for an agent gone quiet).
+    if (gap_timer_) return;
+    const TranscriptGap& g = transcript_->gap();
+    log::error("transcript: " + g.error + " from offset " + std::to_string(g.first_offset) +
+               ": records are forwarded live but not kept until space returns");
+    gap_timer_ = std::make_unique<ev::Timer>(&loop_);
+    gap_timer_->start(kGapRetryMs, kGapRetryMs, [this] { close_gap(); });
+}
+
+void AgentHost::sync_transcript() {
+    if (!transcript_->sync()) log::error("transcript: fdatasync: " + transcript_->last_error());
+}
+
+void AgentHost::close_gap() {
+    auto marker = transcript_->close_gap();
+    if (!marker) return;
+    gap_timer_.reset(); // safe: ev::Timer runs a copy of its callback
+    log::warn("transcript: writing again; the gap is marked at offset " +
+              std::to_string(marker->offset));
+    forward(*marker);
 }
 
 void AgentHost::deliver(const std::string& text) {
@@ -215,10 +256,9 @@ void AgentHost::send_now(const std::string& text) {
     }
 }
 
-void AgentHost::turn_finished() {
+void AgentHost::turn_finished() { // the caller syncs the transcript
     turn_running_ = false;
     turn_timer_.reset();
-    transcript_->sync();
     if (!queued_.empty() && !stopping_) {
         std::string next = std::move(queued_.front());
         queued_.pop_front();
@@ -241,6 +281,7 @@ void AgentHost::on_cli_exit(const ev::ProcessResult& r) {
     proc_tree::signal_descendants(SIGKILL);
     cli_.reset(); // safe: Process::maybe_finish touches nothing after calling us
     pending_.clear();
+    sync_transcript();
     if (backend_->persistent()) {
         turn_running_ = false;
         exited_ = true;
@@ -248,7 +289,6 @@ void AgentHost::on_cli_exit(const ev::ProcessResult& r) {
         turn_finished();
         if (stopping_) exited_ = true;
     }
-    transcript_->sync();
     maybe_exit();
 }
 
@@ -314,6 +354,8 @@ void AgentHost::maybe_exit() {
 
 void AgentHost::shutdown() {
     log::info("host exiting");
+    close_gap(); // a last try: the gap marker tells readers what the file lacks
+    gap_timer_.reset();
     server_->close();
     stop_timer_.reset(); // safe: ev::Timer runs a copy of its callback
     grace_timer_.reset();

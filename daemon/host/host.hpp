@@ -38,6 +38,10 @@ class AgentHost {
     void on_output(LineBuffer& buf, const char* src, const char* data, size_t len);
     void on_cli_exit(const ev::ProcessResult& r);
     void record(const std::string& src, const std::string& data);
+    void forward(const TranscriptRecord& r); // to attached daemons, live
+    void on_append_failed();
+    void close_gap();
+    void sync_transcript();
     void note(const Json& j); // a host record: {"type":"fab_host",…}
     void deliver(const std::string& text);
     void send_now(const std::string& text);
@@ -58,7 +62,7 @@ class AgentHost {
     std::unique_ptr<IpcServer> server_;
     std::unique_ptr<ev::Process> cli_;
     LineBuffer out_buf_, err_buf_;
-    std::unique_ptr<ev::Timer> stop_timer_, grace_timer_, turn_timer_, reap_timer_;
+    std::unique_ptr<ev::Timer> stop_timer_, grace_timer_, turn_timer_, reap_timer_, gap_timer_;
     std::unique_ptr<ev::Signal> sigterm_, sigchld_;
 
     std::set<uint64_t> attached_;         // clients receiving live records

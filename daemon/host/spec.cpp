@@ -14,6 +14,7 @@ std::string encode_spec(const HostSpec& s) {
               {"log_path", s.log_path},
               {"grace_ms", s.grace_ms},
               {"turn_timeout_ms", s.turn_timeout_ms},
+              {"first_offset", s.first_offset},
               {"params",
                {{"agent_id", p.agent_id},
                 {"project", p.project},
@@ -43,6 +44,7 @@ Result<HostSpec> decode_spec(const std::string& text) {
     s.log_path = j.value("log_path", "");
     s.grace_ms = j.value("grace_ms", s.grace_ms);
     s.turn_timeout_ms = j.value("turn_timeout_ms", s.turn_timeout_ms);
+    s.first_offset = j.value("first_offset", int64_t{0});
     const Json& p = j["params"];
     s.params.agent_id = p.value("agent_id", "");
     s.params.project = p.value("project", "");

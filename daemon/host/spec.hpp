@@ -19,6 +19,9 @@ struct HostSpec {
     std::string log_path;                     // agents/<id>/host.log
     int64_t grace_ms = 10 * 60 * 1000;        // after the agent exits, wait this long for an ack
     int64_t turn_timeout_ms = 30 * 60 * 1000; // per-turn backends (codex) only
+    // The daemon's last offset + 1: a new host never reuses an offset the
+    // daemon has seen, even one an earlier host forwarded but never wrote.
+    int64_t first_offset = 0;
 };
 
 std::string encode_spec(const HostSpec& s);

@@ -51,6 +51,19 @@ void host_entries(const nlohmann::json& j, std::vector<ChatEntry>& out) {
         out.push_back(system_entry("turn_timeout", "turn timed out; interrupting"));
     } else if (ev == "line_dropped") {
         out.push_back(system_entry("line_dropped", "an output line over 16 MiB was dropped"));
+    } else if (ev == "transcript_gap") {
+        out.push_back(system_entry(
+            "transcript_gap",
+            "transcript gap: " + std::to_string(j.value("lost_records", int64_t{0})) +
+                " record(s) (offsets " + std::to_string(j.value("first_offset", int64_t{-1})) +
+                ".." + std::to_string(j.value("last_offset", int64_t{-1})) +
+                ") were sent live but could not be written: " + j.value("error", "")));
+    } else if (ev == "transcript_damaged") {
+        out.push_back(system_entry(
+            "transcript_damaged",
+            "transcript damaged: " + std::to_string(j.value("lines", int64_t{0})) +
+                " unreadable line(s) (" + std::to_string(j.value("bytes", int64_t{0})) +
+                " bytes) skipped; the records around them are kept"));
     }
 }
 } // namespace

@@ -205,6 +205,8 @@ BOOST_AUTO_TEST_CASE(daemon_killed_mid_turn_loses_nothing_and_counts_nothing_twi
     BOOST_TEST_REQUIRE(sb.fab({"server", "start"}).code == 0);
     BOOST_TEST(wait_history(id, "assistant: after the sleep"));
     BOOST_TEST(wait_for([&] { return state(id) == "idle"; }));
+    // (idle may come from the Stop hook, which runs before the turn's result)
+    BOOST_TEST(wait_history(id, "turn done"));
     // Every transcript record exactly once, in order; usage = the sum of the
     // turn results (nothing counted twice across the restart).
     int64_t expect = 0, turn_input = 0;

@@ -29,11 +29,14 @@ struct TempFile {
 void write_records(const std::string& path, int n, bool torn_tail) {
     auto t = Transcript::open(path);
     BOOST_TEST_REQUIRE(t.ok());
-    for (int i = 0; i < n; ++i)
-        BOOST_TEST_REQUIRE(
-            t->append("out", "{\"o\":999999,\"n\":" + std::to_string(i) + ",\"pad\":\"" +
-                                 std::string(static_cast<size_t>(i % 700), 'x') + "\"}")
-                .ok());
+    for (int i = 0; i < n; ++i) {
+        bool written = false;
+        t->append("out",
+                  "{\"o\":999999,\"n\":" + std::to_string(i) + ",\"pad\":\"" +
+                      std::string(static_cast<size_t>(i % 700), 'x') + "\"}",
+                  written);
+        BOOST_TEST_REQUIRE(written);
+    }
     if (torn_tail) std::ofstream(path, std::ios::app) << "{\"data\":\"half a rec";
 }
 } // namespace
