@@ -143,6 +143,10 @@ void remove_if_clean(uv_loop_t* loop, const std::string& repo, const std::string
     });
 }
 
+void exclusive(const std::string& repo, std::function<void(std::function<void()>)> job) {
+    serialized(repo, std::move(job));
+}
+
 void find_orphans(uv_loop_t* loop, const std::string& repo, const std::string& worktrees_dir,
                   std::function<bool(const std::string&)> known,
                   std::function<void(std::vector<std::string>)> done) {

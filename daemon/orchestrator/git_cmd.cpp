@@ -6,7 +6,7 @@
 namespace fab::gitcmd {
 
 void run(uv_loop_t* loop, const std::string& dir, std::vector<std::string> args,
-         ev::Process::DoneFn done) {
+         ev::Process::DoneFn done, std::vector<std::string> extra_env) {
     ev::SpawnOptions o;
     o.argv = {"git", "-C", dir};
     o.argv.insert(o.argv.end(), std::make_move_iterator(args.begin()),
@@ -14,6 +14,7 @@ void run(uv_loop_t* loop, const std::string& dir, std::vector<std::string> args,
     o.env = worktree::git_env();
     // A rebase never opens an editor: it is not interactive and nobody would see it.
     o.env.emplace_back("GIT_EDITOR=true");
+    for (auto& e : extra_env) o.env.push_back(std::move(e));
     ev::run_process(loop, o, std::move(done));
 }
 

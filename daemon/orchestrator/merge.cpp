@@ -2,6 +2,7 @@
 // The pull-request strategy shares the first steps; see pull_request.cpp.
 #include "daemon/orchestrator/merge.hpp"
 
+#include "daemon/agents/porcelain.hpp"
 #include "daemon/orchestrator/git_cmd.hpp"
 #include "daemon/orchestrator/merge_job.hpp"
 #include "protocol/envelope.hpp"
@@ -141,10 +142,10 @@ void Job::start() {
 void Job::check_worktree() {
     // Nothing uncommitted may be left behind: it would not be merged, and the
     // worktree could not be recycled.
-    git(req_.worktree, {"status", "--porcelain"}, [this](ev::ProcessResult r) {
+    // -z: names exactly as they are (no trimming of the status columns, no quoting).
+    git(req_.worktree, {"status", "--porcelain", "-z"}, [this](ev::ProcessResult r) {
         if (!r.ok()) return fail(gitcmd::failure("git status in " + req_.worktree, r));
-        std::vector<std::string> files;
-        for (const auto& l : gitcmd::lines(r.out)) files.push_back(l.size() > 3 ? l.substr(3) : l);
+        std::vector<std::string> files = porcelain::status_paths(r.out);
         if (!files.empty()) {
             if (files.size() > 10) {
                 files.resize(10);
@@ -274,9 +275,9 @@ void Job::rebase() {
     git(req_.worktree, {"rebase", "--quiet", out_.main_branch}, [this](ev::ProcessResult r) {
         if (r.ok()) return fast_forward();
         std::string why = gitcmd::failure("git rebase " + out_.main_branch, r);
-        git(req_.worktree, {"diff", "--name-only", "--diff-filter=U"},
+        git(req_.worktree, {"diff", "--name-only", "-z", "--diff-filter=U"},
             [this, why](ev::ProcessResult d) {
-                out_.conflicts = gitcmd::lines(d.out);
+                out_.conflicts = porcelain::nul_fields(d.out);
                 git(req_.worktree, {"rebase", "--abort"}, [this, why](ev::ProcessResult a) {
                     if (!a.ok())
                         log::warn("merge " + req_.branch + ": " +

@@ -1,0 +1,28 @@
+// project.remove without --keep-files: nothing is lost when a project's
+// directory goes. Without --force it refuses while anything lives there only
+// (live agents, uncommitted changes in the clone or a worktree, branches with
+// commits the main line lacks, main's commits origin lacks) and lists each.
+// With --force it stops the project's agents and waits until their hosts and
+// CLIs are gone, saves every such branch (one git bundle) and every dirty
+// worktree (a patch) in $FAB_DIR/attic/<project>-<time>/ (daemon/agents/
+// attic), and deletes only once all of that succeeded. The survey, the save
+// and the delete run while no merge and no worktree add/removal of the
+// project runs. Loop thread only.
+#pragma once
+
+#include "protocol/envelope.hpp"
+#include "util/result.hpp"
+
+#include <functional>
+#include <string>
+
+namespace fab {
+
+class Daemon;
+
+// done → {"name", "deleted": true, "dir", "attic" ("" when nothing needed
+// saving), "saved": [{"file", "what", "detail"}]}.
+void remove_project_safely(Daemon& d, const std::string& name, bool force,
+                           std::function<void(Result<Json>)> done);
+
+} // namespace fab
