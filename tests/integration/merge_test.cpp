@@ -174,6 +174,61 @@ BOOST_AUTO_TEST_CASE(uncommitted_changes_are_refused_and_nothing_is_lost) {
     BOOST_TEST(fs::exists(worktree(a) + "/draft.txt"));
 }
 
+BOOST_AUTO_TEST_CASE(uncommitted_files_are_named_exactly) {
+    // Tracked files edited: git prints " M name", whose leading space is a
+    // status column (once trimmed away, "README.md" came out as "EADME.md").
+    start();
+    std::string a = create(
+        "SCRIPT:bash mkdir -p .tickets && printf 'x\\n' > .tickets/x.md && git add .tickets && "
+        "git commit -qm 'ticket x' && printf 'more\\n' >> .tickets/x.md && printf 'more\\n' >> "
+        "README.md && fab agent done");
+    BOOST_TEST_REQUIRE(wait_history(a, "uncommitted changes in your worktree"), history(a));
+    std::string h = history(a);
+    BOOST_TEST(h.find("uncommitted changes in your worktree (.tickets/x.md, README.md)") !=
+                   std::string::npos,
+               h);
+    BOOST_TEST(h.find("EADME") == std::string::npos, h);
+    BOOST_TEST_REQUIRE(wait_turn(a));
+    BOOST_TEST(read_text(worktree(a) + "/README.md").find("more") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(rejected_push_retry_keeps_the_clones_uncommitted_files) {
+    start();
+    std::string hook = origin + "/hooks/pre-receive";
+    std::ofstream(hook) << "#!/bin/sh\necho 'refused by the test hook' >&2\nexit 1\n";
+    fs::permissions(hook, fs::perms::owner_all);
+    // Somebody's notes in the clone, and an edit of a tracked file: the
+    // reset that puts main back (`reset --keep`) must leave both.
+    std::ofstream(clone + "/notes.txt") << "my notes\n";
+    std::ofstream(clone + "/README.md", std::ios::app) << "edited in the clone\n";
+    std::string a = create(commit_script("a.txt", "from a", "add a") + " && fab agent done");
+    BOOST_TEST_REQUIRE(wait_history(a, "merge failed: git push origin main"), history(a));
+    BOOST_TEST_REQUIRE(wait_turn(a));
+    BOOST_TEST(read_text(clone + "/notes.txt") == "my notes\n");
+    BOOST_TEST(read_text(clone + "/README.md").find("edited in the clone") != std::string::npos);
+    BOOST_TEST(git(clone, {"log", "--format=%s", "-1", "fab/" + a}) == "add a", "branch kept");
+    BOOST_TEST(git(origin, {"log", "--format=%s", "-1", "main"}) == "initial");
+}
+
+BOOST_AUTO_TEST_CASE(branch_cleanup_keeps_an_ended_agents_dirty_worktree) {
+    start();
+    std::string a = create("SCRIPT:say hi");
+    BOOST_TEST_REQUIRE(wait_turn(a));
+    // Its branch has nothing main lacks, but its worktree holds a new file.
+    std::ofstream(worktree(a) + "/wip.txt") << "work in progress\n";
+    BOOST_TEST_REQUIRE(sb.fab({"agent", "abort", a}).code == 0);
+    BOOST_TEST_REQUIRE(wait_state(a, "aborted"));
+    BOOST_TEST(wait_for(
+        [&] { return agent(a).value("error", "").find("worktree kept") != std::string::npos; }));
+    auto r = sb.fab({"branch", "cleanup", "--project", "web"});
+    BOOST_TEST(r.code == 0, r.err);
+    BOOST_TEST(r.out.find("kept fab/" + a + " (web): worktree " + worktree(a) +
+                          " has uncommitted changes") != std::string::npos,
+               r.out);
+    BOOST_TEST(read_text(worktree(a) + "/wip.txt") == "work in progress\n");
+    BOOST_TEST(has_branch(clone, "fab/" + a));
+}
+
 BOOST_AUTO_TEST_CASE(rejected_push_keeps_main_and_the_branch) {
     start();
     // origin refuses every push (a server-side hook), as a protected branch would.

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "util/strings.hpp"
+
 using namespace fab;
 using namespace fab::test;
 namespace fs = std::filesystem;
@@ -160,11 +162,177 @@ BOOST_AUTO_TEST_CASE(remove_deletes_the_clone) {
                std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(failed_add_into_an_existing_directory_leaves_it_intact) {
+    std::string src = sb.make_repo("web");
+    // Left by `project remove --keep-files`, or made by hand: never fab's to delete.
+    fs::create_directories(project_dir("web") + "/repo");
+    std::ofstream(project_dir("web") + "/notes.txt") << "mine\n";
+    auto r = sb.fab({"project", "add", src});
+    BOOST_TEST(r.code == 1);
+    BOOST_TEST(r.err.find(project_dir("web") + " already exists") != std::string::npos, r.err);
+    BOOST_TEST(read_text(project_dir("web") + "/notes.txt") == "mine\n");
+    BOOST_TEST(fs::exists(project_dir("web") + "/repo"));
+    // A clone that fails removes only the directory it made itself.
+    auto bad = sb.fab({"project", "add", "file:///nonexistent/repo.git", "--name", "other"});
+    BOOST_TEST(bad.code == 1);
+    BOOST_TEST(!fs::exists(project_dir("other")));
+    BOOST_TEST(read_text(project_dir("web") + "/notes.txt") == "mine\n");
+}
+
 BOOST_AUTO_TEST_CASE(project_commands_need_the_daemon) {
     BOOST_TEST(sb.fab({"server", "stop"}).code == 0);
     auto r = sb.fab({"project", "list"});
     BOOST_TEST(r.code == 3);
     BOOST_TEST(r.err.find("fab server start") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Removing a project whose agents are at work: scripted agents in a project
+// cloned from a bare origin.
+namespace {
+struct Working : AgentsFixture {
+    std::string origin, clone;
+    Working() {
+        origin = sb.make_origin();
+        BOOST_TEST_REQUIRE(!origin.empty());
+        clone = sb.fab_dir() + "/projects/web/repo";
+        fs::create_directories(sb.fab_dir() + "/config");
+        std::ofstream(sb.fab_dir() + "/config/permissions.ini")
+            << "[rule \"tests run anything\"]\ntool = Bash\naction = allow\n";
+        BOOST_TEST_REQUIRE(sb.fab({"server", "start"}).code == 0);
+        auto r = sb.fab({"project", "add", origin, "--name", "web"});
+        BOOST_TEST_REQUIRE(r.code == 0, r.err);
+    }
+    std::string git(const std::string& dir, const std::vector<std::string>& args) {
+        std::vector<std::string> argv = {"git", "-C", dir};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return std::string(trim(sb.run(argv).out));
+    }
+    // An agent with a commit on its branch, an edited README.md and a new
+    // file, idle after its turn.
+    std::string busy_agent() {
+        std::string a = create("SCRIPT:bash printf 'from a\\n' > a.txt && git add a.txt && git "
+                               "commit -qm 'add a' && printf 'draft\\n' >> README.md && printf "
+                               "'new\\n' > untracked.txt");
+        BOOST_TEST_REQUIRE(wait_for(
+                               [&] {
+                                   return history(a).find("turn done") != std::string::npos &&
+                                          state(a) == "idle";
+                               },
+                               30000),
+                           history(a));
+        return a;
+    }
+    // Processes of the sandbox other than the daemon (agent hosts and CLIs).
+    std::vector<int> agent_processes() {
+        std::vector<int> v;
+        for (int pid : sb.sandbox_processes())
+            if (pid != sb.daemon_pid()) v.push_back(pid);
+        return v;
+    }
+};
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(project_remove, Working)
+
+BOOST_AUTO_TEST_CASE(
+    remove_lists_live_agents_dirty_worktrees_unmerged_branches_and_unpushed_commits) {
+    std::string a = busy_agent();
+    // A commit on the clone's main that origin lacks.
+    std::ofstream(clone + "/local.txt") << "local\n";
+    sb.run({"git", "-C", clone, "add", "local.txt"});
+    sb.run({"git", "-C", clone, "commit", "-qm", "local only"});
+
+    auto r = sb.fab({"project", "remove", "web"});
+    BOOST_TEST(r.code == 1);
+    BOOST_TEST(r.err.find("agent " + a + " (task, idle) is running in " + worktree(a)) !=
+                   std::string::npos,
+               r.err);
+    BOOST_TEST(r.err.find("uncommitted changes in " + worktree(a) + " (branch fab/" + a +
+                          "): README.md, untracked.txt") != std::string::npos,
+               r.err);
+    BOOST_TEST(r.err.find("branch fab/" + a + ": 1 commit not merged into main") !=
+                   std::string::npos,
+               r.err);
+    BOOST_TEST(r.err.find("branch main: 1 commit that origin lacks") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("--force stops the project's agents") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find(sb.fab_dir() + "/attic/web-<time>/") != std::string::npos, r.err);
+    BOOST_TEST(state(a) == "idle", "the agent keeps working");
+    BOOST_TEST(fs::exists(worktree(a) + "/untracked.txt"));
+    BOOST_TEST(Json::parse(sb.fab({"project", "list", "--json"}).out)["projects"].size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(force_stops_the_agents_saves_branches_and_changes_then_deletes) {
+    std::string a = busy_agent();
+    std::string branch_commit = git(worktree(a), {"rev-parse", "HEAD"});
+    std::ofstream(clone + "/local.txt") << "local\n";
+    sb.run({"git", "-C", clone, "add", "local.txt"});
+    sb.run({"git", "-C", clone, "commit", "-qm", "local only"});
+    std::ofstream(clone + "/clone-wip.txt") << "wip in the clone\n";
+    std::vector<int> agents = agent_processes();
+    BOOST_TEST_REQUIRE(!agents.empty());
+
+    auto r = sb.fab({"project", "remove", "web", "--force"});
+    BOOST_TEST_REQUIRE(r.code == 0, r.err);
+    for (int pid : agents) BOOST_TEST(!process_alive(pid), "agent process " << pid << " is gone");
+    BOOST_TEST(state(a) == "aborted");
+    BOOST_TEST(!fs::exists(sb.fab_dir() + "/projects/web"));
+    BOOST_TEST(Json::parse(sb.fab({"project", "list", "--json"}).out)["projects"].empty());
+
+    // The attic's path is printed, before the deletion is reported.
+    std::string prefix = "saved work in ";
+    auto at = r.out.find(prefix);
+    BOOST_TEST_REQUIRE(at == 0u, r.out);
+    std::string attic = r.out.substr(prefix.size(), r.out.find('\n') - prefix.size());
+    if (!attic.empty() && attic.back() == '/') attic.pop_back();
+    BOOST_TEST(attic.rfind(sb.fab_dir() + "/attic/web-", 0) == 0u, attic);
+    BOOST_TEST(r.out.find("removed project web and deleted") != std::string::npos, r.out);
+    BOOST_TEST(fs::exists(attic + "/MANIFEST.txt"));
+
+    // The bundle verifies and holds the branch's commit and main's.
+    std::string bundle = attic + "/branches.bundle";
+    std::string seed = sb.root() + "/seed";
+    BOOST_TEST(sb.run({"git", "-C", seed, "bundle", "verify", "-q", bundle}).code == 0);
+    std::string heads = sb.run({"git", "-C", seed, "bundle", "list-heads", bundle}).out;
+    BOOST_TEST(heads.find(branch_commit + " refs/heads/fab/" + a) != std::string::npos, heads);
+    BOOST_TEST(heads.find("refs/heads/main") != std::string::npos, heads);
+    std::string back = sb.root() + "/restored";
+    BOOST_TEST_REQUIRE(sb.run({"git", "clone", "-q", "-b", "fab/" + a, bundle, back}).code == 0);
+    BOOST_TEST(git(back, {"log", "-1", "--format=%s"}) == "add a");
+
+    // The patch holds the edit and the new file and applies on the branch.
+    std::string patch = attic + "/wt-" + a + ".patch";
+    std::string text = read_text(patch);
+    BOOST_TEST(text.find("README.md") != std::string::npos, text);
+    BOOST_TEST(text.find("untracked.txt") != std::string::npos, text);
+    BOOST_TEST(sb.run({"git", "-C", back, "apply", "--check", patch}).code == 0);
+    BOOST_TEST(sb.run({"git", "-C", back, "apply", patch}).code == 0);
+    BOOST_TEST(read_text(back + "/untracked.txt") == "new\n");
+    BOOST_TEST(read_text(back + "/README.md").find("draft") != std::string::npos);
+    // The clone's own uncommitted file, and main's commit origin lacks.
+    BOOST_TEST(read_text(attic + "/repo.patch").find("wip in the clone") != std::string::npos);
+    BOOST_TEST(git(back, {"log", "-1", "--format=%s", "origin/main"}) == "local only");
+    BOOST_TEST(r.out.find("wt-" + a + ".patch") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(force_with_nothing_at_risk_saves_nothing) {
+    auto r = sb.fab({"project", "remove", "web", "--force"});
+    BOOST_TEST(r.code == 0, r.err);
+    BOOST_TEST(r.out.find("saved work") == std::string::npos, r.out);
+    BOOST_TEST(!fs::exists(sb.fab_dir() + "/attic"));
+    BOOST_TEST(!fs::exists(sb.fab_dir() + "/projects/web"));
+}
+
+BOOST_AUTO_TEST_CASE(keep_files_forgets_the_project_and_touches_nothing) {
+    std::string a = busy_agent();
+    auto r = sb.fab({"project", "remove", "web", "--keep-files"});
+    BOOST_TEST(r.code == 0, r.err);
+    BOOST_TEST(r.out.find("files kept in") != std::string::npos, r.out);
+    BOOST_TEST(read_text(worktree(a) + "/untracked.txt") == "new\n");
+    BOOST_TEST(git(clone, {"log", "-1", "--format=%s", "fab/" + a}) == "add a");
+    BOOST_TEST(Json::parse(sb.fab({"project", "list", "--json"}).out)["projects"].empty());
+    BOOST_TEST(!fs::exists(sb.fab_dir() + "/attic"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

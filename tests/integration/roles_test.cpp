@@ -222,6 +222,29 @@ BOOST_AUTO_TEST_CASE(manager_persists_across_a_daemon_restart_and_clear_starts_f
     BOOST_TEST(back["agent"]["session_id"] == session);
 }
 
+BOOST_AUTO_TEST_CASE(manager_clear_keeps_uncommitted_and_unmerged_work) {
+    Json s = run_json({"manager", "start", "web", "--json"});
+    std::string id = s["agent"].value("id", "");
+    BOOST_TEST_REQUIRE(wait_history(id, "You are the fab manager of project"));
+    std::string wt = manager_dir();
+    std::ofstream(wt + "/plan.txt") << "committed\n";
+    sb.run({"git", "-C", wt, "add", "plan.txt"});
+    BOOST_TEST_REQUIRE(sb.run({"git", "-C", wt, "commit", "-qm", "manager's notes"}).code == 0);
+    std::ofstream(wt + "/draft.txt") << "not committed\n";
+    std::ofstream(wt + "/README.md", std::ios::app) << "edited\n";
+
+    Json c = run_json({"manager", "clear", "web", "--json"});
+    std::string fresh = c["agent"].value("id", "");
+    BOOST_TEST(fresh != id);
+    BOOST_TEST(wait_for([&] { return state(id) == "aborted"; }, 20000));
+    BOOST_TEST_REQUIRE(wait_history(fresh, "You are the fab manager of project"));
+    BOOST_TEST(read_text(wt + "/draft.txt") == "not committed\n");
+    BOOST_TEST(read_text(wt + "/README.md").find("edited") != std::string::npos);
+    auto log = sb.run({"git", "-C", wt, "log", "-1", "--format=%s", "fab-manager"});
+    BOOST_TEST(trim(log.out) == "manager's notes");
+    BOOST_TEST(c["agent"]["worktree"] == wt);
+}
+
 BOOST_AUTO_TEST_CASE(manager_resumes_its_session_when_its_host_is_gone) {
     std::string id = run_json({"manager", "start", "web", "--json"})["agent"].value("id", "");
     BOOST_TEST_REQUIRE(sb.fab({"agent", "send", id, "remember", "mango"}).code == 0);
