@@ -187,7 +187,8 @@ BOOST_AUTO_TEST_CASE(uncommitted_files_are_named_exactly) {
     BOOST_TEST(h.find("uncommitted changes in your worktree (.tickets/x.md, README.md)") !=
                    std::string::npos,
                h);
-    BOOST_TEST(h.find("EADME") == std::string::npos, h);
+    BOOST_TEST(h.find(" EADME.md") == std::string::npos, h);
+    BOOST_TEST(h.find("(tickets/x.md") == std::string::npos, h);
     BOOST_TEST_REQUIRE(wait_turn(a));
     BOOST_TEST(read_text(worktree(a) + "/README.md").find("more") != std::string::npos);
 }
