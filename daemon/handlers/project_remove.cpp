@@ -69,6 +69,9 @@ struct Removal : std::enable_shared_from_this<Removal> {
     std::vector<std::string> refs;
     size_t ref_ix = 0;
     std::vector<AtRiskBranch> branches;
+    // Directories under worktrees/ and manager/ that git does not know as
+    // worktrees (metadata pruned, a copy made by hand): moved, not deleted.
+    std::vector<std::string> strays;
 
     std::string attic_dir;
     std::vector<attic::Item> saved;
@@ -208,9 +211,38 @@ struct Removal : std::enable_shared_from_this<Removal> {
             if (!r.ok()) return fail(gitcmd::failure("git worktree list in " + repo, r));
             for (auto& t : porcelain::parse_worktrees(r.out))
                 if (!t.bare && path_exists(t.path)) trees.push_back(std::move(t));
-            tree_ix = 0;
-            next_tree();
+            find_strays();
         });
+    }
+
+    void find_strays() {
+        std::vector<std::string> known;
+        for (const auto& t : trees) known.push_back(t.path);
+        auto found = std::make_shared<std::vector<std::string>>();
+        std::string root = dir;
+        auto self = shared_from_this();
+        ev::queue_work(
+            d.loop(),
+            [root, known, found] {
+                namespace fs = std::filesystem;
+                std::error_code ec;
+                std::vector<fs::path> git_knows;
+                for (const auto& k : known) git_knows.push_back(fs::weakly_canonical(k, ec));
+                for (const char* sub : {"/worktrees", "/manager"}) {
+                    for (const auto& e : fs::directory_iterator(root + sub, ec)) {
+                        if (!e.is_directory(ec) || e.is_symlink(ec)) continue;
+                        fs::path p = fs::weakly_canonical(e.path(), ec);
+                        bool is_known = false;
+                        for (const auto& g : git_knows) is_known = is_known || g == p;
+                        if (!is_known) found->push_back(e.path().string());
+                    }
+                }
+            },
+            [self, found] {
+                self->strays = std::move(*found);
+                self->tree_ix = 0;
+                self->next_tree();
+            });
     }
 
     void next_tree() {
@@ -281,6 +313,8 @@ struct Removal : std::enable_shared_from_this<Removal> {
             s += "\n  uncommitted changes in " + t.path +
                  (t.branch.empty() ? "" : " (branch " + t.branch + ")") + ": " + join(files, ", ");
         }
+        for (const auto& p : strays)
+            s += "\n  " + p + " is not a worktree git knows: its files would be deleted";
         for (const auto& b : branches) {
             std::string br = b.ref.substr(11);
             s += "\n  branch " + br + ": " + plural(b.commits, "commit") +
@@ -298,14 +332,14 @@ struct Removal : std::enable_shared_from_this<Removal> {
         // Checked again here, synchronously: an agent may have started while git ran.
         auto agents = live_agents();
         if (!force) {
-            if (!agents.empty() || !dirty.empty() || !branches.empty())
+            if (!agents.empty() || !dirty.empty() || !branches.empty() || !strays.empty())
                 return fail(describe(agents));
             return remove();
         }
         if (!agents.empty())
             return fail("agent " + agents.front().id + " started in project " + name +
                         " meanwhile; nothing was deleted");
-        if (dirty.empty() && branches.empty()) return remove();
+        if (dirty.empty() && branches.empty() && strays.empty()) return remove();
         auto made = attic::make_dir(d.paths().fab_dir, name);
         if (!made) return fail("cannot save the work: " + made.error() + "; nothing was deleted");
         attic_dir = *made;
@@ -335,7 +369,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
     }
 
     void save_next_tree() {
-        if (save_ix >= dirty.size()) return write_manifest();
+        if (save_ix >= dirty.size()) return move_strays();
         const DirtyTree& t = dirty[save_ix++];
         std::string label =
             t.path == repo ? "repo" : std::filesystem::path(t.path).filename().string();
@@ -352,6 +386,36 @@ struct Removal : std::enable_shared_from_this<Removal> {
                                                          : "applies on commit " + c->base});
                                 self->save_next_tree();
                             });
+    }
+
+    void move_strays() {
+        if (strays.empty()) return write_manifest();
+        auto moved = std::make_shared<std::vector<attic::Item>>();
+        auto err = std::make_shared<std::string>();
+        std::vector<std::string> from = strays;
+        std::string to = attic_dir;
+        auto self = shared_from_this();
+        ev::queue_work(
+            d.loop(),
+            [from, to, moved, err] {
+                for (const auto& p : from) {
+                    std::string base = std::filesystem::path(p).filename().string();
+                    std::error_code ec;
+                    // Same file system ($FAB_DIR): a rename, never a copy then delete.
+                    std::filesystem::rename(p, to + "/" + base, ec);
+                    if (ec) {
+                        *err = "moving " + p + ": " + ec.message();
+                        return;
+                    }
+                    moved->push_back({"the directory " + p + " (not a worktree git knows)", base,
+                                      "moved as it was"});
+                }
+            },
+            [self, moved, err] {
+                for (auto& m : *moved) self->saved.push_back(std::move(m));
+                if (!err->empty()) return self->save_failed(*err);
+                self->write_manifest();
+            });
     }
 
     void write_manifest() {

@@ -327,18 +327,32 @@ void Job::push() {
             return collect();
         }
         // Put main back where it was: it must never hold commits origin
-        // refused, and the branch (not main) is what keeps them.
-        git(req_.repo, {"reset", "--quiet", "--keep", old_main_},
-            [this, why](ev::ProcessResult back) {
-                if (!back.ok())
-                    return fail(why + "; and " +
-                                gitcmd::failure("putting " + out_.main_branch + " back", back));
-                if (push_attempts_ >= 2)
-                    return fail(why + "; " + out_.main_branch + " is unchanged and " + req_.branch +
-                                " keeps its commits");
-                log::info("merge " + req_.branch + ": " + why + "; fetching and trying again");
-                sync_main(); // fetch, fast-forward, rebase again, push once more
+        // refused, and the branch (not main) is what keeps them. Only when
+        // every commit of main is on the branch: a commit made on the clone's
+        // main meanwhile would be lost by the reset.
+        git(req_.repo, {"merge-base", "--is-ancestor", out_.main_branch, req_.branch},
+            [this, why](ev::ProcessResult on_branch) {
+                if (!on_branch.ok())
+                    return fail(why + "; " + out_.main_branch + " gained commits meanwhile that " +
+                                req_.branch + " lacks, so it is left as it is (" + req_.branch +
+                                " is kept)");
+                put_main_back(why);
             });
+    });
+}
+
+void Job::put_main_back(const std::string& why) {
+    // --keep, not --hard: uncommitted changes in the clone stay (or the reset
+    // refuses and says why).
+    git(req_.repo, {"reset", "--quiet", "--keep", old_main_}, [this, why](ev::ProcessResult back) {
+        if (!back.ok())
+            return fail(why + "; and " +
+                        gitcmd::failure("putting " + out_.main_branch + " back", back));
+        if (push_attempts_ >= 2)
+            return fail(why + "; " + out_.main_branch + " is unchanged and " + req_.branch +
+                        " keeps its commits");
+        log::info("merge " + req_.branch + ": " + why + "; fetching and trying again");
+        sync_main(); // fetch, fast-forward, rebase again, push once more
     });
 }
 

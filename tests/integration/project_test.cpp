@@ -316,6 +316,27 @@ BOOST_AUTO_TEST_CASE(force_stops_the_agents_saves_branches_and_changes_then_dele
     BOOST_TEST(r.out.find("wt-" + a + ".patch") != std::string::npos, r.out);
 }
 
+BOOST_AUTO_TEST_CASE(directory_git_does_not_know_is_listed_then_moved_to_the_attic) {
+    // A worktree whose git metadata is gone (or a copy made by hand): no
+    // patch can be made of it, so it is moved as it is.
+    std::string stray = sb.fab_dir() + "/projects/web/worktrees/wt-zzzzz";
+    fs::create_directories(stray);
+    std::ofstream(stray + "/notes.txt") << "notes\n";
+    auto r = sb.fab({"project", "remove", "web"});
+    BOOST_TEST(r.code == 1);
+    BOOST_TEST(r.err.find(stray + " is not a worktree git knows") != std::string::npos, r.err);
+    BOOST_TEST(fs::exists(stray + "/notes.txt"));
+
+    auto f = sb.fab({"project", "remove", "web", "--force"});
+    BOOST_TEST_REQUIRE(f.code == 0, f.err);
+    std::string prefix = "saved work in ";
+    BOOST_TEST_REQUIRE(f.out.find(prefix) == 0u, f.out);
+    std::string attic = f.out.substr(prefix.size(), f.out.find("/\n") - prefix.size());
+    BOOST_TEST(read_text(attic + "/wt-zzzzz/notes.txt") == "notes\n");
+    BOOST_TEST(read_text(attic + "/MANIFEST.txt").find("wt-zzzzz") != std::string::npos);
+    BOOST_TEST(!fs::exists(sb.fab_dir() + "/projects/web"));
+}
+
 BOOST_AUTO_TEST_CASE(force_with_nothing_at_risk_saves_nothing) {
     auto r = sb.fab({"project", "remove", "web", "--force"});
     BOOST_TEST(r.code == 0, r.err);
