@@ -69,9 +69,13 @@ struct Removal : std::enable_shared_from_this<Removal> {
     std::vector<std::string> refs;
     size_t ref_ix = 0;
     std::vector<AtRiskBranch> branches;
-    // Directories under worktrees/ and manager/ that git does not know as
-    // worktrees (metadata pruned, a copy made by hand): moved, not deleted.
-    std::vector<std::string> strays;
+    // What no git command can save: directories under worktrees/ and
+    // manager/ that git does not know as worktrees (metadata pruned, a copy
+    // made by hand) and the project's own permission rules. Moved, not deleted.
+    struct Stray {
+        std::string path, what;
+    };
+    std::vector<Stray> strays;
 
     std::string attic_dir;
     std::vector<attic::Item> saved;
@@ -218,7 +222,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
     void find_strays() {
         std::vector<std::string> known;
         for (const auto& t : trees) known.push_back(t.path);
-        auto found = std::make_shared<std::vector<std::string>>();
+        auto found = std::make_shared<std::vector<Stray>>();
         std::string root = dir;
         auto self = shared_from_this();
         ev::queue_work(
@@ -234,9 +238,13 @@ struct Removal : std::enable_shared_from_this<Removal> {
                         fs::path p = fs::weakly_canonical(e.path(), ec);
                         bool is_known = false;
                         for (const auto& g : git_knows) is_known = is_known || g == p;
-                        if (!is_known) found->push_back(e.path().string());
+                        if (!is_known)
+                            found->push_back({e.path().string(), "not a worktree git knows"});
                     }
                 }
+                // Rules the user wrote (`fab permission allow --always` too).
+                if (fs::exists(root + "/permissions.ini", ec))
+                    found->push_back({root + "/permissions.ini", "the project's permission rules"});
             },
             [self, found] {
                 self->strays = std::move(*found);
@@ -313,8 +321,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
             s += "\n  uncommitted changes in " + t.path +
                  (t.branch.empty() ? "" : " (branch " + t.branch + ")") + ": " + join(files, ", ");
         }
-        for (const auto& p : strays)
-            s += "\n  " + p + " is not a worktree git knows: its files would be deleted";
+        for (const auto& p : strays) s += "\n  " + p.path + ": " + p.what;
         for (const auto& b : branches) {
             std::string br = b.ref.substr(11);
             s += "\n  branch " + br + ": " + plural(b.commits, "commit") +
@@ -392,23 +399,22 @@ struct Removal : std::enable_shared_from_this<Removal> {
         if (strays.empty()) return write_manifest();
         auto moved = std::make_shared<std::vector<attic::Item>>();
         auto err = std::make_shared<std::string>();
-        std::vector<std::string> from = strays;
+        std::vector<Stray> from = strays;
         std::string to = attic_dir;
         auto self = shared_from_this();
         ev::queue_work(
             d.loop(),
             [from, to, moved, err] {
                 for (const auto& p : from) {
-                    std::string base = std::filesystem::path(p).filename().string();
+                    std::string base = std::filesystem::path(p.path).filename().string();
                     std::error_code ec;
                     // Same file system ($FAB_DIR): a rename, never a copy then delete.
-                    std::filesystem::rename(p, to + "/" + base, ec);
+                    std::filesystem::rename(p.path, to + "/" + base, ec);
                     if (ec) {
-                        *err = "moving " + p + ": " + ec.message();
+                        *err = "moving " + p.path + ": " + ec.message();
                         return;
                     }
-                    moved->push_back({"the directory " + p + " (not a worktree git knows)", base,
-                                      "moved as it was"});
+                    moved->push_back({p.path + " (" + p.what + ")", base, "moved as it was"});
                 }
             },
             [self, moved, err] {

@@ -316,15 +316,19 @@ BOOST_AUTO_TEST_CASE(force_stops_the_agents_saves_branches_and_changes_then_dele
     BOOST_TEST(r.out.find("wt-" + a + ".patch") != std::string::npos, r.out);
 }
 
-BOOST_AUTO_TEST_CASE(directory_git_does_not_know_is_listed_then_moved_to_the_attic) {
+BOOST_AUTO_TEST_CASE(unknown_directory_and_project_rules_are_listed_then_moved_to_the_attic) {
     // A worktree whose git metadata is gone (or a copy made by hand): no
     // patch can be made of it, so it is moved as it is.
     std::string stray = sb.fab_dir() + "/projects/web/worktrees/wt-zzzzz";
     fs::create_directories(stray);
     std::ofstream(stray + "/notes.txt") << "notes\n";
+    // Rules written for this project only.
+    std::string rules = sb.fab_dir() + "/projects/web/permissions.ini";
+    std::ofstream(rules) << "[rule \"mine\"]\ntool = Read\naction = allow\n";
     auto r = sb.fab({"project", "remove", "web"});
+    BOOST_TEST(r.err.find(rules + ": the project's permission rules") != std::string::npos, r.err);
     BOOST_TEST(r.code == 1);
-    BOOST_TEST(r.err.find(stray + " is not a worktree git knows") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find(stray + ": not a worktree git knows") != std::string::npos, r.err);
     BOOST_TEST(fs::exists(stray + "/notes.txt"));
 
     auto f = sb.fab({"project", "remove", "web", "--force"});
@@ -333,6 +337,7 @@ BOOST_AUTO_TEST_CASE(directory_git_does_not_know_is_listed_then_moved_to_the_att
     BOOST_TEST_REQUIRE(f.out.find(prefix) == 0u, f.out);
     std::string attic = f.out.substr(prefix.size(), f.out.find("/\n") - prefix.size());
     BOOST_TEST(read_text(attic + "/wt-zzzzz/notes.txt") == "notes\n");
+    BOOST_TEST(read_text(attic + "/permissions.ini").find("[rule \"mine\"]") != std::string::npos);
     BOOST_TEST(read_text(attic + "/MANIFEST.txt").find("wt-zzzzz") != std::string::npos);
     BOOST_TEST(!fs::exists(sb.fab_dir() + "/projects/web"));
 }
