@@ -211,6 +211,23 @@ BOOST_AUTO_TEST_CASE(rejected_push_retry_keeps_the_clones_uncommitted_files) {
     BOOST_TEST(git(origin, {"log", "--format=%s", "-1", "main"}) == "initial");
 }
 
+BOOST_AUTO_TEST_CASE(rejected_push_never_resets_away_a_commit_made_on_main_meanwhile) {
+    start();
+    // origin refuses the push, and while it does, somebody commits on the
+    // clone's main: putting main back would drop that commit.
+    std::string hook = origin + "/hooks/pre-receive";
+    std::ofstream(hook) << "#!/bin/sh\n"
+                        << "unset GIT_DIR GIT_QUARANTINE_PATH GIT_OBJECT_DIRECTORY "
+                           "GIT_ALTERNATE_OBJECT_DIRECTORIES\n"
+                        << "git -C '" << clone << "' commit -q --allow-empty -m 'made meanwhile'\n"
+                        << "echo 'refused by the test hook' >&2\nexit 1\n";
+    fs::permissions(hook, fs::perms::owner_all);
+    std::string a = create(commit_script("a.txt", "from a", "add a") + " && fab agent done");
+    BOOST_TEST_REQUIRE(wait_history(a, "gained commits meanwhile"), history(a));
+    BOOST_TEST(git(clone, {"log", "-1", "--format=%s", "main"}) == "made meanwhile");
+    BOOST_TEST(git(clone, {"log", "-1", "--format=%s", "fab/" + a}) == "add a", "branch kept");
+}
+
 BOOST_AUTO_TEST_CASE(branch_cleanup_keeps_an_ended_agents_dirty_worktree) {
     start();
     std::string a = create("SCRIPT:say hi");

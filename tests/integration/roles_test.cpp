@@ -245,6 +245,34 @@ BOOST_AUTO_TEST_CASE(manager_clear_keeps_uncommitted_and_unmerged_work) {
     BOOST_TEST(c["agent"]["worktree"] == wt);
 }
 
+BOOST_AUTO_TEST_CASE(manager_worktree_deleted_by_hand_comes_back_with_its_branch) {
+    Json s = run_json({"manager", "start", "web", "--json"});
+    std::string id = s["agent"].value("id", "");
+    BOOST_TEST_REQUIRE(wait_history(id, "You are the fab manager of project"));
+    std::string wt = manager_dir();
+    std::ofstream(wt + "/plan.txt") << "committed\n";
+    sb.run({"git", "-C", wt, "add", "plan.txt"});
+    BOOST_TEST_REQUIRE(sb.run({"git", "-C", wt, "commit", "-qm", "manager's notes"}).code == 0);
+    BOOST_TEST_REQUIRE(sb.fab({"manager", "stop", "web"}).code == 0);
+    BOOST_TEST_REQUIRE(wait_for([&] { return state(id) == "aborted"; }, 20000));
+    fs::remove_all(wt);
+    // A new worktree on the same branch: its commits were never deleted.
+    Json again = run_json({"manager", "start", "web", "--json"});
+    BOOST_TEST(read_text(wt + "/plan.txt") == "committed\n");
+    auto log = sb.run({"git", "-C", wt, "log", "-1", "--format=%s"});
+    BOOST_TEST(trim(log.out) == "manager's notes");
+}
+
+BOOST_AUTO_TEST_CASE(manager_place_taken_by_a_plain_directory_is_left_alone) {
+    std::string wt = manager_dir();
+    fs::create_directories(wt);
+    std::ofstream(wt + "/mine.txt") << "not fab's\n";
+    auto r = sb.fab({"manager", "start", "web"});
+    BOOST_TEST(r.code == 1);
+    BOOST_TEST(r.err.find(wt + " already exists") != std::string::npos, r.err);
+    BOOST_TEST(read_text(wt + "/mine.txt") == "not fab's\n");
+}
+
 BOOST_AUTO_TEST_CASE(manager_resumes_its_session_when_its_host_is_gone) {
     std::string id = run_json({"manager", "start", "web", "--json"})["agent"].value("id", "");
     BOOST_TEST_REQUIRE(sb.fab({"agent", "send", id, "remember", "mango"}).code == 0);
