@@ -4,9 +4,9 @@
 #include "ev/stream.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
+#include "util/time.hpp"
 
 #include <cerrno>
-#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <sys/stat.h>
@@ -15,13 +15,13 @@ namespace fab::attic {
 
 namespace {
 
+// "20261203T091056Z": sorts by time, and no ':' to trouble a shell or scp.
 std::string utc_stamp() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    ::gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-    return buf;
+    std::string iso = format_iso8601_ms(now_ms()); // 2026-12-03T09:10:56.870Z
+    std::string out;
+    for (char c : iso.substr(0, 19))
+        if (c != '-' && c != ':') out += c;
+    return out + "Z";
 }
 
 void remove_quietly(const std::string& path) {

@@ -20,6 +20,13 @@ namespace {
 struct Project : AgentsFixture {
     std::string repo = start_project();
 
+    // A commit of `file` on the agent's branch, made in its worktree.
+    void commit_in(const std::string& wt, const std::string& file, const std::string& subject) {
+        std::ofstream(wt + "/" + file) << "committed\n";
+        sb.run({"git", "-C", wt, "add", file});
+        BOOST_TEST_REQUIRE(sb.run({"git", "-C", wt, "commit", "-qm", subject}).code == 0);
+    }
+
     void write_config(const std::string& text) {
         std::string cfg = read_text(sb.config_file());
         std::ofstream(sb.config_file()) << text << "\n" << cfg;
@@ -192,9 +199,7 @@ BOOST_AUTO_TEST_CASE(abort_force_keeps_uncommitted_and_unmerged_work_and_reports
     std::string id = create("SCRIPT:say hi");
     BOOST_TEST_REQUIRE(wait_history(id, "turn done"));
     std::string wt = worktree(id);
-    std::ofstream(wt + "/done.txt") << "committed\n";
-    sb.run({"git", "-C", wt, "add", "done.txt"});
-    BOOST_TEST_REQUIRE(sb.run({"git", "-C", wt, "commit", "-qm", "unmerged work"}).code == 0);
+    commit_in(wt, "done.txt", "unmerged work");
     std::ofstream(wt + "/README.md", std::ios::app) << "uncommitted edit\n";
     std::ofstream(wt + "/new.txt") << "untracked\n";
     auto r = sb.fab({"agent", "abort", id, "--force"});
@@ -219,9 +224,7 @@ BOOST_AUTO_TEST_CASE(ended_agent_with_unmerged_commits_keeps_its_worktree_and_br
     std::string id = create("SCRIPT:say hi");
     BOOST_TEST_REQUIRE(wait_history(id, "turn done"));
     std::string wt = worktree(id);
-    std::ofstream(wt + "/c.txt") << "committed\n";
-    sb.run({"git", "-C", wt, "add", "c.txt"});
-    BOOST_TEST_REQUIRE(sb.run({"git", "-C", wt, "commit", "-qm", "only here"}).code == 0);
+    commit_in(wt, "c.txt", "only here");
     BOOST_TEST(sb.fab({"agent", "abort", id}).code == 0);
     BOOST_TEST(wait_for([&] {
         return agent(id).value("error", "").find("1 unmerged commit(s)") != std::string::npos;

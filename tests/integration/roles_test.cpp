@@ -33,6 +33,17 @@ struct Roles : AgentsFixture {
         return run_json({"agent", "plan", "--project", "web", "--json", prompt}).value("id", "");
     }
     std::string manager_dir() { return sb.fab_dir() + "/projects/web/manager/wt-manager"; }
+    // A started manager with a commit of its own (plan.txt) on fab-manager.
+    std::string manager_with_a_commit() {
+        Json s = run_json({"manager", "start", "web", "--json"});
+        std::string id = s["agent"].value("id", "");
+        BOOST_TEST_REQUIRE(wait_history(id, "You are the fab manager of project"));
+        std::ofstream(manager_dir() + "/plan.txt") << "committed\n";
+        sb.run({"git", "-C", manager_dir(), "add", "plan.txt"});
+        BOOST_TEST_REQUIRE(
+            sb.run({"git", "-C", manager_dir(), "commit", "-qm", "manager's notes"}).code == 0);
+        return id;
+    }
 };
 
 std::string first_line_of(const std::string& path) {
@@ -223,13 +234,8 @@ BOOST_AUTO_TEST_CASE(manager_persists_across_a_daemon_restart_and_clear_starts_f
 }
 
 BOOST_AUTO_TEST_CASE(manager_clear_keeps_uncommitted_and_unmerged_work) {
-    Json s = run_json({"manager", "start", "web", "--json"});
-    std::string id = s["agent"].value("id", "");
-    BOOST_TEST_REQUIRE(wait_history(id, "You are the fab manager of project"));
+    std::string id = manager_with_a_commit();
     std::string wt = manager_dir();
-    std::ofstream(wt + "/plan.txt") << "committed\n";
-    sb.run({"git", "-C", wt, "add", "plan.txt"});
-    BOOST_TEST_REQUIRE(sb.run({"git", "-C", wt, "commit", "-qm", "manager's notes"}).code == 0);
     std::ofstream(wt + "/draft.txt") << "not committed\n";
     std::ofstream(wt + "/README.md", std::ios::app) << "edited\n";
 
@@ -246,13 +252,8 @@ BOOST_AUTO_TEST_CASE(manager_clear_keeps_uncommitted_and_unmerged_work) {
 }
 
 BOOST_AUTO_TEST_CASE(manager_worktree_deleted_by_hand_comes_back_with_its_branch) {
-    Json s = run_json({"manager", "start", "web", "--json"});
-    std::string id = s["agent"].value("id", "");
-    BOOST_TEST_REQUIRE(wait_history(id, "You are the fab manager of project"));
+    std::string id = manager_with_a_commit();
     std::string wt = manager_dir();
-    std::ofstream(wt + "/plan.txt") << "committed\n";
-    sb.run({"git", "-C", wt, "add", "plan.txt"});
-    BOOST_TEST_REQUIRE(sb.run({"git", "-C", wt, "commit", "-qm", "manager's notes"}).code == 0);
     BOOST_TEST_REQUIRE(sb.fab({"manager", "stop", "web"}).code == 0);
     BOOST_TEST_REQUIRE(wait_for([&] { return state(id) == "aborted"; }, 20000));
     fs::remove_all(wt);
