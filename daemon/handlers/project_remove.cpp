@@ -18,6 +18,7 @@
 #include <csignal>
 #include <filesystem>
 #include <memory>
+#include <unistd.h>
 
 namespace fab {
 
@@ -30,6 +31,27 @@ constexpr uint64_t kStopPollMs = 50;
 
 bool pid_alive(int pid) {
     return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
+}
+
+// Processes that carry one of `ids` as FAB_AGENT_ID: an agent's CLI and
+// everything it started (they inherit it), wherever their host is. Reads
+// /proc; blocks, so thread pool only.
+std::vector<int> processes_of(const std::vector<std::string>& ids) {
+    std::vector<int> pids;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+        auto pid = parse_int(e.path().filename().string());
+        if (!pid || *pid == ::getpid()) continue; // a daemon started by an agent inherits its id
+        auto env = read_file(e.path().string() + "/environ"); // fails for others' processes
+        if (!env) continue;
+        for (const auto& id : ids)
+            if (env->find("FAB_AGENT_ID=" + id + std::string(1, '\0')) != std::string::npos ||
+                env->rfind("FAB_AGENT_ID=" + id, 0) == 0) {
+                pids.push_back(static_cast<int>(*pid));
+                break;
+            }
+    }
+    return pids;
 }
 
 std::string plural(int64_t n, const std::string& one) {
@@ -59,6 +81,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
     std::vector<AgentItem> stopping;
     std::shared_ptr<ev::Timer> poll; // its callback holds this Removal: see drop_poll
     int64_t deadline_ms = 0;
+    bool scanning = false; // a /proc scan is on the thread pool
 
     std::function<void()> release; // the exclusive sections (merges, worktrees)
     std::vector<porcelain::WorktreeEntry> trees;
@@ -175,17 +198,41 @@ struct Removal : std::enable_shared_from_this<Removal> {
         deadline_ms = monotonic_ms() + kStopTimeoutMs;
         poll = std::make_shared<ev::Timer>(d.loop());
         auto self = shared_from_this();
-        poll->start(0, kStopPollMs, [self] {
-            auto left = self->still_running();
-            if (left.empty()) {
+        poll->start(0, kStopPollMs, [self] { self->check_stopped(); });
+    }
+
+    // Every tick: the agents ended and their host and CLI pids are gone; then
+    // one scan of /proc for anything left that they started.
+    void check_stopped() {
+        if (scanning) return;
+        auto left = still_running();
+        if (!left.empty()) return give_up_maybe("agent(s) " + join(left, ", "));
+        scanning = true;
+        std::vector<std::string> ids;
+        for (const auto& a : stopping) ids.push_back(a.id);
+        auto found = std::make_shared<std::vector<int>>();
+        auto self = shared_from_this();
+        ev::queue_work(
+            d.loop(), [ids, found] { *found = processes_of(ids); },
+            [self, found] {
+                self->scanning = false;
+                if (!self->done) return; // gave up meanwhile
+                if (!found->empty()) {
+                    std::vector<std::string> pids;
+                    for (int p : *found) pids.push_back(std::to_string(p));
+                    return self->give_up_maybe("process(es) " + join(pids, ", ") +
+                                               " the agents started");
+                }
                 self->drop_poll();
                 log::info("project " + self->name + ": its agents are stopped");
-                return self->locked();
-            }
-            if (monotonic_ms() < self->deadline_ms) return;
-            self->fail("agent(s) " + join(left, ", ") + " did not stop within " +
-                       std::to_string(kStopTimeoutMs / 1000) + " s; nothing was deleted");
-        });
+                self->locked();
+            });
+    }
+
+    void give_up_maybe(const std::string& who) {
+        if (monotonic_ms() < deadline_ms) return;
+        fail(who + " did not stop within " + std::to_string(kStopTimeoutMs / 1000) +
+             " s; nothing was deleted");
     }
 
     // ---- the survey, under the project's merge queue and worktree queue ----

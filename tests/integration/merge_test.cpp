@@ -27,10 +27,7 @@ struct Origin : AgentsFixture {
         origin = sb.make_origin();
         BOOST_TEST_REQUIRE(!origin.empty());
         clone = sb.fab_dir() + "/projects/web/repo";
-        fs::create_directories(sb.fab_dir() + "/config");
-        // Agents run their Bash tools without asking anyone.
-        std::ofstream(sb.fab_dir() + "/config/permissions.ini")
-            << "[rule \"tests run anything\"]\ntool = Bash\naction = allow\n";
+        sb.allow_all_bash();
     }
 
     void start(const std::string& strategy = "direct") {
@@ -58,10 +55,7 @@ struct Origin : AgentsFixture {
     }
 
     std::string git(const std::string& dir, const std::vector<std::string>& args) {
-        std::vector<std::string> argv = {"git", "-C", dir};
-        argv.insert(argv.end(), args.begin(), args.end());
-        auto r = sb.run(argv);
-        return std::string(trim(r.out));
+        return sb.git(dir, args);
     }
     bool has_branch(const std::string& dir, const std::string& b) {
         return sb.run({"git", "-C", dir, "rev-parse", "--verify", "--quiet", "refs/heads/" + b})

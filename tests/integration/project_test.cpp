@@ -197,17 +197,13 @@ struct Working : AgentsFixture {
         origin = sb.make_origin();
         BOOST_TEST_REQUIRE(!origin.empty());
         clone = sb.fab_dir() + "/projects/web/repo";
-        fs::create_directories(sb.fab_dir() + "/config");
-        std::ofstream(sb.fab_dir() + "/config/permissions.ini")
-            << "[rule \"tests run anything\"]\ntool = Bash\naction = allow\n";
+        sb.allow_all_bash();
         BOOST_TEST_REQUIRE(sb.fab({"server", "start"}).code == 0);
         auto r = sb.fab({"project", "add", origin, "--name", "web"});
         BOOST_TEST_REQUIRE(r.code == 0, r.err);
     }
     std::string git(const std::string& dir, const std::vector<std::string>& args) {
-        std::vector<std::string> argv = {"git", "-C", dir};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return std::string(trim(sb.run(argv).out));
+        return sb.git(dir, args);
     }
     // An agent with a commit on its branch, an edited README.md and a new
     // file, idle after its turn.
@@ -270,6 +266,15 @@ BOOST_AUTO_TEST_CASE(force_stops_the_agents_saves_branches_and_changes_then_dele
     sb.run({"git", "-C", clone, "add", "local.txt"});
     sb.run({"git", "-C", clone, "commit", "-qm", "local only"});
     std::ofstream(clone + "/clone-wip.txt") << "wip in the clone\n";
+    // Something the agent left running in its own session, in its worktree.
+    BOOST_TEST_REQUIRE(
+        sb.fab({"agent", "send", a, "SCRIPT:bash (setsid sleep 300 >/dev/null 2>&1 &)"}).code == 0);
+    BOOST_TEST_REQUIRE(wait_for([&] {
+        for (int pid : agent_processes())
+            if (read_text("/proc/" + std::to_string(pid) + "/cmdline").rfind("sleep", 0) == 0)
+                return true;
+        return false;
+    }));
     std::vector<int> agents = agent_processes();
     BOOST_TEST_REQUIRE(!agents.empty());
 
