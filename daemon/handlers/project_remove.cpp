@@ -401,7 +401,8 @@ struct Removal : std::enable_shared_from_this<Removal> {
     }
 
     void save_failed(const std::string& why) {
-        fail("saving the work in " + attic_dir + " failed: " + why + "; nothing was deleted");
+        fail("saving the work in " + attic_dir + " failed: " + why + "; nothing was deleted" +
+             (stopping.empty() ? "" : " (its agents and its orchestrator are stopped)"));
     }
 
     void save_branches() {

@@ -347,6 +347,17 @@ BOOST_AUTO_TEST_CASE(unknown_directory_and_project_rules_are_listed_then_moved_t
     BOOST_TEST(!fs::exists(sb.fab_dir() + "/projects/web"));
 }
 
+BOOST_AUTO_TEST_CASE(force_deletes_nothing_when_saving_fails) {
+    std::ofstream(clone + "/wip.txt") << "unsaved\n";
+    // The attic cannot be made: a file sits where its directory would go.
+    std::ofstream(sb.fab_dir() + "/attic") << "in the way\n";
+    auto r = sb.fab({"project", "remove", "web", "--force"});
+    BOOST_TEST(r.code == 1);
+    BOOST_TEST(r.err.find("nothing was deleted") != std::string::npos, r.err);
+    BOOST_TEST(read_text(clone + "/wip.txt") == "unsaved\n");
+    BOOST_TEST(Json::parse(sb.fab({"project", "list", "--json"}).out)["projects"].size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(force_with_nothing_at_risk_saves_nothing) {
     auto r = sb.fab({"project", "remove", "web", "--force"});
     BOOST_TEST(r.code == 0, r.err);
