@@ -66,6 +66,12 @@ struct DirtyTree {
     std::string path, branch;
     std::vector<std::string> files;
 };
+// A worktree on a detached HEAD with commits no branch or remote has (a
+// rebase in progress, a checkout of a commit): saved from its HEAD.
+struct DetachedTree {
+    std::string path, head;
+    int64_t commits = 0;
+};
 struct AtRiskBranch {
     std::string ref; // refs/heads/…
     int64_t commits = 0;
@@ -87,6 +93,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
     std::vector<porcelain::WorktreeEntry> trees;
     size_t tree_ix = 0;
     std::vector<DirtyTree> dirty;
+    std::vector<DetachedTree> detached;
     std::string main_ref;
     bool has_remote = false;
     std::vector<std::string> refs;
@@ -102,7 +109,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
 
     std::string attic_dir;
     std::vector<attic::Item> saved;
-    size_t save_ix = 0;
+    size_t save_ix = 0, detached_ix = 0;
 
     Removal(Daemon& dd, std::string n, bool f, std::function<void(Result<Json>)> fn)
         : d(dd), name(std::move(n)), repo(d.paths().project_repo(name)),
@@ -308,7 +315,14 @@ struct Removal : std::enable_shared_from_this<Removal> {
             auto files = porcelain::status_paths(r.out);
             std::string branch = t.branch.rfind("refs/heads/", 0) == 0 ? t.branch.substr(11) : "";
             if (!files.empty()) dirty.push_back({t.path, branch, std::move(files)});
-            next_tree();
+            if (!t.branch.empty() || t.head.empty()) return next_tree();
+            git({"rev-list", "--count", t.head, "--not", "--branches", "--remotes"}, repo,
+                [this, t](ev::ProcessResult c) {
+                    auto n = parse_int(gitcmd::first_line(c.out));
+                    if (!c.ok() || !n) return fail(gitcmd::failure("git rev-list " + t.head, c));
+                    if (*n > 0) detached.push_back({t.path, t.head, *n});
+                    next_tree();
+                });
         });
     }
 
@@ -368,6 +382,9 @@ struct Removal : std::enable_shared_from_this<Removal> {
             s += "\n  uncommitted changes in " + t.path +
                  (t.branch.empty() ? "" : " (branch " + t.branch + ")") + ": " + join(files, ", ");
         }
+        for (const auto& t : detached)
+            s += "\n  detached HEAD of " + t.path + ": " + plural(t.commits, "commit") +
+                 " on no branch";
         for (const auto& p : strays) s += "\n  " + p.path + ": " + p.what;
         for (const auto& b : branches) {
             std::string br = b.ref.substr(11);
@@ -382,18 +399,21 @@ struct Removal : std::enable_shared_from_this<Removal> {
         return s;
     }
 
+    bool at_risk() const {
+        return !dirty.empty() || !detached.empty() || !branches.empty() || !strays.empty();
+    }
+
     void decide() {
         // Checked again here, synchronously: an agent may have started while git ran.
         auto agents = live_agents();
         if (!force) {
-            if (!agents.empty() || !dirty.empty() || !branches.empty() || !strays.empty())
-                return fail(describe(agents));
+            if (!agents.empty() || at_risk()) return fail(describe(agents));
             return remove();
         }
         if (!agents.empty())
             return fail("agent " + agents.front().id + " started in project " + name +
                         " meanwhile; nothing was deleted");
-        if (dirty.empty() && branches.empty() && strays.empty()) return remove();
+        if (!at_risk()) return remove();
         auto made = attic::make_dir(d.paths().fab_dir, name);
         if (!made) return fail("cannot save the work: " + made.error() + "; nothing was deleted");
         attic_dir = *made;
@@ -412,23 +432,41 @@ struct Removal : std::enable_shared_from_this<Removal> {
             at_risk.push_back(b.ref);
             names.push_back(b.ref.substr(11) + " (" + plural(b.commits, "commit") + ")");
         }
-        if (at_risk.empty()) return save_next_tree();
+        if (at_risk.empty()) return save_next_detached();
         std::string file = attic_dir + "/branches.bundle";
         attic::save_refs(d.loop(), repo, at_risk, file,
                          [self = shared_from_this(), names](Status s) {
                              if (!s) return self->save_failed(s.error());
                              self->saved.push_back({"branches " + join(names, ", "),
                                                     "branches.bundle", "a git bundle"});
-                             self->save_next_tree();
+                             self->save_next_detached();
                          });
+    }
+
+    void save_next_detached() {
+        if (detached_ix >= detached.size()) return save_next_tree();
+        const DetachedTree& t = detached[detached_ix++];
+        std::string file = label_of(t.path) + "-HEAD.bundle";
+        // Run in the worktree: its HEAD is the ref the bundle records.
+        attic::save_refs(d.loop(), t.path, {"HEAD"}, attic_dir + "/" + file,
+                         [self = shared_from_this(), t, file](Status s) {
+                             if (!s) return self->save_failed(s.error());
+                             self->saved.push_back({"detached HEAD of " + t.path + " (" +
+                                                        plural(t.commits, "commit") +
+                                                        " on no branch)",
+                                                    file, "a git bundle of commit " + t.head});
+                             self->save_next_detached();
+                         });
+    }
+
+    std::string label_of(const std::string& path) const {
+        return path == repo ? "repo" : std::filesystem::path(path).filename().string();
     }
 
     void save_next_tree() {
         if (save_ix >= dirty.size()) return move_strays();
         const DirtyTree& t = dirty[save_ix++];
-        std::string label =
-            t.path == repo ? "repo" : std::filesystem::path(t.path).filename().string();
-        std::string file = label + ".patch";
+        std::string file = label_of(t.path) + ".patch";
         attic::save_changes(d.loop(), t.path, attic_dir + "/" + file,
                             [self = shared_from_this(), t, file](Result<attic::Changes> c) {
                                 if (!c) return self->save_failed(c.error());

@@ -1,8 +1,9 @@
 // project.remove without --keep-files: nothing is lost when a project's
 // directory goes. Without --force it refuses while anything lives there only
 // (live agents, uncommitted changes in the clone or a worktree, branches with
-// commits the main line lacks, main's commits origin lacks, directories under
-// worktrees/ or manager/ that git does not know) and lists each.
+// commits the main line lacks, main's commits origin lacks, commits on a
+// detached HEAD that no branch has, directories under worktrees/ or manager/
+// that git does not know, the project's permission rules) and lists each.
 // With --force it stops the project's agents and waits until their hosts and
 // CLIs are gone, saves every such branch (one git bundle) and every dirty
 // worktree (a patch) in $FAB_DIR/attic/<project>-<time>/ (daemon/agents/

@@ -358,6 +358,33 @@ BOOST_AUTO_TEST_CASE(force_deletes_nothing_when_saving_fails) {
     BOOST_TEST(Json::parse(sb.fab({"project", "list", "--json"}).out)["projects"].size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(commits_on_a_detached_head_are_listed_then_bundled) {
+    // A worktree in the middle of a rebase, or on a checked-out commit: its
+    // new commits are on no branch.
+    std::string wt = sb.fab_dir() + "/projects/web/worktrees/wt-detached";
+    BOOST_TEST_REQUIRE(sb.run({"git", "-C", clone, "worktree", "add", "-q", "--detach", wt}).code ==
+                       0);
+    BOOST_TEST_REQUIRE(
+        sb.run({"git", "-C", wt, "commit", "-q", "--allow-empty", "-m", "on no branch"}).code == 0);
+    std::string head = git(wt, {"rev-parse", "HEAD"});
+    auto r = sb.fab({"project", "remove", "web"});
+    BOOST_TEST(r.code == 1);
+    BOOST_TEST(r.err.find("detached HEAD of " + wt + ": 1 commit on no branch") !=
+                   std::string::npos,
+               r.err);
+
+    auto f = sb.fab({"project", "remove", "web", "--force"});
+    BOOST_TEST_REQUIRE(f.code == 0, f.err);
+    std::string prefix = "saved work in ";
+    BOOST_TEST_REQUIRE(f.out.find(prefix) == 0u, f.out);
+    std::string attic = f.out.substr(prefix.size(), f.out.find("/\n") - prefix.size());
+    std::string bundle = attic + "/wt-detached-HEAD.bundle";
+    std::string seed = sb.root() + "/seed";
+    BOOST_TEST(sb.run({"git", "-C", seed, "bundle", "verify", "-q", bundle}).code == 0);
+    BOOST_TEST(git(seed, {"bundle", "list-heads", bundle}) == head + " HEAD");
+    BOOST_TEST(!fs::exists(sb.fab_dir() + "/projects/web"));
+}
+
 BOOST_AUTO_TEST_CASE(force_with_nothing_at_risk_saves_nothing) {
     auto r = sb.fab({"project", "remove", "web", "--force"});
     BOOST_TEST(r.code == 0, r.err);
