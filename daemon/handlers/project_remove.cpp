@@ -94,6 +94,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
     size_t tree_ix = 0;
     std::vector<DirtyTree> dirty;
     std::vector<DetachedTree> detached;
+    std::vector<std::string> stashes; // "stash@{0}", …: kept in the clone's reflog only
     std::string main_ref;
     bool has_remote = false;
     std::vector<std::string> refs;
@@ -109,7 +110,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
 
     std::string attic_dir;
     std::vector<attic::Item> saved;
-    size_t save_ix = 0, detached_ix = 0;
+    size_t save_ix = 0, detached_ix = 0, stash_ix = 0;
 
     Removal(Daemon& dd, std::string n, bool f, std::function<void(Result<Json>)> fn)
         : d(dd), name(std::move(n)), repo(d.paths().project_repo(name)),
@@ -335,8 +336,11 @@ struct Removal : std::enable_shared_from_this<Removal> {
                     [this](ev::ProcessResult fr) {
                         if (!fr.ok()) return fail(gitcmd::failure("git for-each-ref", fr));
                         refs = gitcmd::lines(fr.out); // ref names hold no spaces
-                        ref_ix = 0;
-                        next_ref();
+                        git({"stash", "list", "--format=%gd"}, repo, [this](ev::ProcessResult sl) {
+                            if (sl.ok()) stashes = gitcmd::lines(sl.out);
+                            ref_ix = 0;
+                            next_ref();
+                        });
                     });
             });
         });
@@ -386,6 +390,9 @@ struct Removal : std::enable_shared_from_this<Removal> {
             s += "\n  detached HEAD of " + t.path + ": " + plural(t.commits, "commit") +
                  " on no branch";
         for (const auto& p : strays) s += "\n  " + p.path + ": " + p.what;
+        if (!stashes.empty())
+            s += "\n  the stash of " + repo + ": " + std::to_string(stashes.size()) +
+                 (stashes.size() == 1 ? " entry" : " entries");
         for (const auto& b : branches) {
             std::string br = b.ref.substr(11);
             s += "\n  branch " + br + ": " + plural(b.commits, "commit") +
@@ -400,7 +407,8 @@ struct Removal : std::enable_shared_from_this<Removal> {
     }
 
     bool at_risk() const {
-        return !dirty.empty() || !detached.empty() || !branches.empty() || !strays.empty();
+        return !dirty.empty() || !detached.empty() || !branches.empty() || !strays.empty() ||
+               !stashes.empty();
     }
 
     void decide() {
@@ -464,7 +472,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
     }
 
     void save_next_tree() {
-        if (save_ix >= dirty.size()) return move_strays();
+        if (save_ix >= dirty.size()) return save_next_stash();
         const DirtyTree& t = dirty[save_ix++];
         std::string file = label_of(t.path) + ".patch";
         attic::save_changes(d.loop(), t.path, attic_dir + "/" + file,
@@ -479,6 +487,26 @@ struct Removal : std::enable_shared_from_this<Removal> {
                                                          : "applies on commit " + c->base});
                                 self->save_next_tree();
                             });
+    }
+
+    // Each stash entry as a patch against the commit it was made on, its
+    // untracked files included.
+    void save_next_stash() {
+        if (stash_ix >= stashes.size()) return move_strays();
+        size_t i = stash_ix++;
+        std::string entry = stashes[i];
+        std::string file = "stash-" + std::to_string(i) + ".patch";
+        git({"stash", "show", "-p", "--binary", "--include-untracked", "--no-color",
+             "--no-ext-diff", "--output=" + attic_dir + "/" + file, entry},
+            repo, [this, entry, file](ev::ProcessResult r) {
+                if (!r.ok()) return save_failed(gitcmd::failure("git stash show " + entry, r));
+                git({"rev-parse", "--verify", "--quiet", entry + "^1"}, repo,
+                    [this, entry, file](ev::ProcessResult b) {
+                        saved.push_back({entry + " of " + repo, file,
+                                         "applies on commit " + gitcmd::first_line(b.out)});
+                        save_next_stash();
+                    });
+            });
     }
 
     void move_strays() {

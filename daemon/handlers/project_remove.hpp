@@ -2,7 +2,7 @@
 // directory goes. Without --force it refuses while anything lives there only
 // (live agents, uncommitted changes in the clone or a worktree, branches with
 // commits the main line lacks, main's commits origin lacks, commits on a
-// detached HEAD that no branch has, directories under worktrees/ or manager/
+// detached HEAD that no branch has, stash entries, directories under worktrees/ or manager/
 // that git does not know, the project's permission rules) and lists each.
 // With --force it stops the project's agents and waits until their hosts and
 // CLIs are gone, saves every such branch (one git bundle) and every dirty

@@ -385,6 +385,26 @@ BOOST_AUTO_TEST_CASE(commits_on_a_detached_head_are_listed_then_bundled) {
     BOOST_TEST(!fs::exists(sb.fab_dir() + "/projects/web"));
 }
 
+BOOST_AUTO_TEST_CASE(stash_entries_are_listed_then_saved_as_patches) {
+    std::ofstream(clone + "/README.md", std::ios::app) << "stashed edit\n";
+    BOOST_TEST_REQUIRE(sb.run({"git", "-C", clone, "stash", "-q"}).code == 0);
+    std::ofstream(clone + "/new.txt") << "stashed new file\n";
+    BOOST_TEST_REQUIRE(sb.run({"git", "-C", clone, "stash", "-q", "-u"}).code == 0);
+    auto r = sb.fab({"project", "remove", "web"});
+    BOOST_TEST(r.code == 1);
+    BOOST_TEST(r.err.find("the stash of " + clone + ": 2 entries") != std::string::npos, r.err);
+
+    auto f = sb.fab({"project", "remove", "web", "--force"});
+    BOOST_TEST_REQUIRE(f.code == 0, f.err);
+    std::string prefix = "saved work in ";
+    BOOST_TEST_REQUIRE(f.out.find(prefix) == 0u, f.out);
+    std::string attic = f.out.substr(prefix.size(), f.out.find("/\n") - prefix.size());
+    BOOST_TEST(read_text(attic + "/stash-0.patch").find("+stashed new file") != std::string::npos);
+    BOOST_TEST(read_text(attic + "/stash-1.patch").find("+stashed edit") != std::string::npos);
+    std::string seed = sb.root() + "/seed";
+    BOOST_TEST(sb.run({"git", "-C", seed, "apply", "--check", attic + "/stash-1.patch"}).code == 0);
+}
+
 BOOST_AUTO_TEST_CASE(force_with_nothing_at_risk_saves_nothing) {
     auto r = sb.fab({"project", "remove", "web", "--force"});
     BOOST_TEST(r.code == 0, r.err);
