@@ -255,7 +255,7 @@ __fab_command 'project list' - 'list the registered projects' \
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
 __fab_command 'project remove' projects "unregister a project and delete fab's clone of it" \
-    '-f --force' 'remove even when the clone has uncommitted changes' \
+    '-f --force' 'stop its agents, save unmerged work in $FAB_DIR/attic, then delete' \
     '--keep-files' 'unregister only; keep $FAB_DIR/projects/NAME' \
     '-h --help' 'show help for this command'
 __fab_command 'project config show' projects "show a project's effective settings" \

@@ -56,22 +56,42 @@ namespace {
 void add_now(uv_loop_t* loop, const std::string& repo, const std::string& path,
              const std::string& branch, std::function<void(Status)> done) {
     std::error_code ec;
+    // A failed add removes `path`: it must be one this add makes.
+    if (std::filesystem::exists(std::filesystem::symlink_status(path, ec)))
+        return done(make_error(path + " already exists and is not a worktree fab knows; "
+                                      "move it away (nothing in it was touched)"));
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-    ev::run_process(
-        loop, git({"-C", repo, "worktree", "add", "--quiet", "-b", branch, path, "HEAD"}),
-        [loop, repo, path, branch, done](ev::ProcessResult r) {
-            if (r.ok()) return done({});
-            std::string why = "git worktree add failed: " + r.last_error_line();
-            // Leave nothing behind: directory, metadata, branch.
-            std::error_code e2;
-            std::filesystem::remove_all(path, e2);
-            ev::run_process(loop, git({"-C", repo, "worktree", "prune"}),
-                            [loop, repo, branch, done, why](ev::ProcessResult) {
-                                ev::run_process(
-                                    loop, git({"-C", repo, "branch", "-D", branch}),
-                                    [done, why](ev::ProcessResult) { done(make_error(why)); });
-                            });
-        });
+    // A branch that exists already (a manager's whose directory was deleted)
+    // holds work: it is checked out as it is, and never deleted on failure.
+    // The prune first drops metadata of worktrees whose directory is gone,
+    // which would block checking the branch out again.
+    ev::run_process(loop, git({"-C", repo, "worktree", "prune"}), [=](ev::ProcessResult) {
+        ev::run_process(
+            loop, git({"-C", repo, "rev-parse", "--verify", "--quiet", "refs/heads/" + branch}),
+            [=](ev::ProcessResult known) {
+                bool existed = known.ok();
+                std::vector<std::string> args = {"-C", repo, "worktree", "add", "--quiet"};
+                if (existed)
+                    args.insert(args.end(), {path, branch});
+                else
+                    args.insert(args.end(), {"-b", branch, path, "HEAD"});
+                ev::run_process(loop, git(args), [=](ev::ProcessResult r) {
+                    if (r.ok()) return done({});
+                    std::string why = "git worktree add failed: " + r.last_error_line();
+                    // Leave nothing behind that this add made: directory,
+                    // metadata, and the branch when it made it.
+                    std::error_code e2;
+                    std::filesystem::remove_all(path, e2);
+                    ev::run_process(
+                        loop, git({"-C", repo, "worktree", "prune"}), [=](ev::ProcessResult) {
+                            if (existed) return done(make_error(why));
+                            ev::run_process(
+                                loop, git({"-C", repo, "branch", "-D", branch}),
+                                [done, why](ev::ProcessResult) { done(make_error(why)); });
+                        });
+                });
+            });
+    });
 }
 
 void remove_if_clean_now(uv_loop_t* loop, const std::string& repo, const std::string& path,
@@ -143,6 +163,10 @@ void remove_if_clean(uv_loop_t* loop, const std::string& repo, const std::string
                                 done(kept, what, std::move(s));
                             });
     });
+}
+
+void exclusive(const std::string& repo, std::function<void(std::function<void()>)> job) {
+    serialized(repo, std::move(job));
 }
 
 void find_orphans(uv_loop_t* loop, const std::string& repo, const std::string& worktrees_dir,

@@ -33,6 +33,11 @@ void remove_if_clean(uv_loop_t* loop, const std::string& repo, const std::string
                      const std::string& branch,
                      std::function<void(bool kept, Leftover what, Status)> done);
 
+// Runs `job` once no other worktree mutation of `repo` runs (they go one at
+// a time per repository); `release` lets the next one start. For work that
+// must not overlap an add or a removal (deleting a whole project).
+void exclusive(const std::string& repo, std::function<void(std::function<void()> release)> job);
+
 // Worktree directories and fab/* branches of `repo` that no known agent owns.
 void find_orphans(uv_loop_t* loop, const std::string& repo, const std::string& worktrees_dir,
                   std::function<bool(const std::string& agent_id)> known,

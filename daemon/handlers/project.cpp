@@ -4,14 +4,18 @@
 #include "config/schema.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/git/safe_git.hpp"
+#include "daemon/handlers/project_remove.hpp"
 #include "ev/process.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
+#include "util/strings.hpp"
 #include "util/time.hpp"
 
+#include <cerrno>
 #include <filesystem>
 #include <memory>
 #include <set>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace fab {
@@ -84,7 +88,13 @@ struct ProjectHandlers {
             if (!path_exists(source + "/.git") && !path_exists(source + "/HEAD"))
                 return reply.fail("not a git repository: " + source);
         }
-        if (auto s = make_dirs(dir, 0700); !s) return reply.fail(s.error());
+        if (auto s = make_dirs(d.paths().projects_dir, 0700); !s) return reply.fail(s.error());
+        // mkdir, not make_dirs: a failed clone removes `dir`, so it must be
+        // one this add created, never a directory that was there before.
+        if (::mkdir(dir.c_str(), 0700) != 0)
+            return reply.fail(errno == EEXIST
+                                  ? dir + " already exists; remove it or choose another --name"
+                                  : "cannot create " + dir + ": " + errno_string(errno));
         adding.insert(name);
         ev::SpawnOptions o = safegit::command(
             std::string(), {"clone", "--quiet", "--", source, d.paths().project_repo(name)});
@@ -135,28 +145,17 @@ struct ProjectHandlers {
         bool keep = req.payload.value("keep_files", false);
         if (auto s = d.registry().reload_if_changed(); !s) return reply.fail(s.error());
         if (!d.registry().config().project(name)) return reply.fail("no project \"" + name + "\"");
-        std::string repo = d.paths().project_repo(name);
-        auto finish = [this, name, keep, reply] {
-            if (auto s = d.registry().remove_project(name); !s) return reply.fail(s.error());
-            (void)d.store().remove_project(name);
-            (void)d.store().record_event("project.remove", name);
-            log::info("project " + name + ": removed" + (keep ? " (files kept)" : ""));
-            std::string dir = d.paths().project_dir(name);
-            if (keep || !path_exists(dir))
-                return reply.ok({{"name", name}, {"deleted", false}, {"dir", dir}});
-            remove_tree_async(d.loop(), dir, [name, dir, reply] {
-                reply.ok({{"name", name}, {"deleted", true}, {"dir", dir}});
+        if (!keep)
+            return remove_project_safely(d, name, force, [reply](Result<Json> r) {
+                if (!r) return reply.fail(r.error());
+                reply.ok(*r);
             });
-        };
-        if (force || keep || !path_exists(repo)) return finish();
-        ev::SpawnOptions o = safegit::command(repo, {"status", "--porcelain=v2", "-z"});
-        ev::run_process(d.loop(), o, [repo, finish, reply](ev::ProcessResult r) {
-            if (!r.ok()) return reply.fail("git status in " + repo + ": " + r.last_error_line());
-            if (!r.out.empty())
-                return reply.fail(repo + " has uncommitted changes; commit them, or use --force "
-                                         "(deletes them) or --keep-files");
-            finish();
-        });
+        // --keep-files: the project is forgotten, its directory stays as it is.
+        if (auto s = d.registry().remove_project(name); !s) return reply.fail(s.error());
+        (void)d.store().remove_project(name);
+        (void)d.store().record_event("project.remove", name);
+        log::info("project " + name + ": removed (files kept)");
+        reply.ok({{"name", name}, {"deleted", false}, {"dir", d.paths().project_dir(name)}});
     }
 
     const ProjectConfig* lookup(const Request& req, const Reply& reply) {

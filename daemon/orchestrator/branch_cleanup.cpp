@@ -108,13 +108,14 @@ struct Cleanup : std::enable_shared_from_this<Cleanup> {
             return;
         }
         // Contained in main (for-each-ref --merged): deleting loses nothing.
+        // -d, not -D: git checks that again at the moment it deletes.
         gitcmd::run(
-            d.loop(), repo(), {"branch", "-D", branch}, [self, branch](ev::ProcessResult r) {
+            d.loop(), repo(), {"branch", "-d", branch}, [self, branch](ev::ProcessResult r) {
                 if (r.ok()) {
                     log::info("branch cleanup: removed " + branch + " (" + self->project() + ")");
                     self->removed.push_back({{"project", self->project()}, {"branch", branch}});
                 } else {
-                    self->keep(branch, gitcmd::failure("git branch -D", r));
+                    self->keep(branch, gitcmd::failure("git branch -d", r));
                 }
                 self->next_branch();
             });

@@ -5,8 +5,10 @@
 namespace fab::gitcmd {
 
 void run(uv_loop_t* loop, const safegit::Where& where, std::vector<std::string> args,
-         ev::Process::DoneFn done) {
-    ev::run_process(loop, safegit::command(where, args), std::move(done));
+         ev::Process::DoneFn done, std::vector<std::string> extra_env) {
+    ev::SpawnOptions o = safegit::command(where, args);
+    for (auto& e : extra_env) o.env.push_back(std::move(e));
+    ev::run_process(loop, o, std::move(done));
 }
 
 std::vector<std::string> lines(const std::string& out) {

@@ -14,11 +14,13 @@ namespace fab::gitcmd {
 
 // `git -C <where> <args…>`; `done` gets the exit status and the captured
 // output. An agent's worktree is given with its verified git dir
-// (safegit::verify_worktree).
+// (safegit::verify_worktree). `extra_env` ("KEY=value") is added to the
+// environment (GIT_INDEX_FILE for the attic's temporary index).
 void run(uv_loop_t* loop, const safegit::Where& where, std::vector<std::string> args,
-         ev::Process::DoneFn done);
+         ev::Process::DoneFn done, std::vector<std::string> extra_env = {});
 
-// Non-empty lines of a command's output.
+// Non-empty lines of a command's output, trimmed: never for path names (a
+// status line starts with a space; use `-z` and daemon/agents/porcelain.hpp).
 std::vector<std::string> lines(const std::string& out);
 
 // The first line of `out`, trimmed (rev-parse, symbolic-ref).

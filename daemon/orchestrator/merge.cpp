@@ -2,6 +2,7 @@
 // The pull-request strategy shares the first steps; see pull_request.cpp.
 #include "daemon/orchestrator/merge.hpp"
 
+#include "daemon/agents/porcelain.hpp"
 #include "daemon/git/worktree_link.hpp"
 #include "daemon/orchestrator/git_cmd.hpp"
 #include "daemon/orchestrator/merge_job.hpp"
@@ -147,10 +148,10 @@ void Job::start() {
 void Job::check_worktree() {
     // Nothing uncommitted may be left behind: it would not be merged, and the
     // worktree could not be recycled.
-    git(wt_, {"status", "--porcelain"}, [this](ev::ProcessResult r) {
+    // -z: names exactly as they are (no trimming of the status columns, no quoting).
+    git(wt_, {"status", "--porcelain", "-z"}, [this](ev::ProcessResult r) {
         if (!r.ok()) return fail(gitcmd::failure("git status in " + req_.worktree, r));
-        std::vector<std::string> files;
-        for (const auto& l : gitcmd::lines(r.out)) files.push_back(l.size() > 3 ? l.substr(3) : l);
+        std::vector<std::string> files = porcelain::status_paths(r.out);
         if (!files.empty()) {
             if (files.size() > 10) {
                 files.resize(10);
@@ -279,18 +280,19 @@ void Job::rebase() {
     git(wt_, {"rebase", "--quiet", out_.main_branch}, [this](ev::ProcessResult r) {
         if (r.ok()) return fast_forward();
         std::string why = gitcmd::failure("git rebase " + out_.main_branch, r);
-        git(wt_, {"diff", "--name-only", "--diff-filter=U"}, [this, why](ev::ProcessResult d) {
-            out_.conflicts = gitcmd::lines(d.out);
-            git(wt_, {"rebase", "--abort"}, [this, why](ev::ProcessResult a) {
-                if (!a.ok())
-                    log::warn("merge " + req_.branch + ": " +
-                              gitcmd::failure("git rebase --abort", a));
-                if (out_.conflicts.empty()) return fail(why + " (" + req_.branch + " is kept)");
-                out_.kind = Outcome::Kind::conflict;
-                out_.message = conflict_advice(out_, req_.branch);
-                finish();
+        git(wt_, {"diff", "--name-only", "-z", "--diff-filter=U"},
+            [this, why](ev::ProcessResult d) {
+                out_.conflicts = porcelain::nul_fields(d.out);
+                git(wt_, {"rebase", "--abort"}, [this, why](ev::ProcessResult a) {
+                    if (!a.ok())
+                        log::warn("merge " + req_.branch + ": " +
+                                  gitcmd::failure("git rebase --abort", a));
+                    if (out_.conflicts.empty()) return fail(why + " (" + req_.branch + " is kept)");
+                    out_.kind = Outcome::Kind::conflict;
+                    out_.message = conflict_advice(out_, req_.branch);
+                    finish();
+                });
             });
-        });
     });
 }
 
@@ -330,18 +332,32 @@ void Job::push() {
             return collect();
         }
         // Put main back where it was: it must never hold commits origin
-        // refused, and the branch (not main) is what keeps them.
-        git(req_.repo, {"reset", "--quiet", "--keep", old_main_},
-            [this, why](ev::ProcessResult back) {
-                if (!back.ok())
-                    return fail(why + "; and " +
-                                gitcmd::failure("putting " + out_.main_branch + " back", back));
-                if (push_attempts_ >= 2)
-                    return fail(why + "; " + out_.main_branch + " is unchanged and " + req_.branch +
-                                " keeps its commits");
-                log::info("merge " + req_.branch + ": " + why + "; fetching and trying again");
-                sync_main(); // fetch, fast-forward, rebase again, push once more
+        // refused, and the branch (not main) is what keeps them. Only when
+        // every commit of main is on the branch: a commit made on the clone's
+        // main meanwhile would be lost by the reset.
+        git(req_.repo, {"merge-base", "--is-ancestor", out_.main_branch, req_.branch},
+            [this, why](ev::ProcessResult on_branch) {
+                if (!on_branch.ok())
+                    return fail(why + "; " + out_.main_branch + " gained commits meanwhile that " +
+                                req_.branch + " lacks, so it is left as it is (" + req_.branch +
+                                " is kept)");
+                put_main_back(why);
             });
+    });
+}
+
+void Job::put_main_back(const std::string& why) {
+    // --keep, not --hard: uncommitted changes in the clone stay (or the reset
+    // refuses and says why).
+    git(req_.repo, {"reset", "--quiet", "--keep", old_main_}, [this, why](ev::ProcessResult back) {
+        if (!back.ok())
+            return fail(why + "; and " +
+                        gitcmd::failure("putting " + out_.main_branch + " back", back));
+        if (push_attempts_ >= 2)
+            return fail(why + "; " + out_.main_branch + " is unchanged and " + req_.branch +
+                        " keeps its commits");
+        log::info("merge " + req_.branch + ": " + why + "; fetching and trying again");
+        sync_main(); // fetch, fast-forward, rebase again, push once more
     });
 }
 

@@ -33,6 +33,7 @@ class Job : public std::enable_shared_from_this<Job> {
     void rebase();
     void fast_forward();
     void push();
+    void put_main_back(const std::string& why);
     void collect();
     // pull-request
     void pr_count();

@@ -72,6 +72,19 @@ int cmd_project_remove(Invocation& inv) {
         {"name", inv.args[0]}, {"force", inv.has("force")}, {"keep_files", inv.has("keep-files")}};
     auto r = call_daemon(inv, "project.remove", payload, rc, 10 * 60 * 1000);
     if (!r) return rc;
+    // Saved work first: it is what the user must know where to find.
+    if (std::string attic = r->value("attic", ""); !attic.empty()) {
+        std::printf("saved work in %s/\n", attic.c_str());
+        for (const auto& it : (*r)["saved"])
+            std::printf("  %s: %s (%s)\n", it.value("file", "").c_str(),
+                        it.value("what", "").c_str(), it.value("detail", "").c_str());
+    }
+    if (!r->value("error", "").empty()) {
+        std::fprintf(stderr, "fab: removed project %s but could not delete all of %s: %s\n",
+                     inv.args[0].c_str(), r->value("dir", "").c_str(),
+                     r->value("error", "").c_str());
+        return Exit::failure;
+    }
     if (r->value("deleted", false))
         std::printf("removed project %s and deleted %s\n", inv.args[0].c_str(),
                     r->value("dir", "").c_str());

@@ -34,7 +34,7 @@ constexpr Flag kProjectAdd[] = {
     {"help", 'h', nullptr, "show help for this command"},
 };
 constexpr Flag kProjectRemove[] = {
-    {"force", 'f', nullptr, "remove even when the clone has uncommitted changes"},
+    {"force", 'f', nullptr, "stop its agents, save unmerged work in $FAB_DIR/attic, then delete"},
     {"keep-files", 0, nullptr, "unregister only; keep $FAB_DIR/projects/NAME"},
     {"help", 'h', nullptr, "show help for this command"},
 };

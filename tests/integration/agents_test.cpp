@@ -20,6 +20,13 @@ namespace {
 struct Project : AgentsFixture {
     std::string repo = start_project();
 
+    // A commit of `file` on the agent's branch, made in its worktree.
+    void commit_in(const std::string& wt, const std::string& file, const std::string& subject) {
+        std::ofstream(wt + "/" + file) << "committed\n";
+        sb.run({"git", "-C", wt, "add", file});
+        BOOST_TEST_REQUIRE(sb.run({"git", "-C", wt, "commit", "-qm", subject}).code == 0);
+    }
+
     void write_config(const std::string& text) {
         std::string cfg = read_text(sb.config_file());
         std::ofstream(sb.config_file()) << text << "\n" << cfg;
@@ -256,6 +263,44 @@ BOOST_AUTO_TEST_CASE(dirty_worktree_is_kept_and_reported_clean_one_removed) {
     }));
     BOOST_TEST(fs::exists(worktree(dirty) + "/wip.txt"));
     BOOST_TEST(wait_for([&] { return !fs::exists(worktree(clean)); }));
+}
+
+BOOST_AUTO_TEST_CASE(abort_force_keeps_uncommitted_and_unmerged_work_and_reports_it) {
+    std::string id = create("SCRIPT:say hi");
+    BOOST_TEST_REQUIRE(wait_history(id, "turn done"));
+    std::string wt = worktree(id);
+    commit_in(wt, "done.txt", "unmerged work");
+    std::ofstream(wt + "/README.md", std::ios::app) << "uncommitted edit\n";
+    std::ofstream(wt + "/new.txt") << "untracked\n";
+    auto r = sb.fab({"agent", "abort", id, "--force"});
+    BOOST_TEST(r.code == 0, r.err);
+    BOOST_TEST(wait_for([&] { return state(id) == "aborted"; }, 20000));
+    BOOST_TEST(wait_for([&] {
+                   return agent(id)
+                              .value("error", "")
+                              .find("worktree kept at " + wt +
+                                    ": uncommitted changes and 1 unmerged commit(s)") !=
+                          std::string::npos;
+               }),
+               agent(id).dump());
+    BOOST_TEST(read_text(wt + "/new.txt") == "untracked\n");
+    BOOST_TEST(read_text(wt + "/README.md").find("uncommitted edit") != std::string::npos);
+    auto log = sb.run({"git", "-C", wt, "log", "-1", "--format=%s", "fab/" + id});
+    BOOST_TEST(trim(log.out) == "unmerged work");
+    BOOST_TEST(sb.fab({"status"}).code == 0);
+}
+
+BOOST_AUTO_TEST_CASE(ended_agent_with_unmerged_commits_keeps_its_worktree_and_branch) {
+    std::string id = create("SCRIPT:say hi");
+    BOOST_TEST_REQUIRE(wait_history(id, "turn done"));
+    std::string wt = worktree(id);
+    commit_in(wt, "c.txt", "only here");
+    BOOST_TEST(sb.fab({"agent", "abort", id}).code == 0);
+    BOOST_TEST(wait_for([&] {
+        return agent(id).value("error", "").find("1 unmerged commit(s)") != std::string::npos;
+    }));
+    BOOST_TEST(fs::exists(wt + "/c.txt"));
+    BOOST_TEST(trim(sb.run({"git", "-C", wt, "log", "-1", "--format=%s"}).out) == "only here");
 }
 
 BOOST_AUTO_TEST_CASE(missing_backend_program_is_a_clear_error) {

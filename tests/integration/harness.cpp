@@ -220,6 +220,18 @@ std::string Sandbox::make_repo(const std::string& name) {
     return dir;
 }
 
+std::string Sandbox::git(const std::string& dir, const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"git", "-C", dir};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return std::string(trim(run(argv).out));
+}
+
+void Sandbox::allow_all_bash() {
+    std::filesystem::create_directories(fab_dir() + "/config");
+    std::ofstream(fab_dir() + "/config/permissions.ini")
+        << "[rule \"tests run anything\"]\ntool = Bash\naction = allow\n";
+}
+
 std::string Sandbox::make_origin() {
     std::string seed = make_repo("seed");
     std::string origin = root_ + "/origin.git";

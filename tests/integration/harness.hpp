@@ -46,6 +46,12 @@ class Sandbox {
     std::vector<int> sandbox_processes() const;
     void kill_sandbox_processes() const;
 
+    // `git -C <dir> <args…>` with the sandbox environment: its output, trimmed.
+    std::string git(const std::string& dir, const std::vector<std::string>& args);
+    // A global rule ($FAB_DIR/config/permissions.ini) that lets agents run
+    // every Bash tool without asking anyone.
+    void allow_all_bash();
+
     // A git repository with one commit, at root/<name>.
     std::string make_repo(const std::string& name);
     // A bare repository root/origin.git cloned from make_repo("seed"), for

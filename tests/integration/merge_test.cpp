@@ -27,10 +27,7 @@ struct Origin : AgentsFixture {
         origin = sb.make_origin();
         BOOST_TEST_REQUIRE(!origin.empty());
         clone = sb.fab_dir() + "/projects/web/repo";
-        fs::create_directories(sb.fab_dir() + "/config");
-        // Agents run their Bash tools without asking anyone.
-        std::ofstream(sb.fab_dir() + "/config/permissions.ini")
-            << "[rule \"tests run anything\"]\ntool = Bash\naction = allow\n";
+        sb.allow_all_bash();
     }
 
     void start(const std::string& strategy = "direct") {
@@ -48,10 +45,7 @@ struct Origin : AgentsFixture {
     }
 
     std::string git(const std::string& dir, const std::vector<std::string>& args) {
-        std::vector<std::string> argv = {"git", "-C", dir};
-        argv.insert(argv.end(), args.begin(), args.end());
-        auto r = sb.run(argv);
-        return std::string(trim(r.out));
+        return sb.git(dir, args);
     }
     bool has_branch(const std::string& dir, const std::string& b) {
         return sb.run({"git", "-C", dir, "rev-parse", "--verify", "--quiet", "refs/heads/" + b})
@@ -162,6 +156,79 @@ BOOST_AUTO_TEST_CASE(uncommitted_changes_are_refused_and_nothing_is_lost) {
     BOOST_TEST_REQUIRE(wait_turn(a));
     BOOST_TEST(state(a) == "idle");
     BOOST_TEST(fs::exists(worktree(a) + "/draft.txt"));
+}
+
+BOOST_AUTO_TEST_CASE(uncommitted_files_are_named_exactly) {
+    // Tracked files edited: git prints " M name", whose leading space is a
+    // status column (once trimmed away, "README.md" came out as "EADME.md").
+    start();
+    std::string a = create(
+        "SCRIPT:bash mkdir -p .tickets && printf 'x\\n' > .tickets/x.md && git add .tickets && "
+        "git commit -qm 'ticket x' && printf 'more\\n' >> .tickets/x.md && printf 'more\\n' >> "
+        "README.md && fab agent done");
+    BOOST_TEST_REQUIRE(wait_history(a, "uncommitted changes in your worktree"), history(a));
+    std::string h = history(a);
+    BOOST_TEST(h.find("uncommitted changes in your worktree (.tickets/x.md, README.md)") !=
+                   std::string::npos,
+               h);
+    BOOST_TEST(h.find(" EADME.md") == std::string::npos, h);
+    BOOST_TEST(h.find("(tickets/x.md") == std::string::npos, h);
+    BOOST_TEST_REQUIRE(wait_turn(a));
+    BOOST_TEST(read_text(worktree(a) + "/README.md").find("more") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(rejected_push_retry_keeps_the_clones_uncommitted_files) {
+    start();
+    std::string hook = origin + "/hooks/pre-receive";
+    std::ofstream(hook) << "#!/bin/sh\necho 'refused by the test hook' >&2\nexit 1\n";
+    fs::permissions(hook, fs::perms::owner_all);
+    // Somebody's notes in the clone, and an edit of a tracked file: the
+    // reset that puts main back (`reset --keep`) must leave both.
+    std::ofstream(clone + "/notes.txt") << "my notes\n";
+    std::ofstream(clone + "/README.md", std::ios::app) << "edited in the clone\n";
+    std::string a = create(commit_script("a.txt", "from a", "add a") + " && fab agent done");
+    BOOST_TEST_REQUIRE(wait_history(a, "merge failed: git push origin main"), history(a));
+    BOOST_TEST_REQUIRE(wait_turn(a));
+    BOOST_TEST(read_text(clone + "/notes.txt") == "my notes\n");
+    BOOST_TEST(read_text(clone + "/README.md").find("edited in the clone") != std::string::npos);
+    BOOST_TEST(git(clone, {"log", "--format=%s", "-1", "fab/" + a}) == "add a", "branch kept");
+    BOOST_TEST(git(origin, {"log", "--format=%s", "-1", "main"}) == "initial");
+}
+
+BOOST_AUTO_TEST_CASE(rejected_push_never_resets_away_a_commit_made_on_main_meanwhile) {
+    start();
+    // origin refuses the push, and while it does, somebody commits on the
+    // clone's main: putting main back would drop that commit.
+    std::string hook = origin + "/hooks/pre-receive";
+    std::ofstream(hook) << "#!/bin/sh\n"
+                        << "unset GIT_DIR GIT_QUARANTINE_PATH GIT_OBJECT_DIRECTORY "
+                           "GIT_ALTERNATE_OBJECT_DIRECTORIES\n"
+                        << "git -C '" << clone << "' commit -q --allow-empty -m 'made meanwhile'\n"
+                        << "echo 'refused by the test hook' >&2\nexit 1\n";
+    fs::permissions(hook, fs::perms::owner_all);
+    std::string a = create(commit_script("a.txt", "from a", "add a") + " && fab agent done");
+    BOOST_TEST_REQUIRE(wait_history(a, "gained commits meanwhile"), history(a));
+    BOOST_TEST(git(clone, {"log", "-1", "--format=%s", "main"}) == "made meanwhile");
+    BOOST_TEST(git(clone, {"log", "-1", "--format=%s", "fab/" + a}) == "add a", "branch kept");
+}
+
+BOOST_AUTO_TEST_CASE(branch_cleanup_keeps_an_ended_agents_dirty_worktree) {
+    start();
+    std::string a = create("SCRIPT:say hi");
+    BOOST_TEST_REQUIRE(wait_turn(a));
+    // Its branch has nothing main lacks, but its worktree holds a new file.
+    std::ofstream(worktree(a) + "/wip.txt") << "work in progress\n";
+    BOOST_TEST_REQUIRE(sb.fab({"agent", "abort", a}).code == 0);
+    BOOST_TEST_REQUIRE(wait_state(a, "aborted"));
+    BOOST_TEST(wait_for(
+        [&] { return agent(a).value("error", "").find("worktree kept") != std::string::npos; }));
+    auto r = sb.fab({"branch", "cleanup", "--project", "web"});
+    BOOST_TEST(r.code == 0, r.err);
+    BOOST_TEST(r.out.find("kept fab/" + a + " (web): worktree " + worktree(a) +
+                          " has uncommitted changes") != std::string::npos,
+               r.out);
+    BOOST_TEST(read_text(worktree(a) + "/wip.txt") == "work in progress\n");
+    BOOST_TEST(has_branch(clone, "fab/" + a));
 }
 
 BOOST_AUTO_TEST_CASE(rejected_push_keeps_main_and_the_branch) {

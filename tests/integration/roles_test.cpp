@@ -33,6 +33,17 @@ struct Roles : AgentsFixture {
         return run_json({"agent", "plan", "--project", "web", "--json", prompt}).value("id", "");
     }
     std::string manager_dir() { return sb.fab_dir() + "/projects/web/manager/wt-manager"; }
+    // A started manager with a commit of its own (plan.txt) on fab-manager.
+    std::string manager_with_a_commit() {
+        Json s = run_json({"manager", "start", "web", "--json"});
+        std::string id = s["agent"].value("id", "");
+        BOOST_TEST_REQUIRE(wait_history(id, "You are the fab manager of project"));
+        std::ofstream(manager_dir() + "/plan.txt") << "committed\n";
+        sb.run({"git", "-C", manager_dir(), "add", "plan.txt"});
+        BOOST_TEST_REQUIRE(
+            sb.run({"git", "-C", manager_dir(), "commit", "-qm", "manager's notes"}).code == 0);
+        return id;
+    }
 };
 
 std::string first_line_of(const std::string& path) {
@@ -220,6 +231,47 @@ BOOST_AUTO_TEST_CASE(manager_persists_across_a_daemon_restart_and_clear_starts_f
     Json back = run_json({"manager", "start", "web", "--json"});
     BOOST_TEST(back["resumed"] == true);
     BOOST_TEST(back["agent"]["session_id"] == session);
+}
+
+BOOST_AUTO_TEST_CASE(manager_clear_keeps_uncommitted_and_unmerged_work) {
+    std::string id = manager_with_a_commit();
+    std::string wt = manager_dir();
+    std::ofstream(wt + "/draft.txt") << "not committed\n";
+    std::ofstream(wt + "/README.md", std::ios::app) << "edited\n";
+
+    Json c = run_json({"manager", "clear", "web", "--json"});
+    std::string fresh = c["agent"].value("id", "");
+    BOOST_TEST(fresh != id);
+    BOOST_TEST(wait_for([&] { return state(id) == "aborted"; }, 20000));
+    BOOST_TEST_REQUIRE(wait_history(fresh, "You are the fab manager of project"));
+    BOOST_TEST(read_text(wt + "/draft.txt") == "not committed\n");
+    BOOST_TEST(read_text(wt + "/README.md").find("edited") != std::string::npos);
+    auto log = sb.run({"git", "-C", wt, "log", "-1", "--format=%s", "fab-manager"});
+    BOOST_TEST(trim(log.out) == "manager's notes");
+    BOOST_TEST(c["agent"]["worktree"] == wt);
+}
+
+BOOST_AUTO_TEST_CASE(manager_worktree_deleted_by_hand_comes_back_with_its_branch) {
+    std::string id = manager_with_a_commit();
+    std::string wt = manager_dir();
+    BOOST_TEST_REQUIRE(sb.fab({"manager", "stop", "web"}).code == 0);
+    BOOST_TEST_REQUIRE(wait_for([&] { return state(id) == "aborted"; }, 20000));
+    fs::remove_all(wt);
+    // A new worktree on the same branch: its commits were never deleted.
+    Json again = run_json({"manager", "start", "web", "--json"});
+    BOOST_TEST(read_text(wt + "/plan.txt") == "committed\n");
+    auto log = sb.run({"git", "-C", wt, "log", "-1", "--format=%s"});
+    BOOST_TEST(trim(log.out) == "manager's notes");
+}
+
+BOOST_AUTO_TEST_CASE(manager_place_taken_by_a_plain_directory_is_left_alone) {
+    std::string wt = manager_dir();
+    fs::create_directories(wt);
+    std::ofstream(wt + "/mine.txt") << "not fab's\n";
+    auto r = sb.fab({"manager", "start", "web"});
+    BOOST_TEST(r.code == 1);
+    BOOST_TEST(r.err.find(wt + " already exists") != std::string::npos, r.err);
+    BOOST_TEST(read_text(wt + "/mine.txt") == "not fab's\n");
 }
 
 BOOST_AUTO_TEST_CASE(manager_resumes_its_session_when_its_host_is_gone) {

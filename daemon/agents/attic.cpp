@@ -1,0 +1,147 @@
+#include "daemon/agents/attic.hpp"
+
+#include "daemon/orchestrator/git_cmd.hpp"
+#include "ev/stream.hpp"
+#include "util/fs.hpp"
+#include "util/strings.hpp"
+#include "util/time.hpp"
+
+#include <cerrno>
+#include <filesystem>
+#include <memory>
+#include <sys/stat.h>
+
+namespace fab::attic {
+
+namespace {
+
+// "20261203T091056Z": sorts by time, and no ':' to trouble a shell or scp.
+std::string utc_stamp() {
+    std::string iso = format_iso8601_ms(now_ms()); // 2026-12-03T09:10:56.870Z
+    std::string out;
+    for (char c : iso.substr(0, 19))
+        if (c != '-' && c != ':') out += c;
+    return out + "Z";
+}
+
+void remove_quietly(const std::string& path) {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+}
+
+} // namespace
+
+Result<std::string> make_dir(const std::string& fab_dir, const std::string& label) {
+    std::string parent = fab_dir + "/attic";
+    if (auto s = make_dirs(parent, 0700); !s) return make_error(s.error());
+    std::string base = parent + "/" + label + "-" + utc_stamp();
+    for (int n = 1; n < 100; ++n) {
+        std::string dir = n == 1 ? base : base + "-" + std::to_string(n);
+        // mkdir, not make_dirs: a directory that exists is somebody else's.
+        if (::mkdir(dir.c_str(), 0700) == 0) return dir;
+        if (errno != EEXIST) return make_error("cannot create " + dir + ": " + errno_string(errno));
+    }
+    return make_error("cannot create a new directory in " + parent + ": too many named " + base);
+}
+
+void save_changes(uv_loop_t* loop, const safegit::Where& worktree, const std::string& patch_file,
+                  std::function<void(Result<Changes>)> done) {
+    // A private index in the attic (never the worktree's own): HEAD's tree,
+    // then every file of the worktree added to it; its diff against HEAD is
+    // exactly what is not committed, untracked files included.
+    std::string index = patch_file + ".index";
+    std::vector<std::string> env = {"GIT_INDEX_FILE=" + index};
+    auto fail = [index, patch_file, done](const std::string& why) {
+        remove_quietly(index);
+        remove_quietly(patch_file);
+        done(make_error(why));
+    };
+    gitcmd::run(
+        loop, worktree, {"rev-parse", "--verify", "--quiet", "HEAD^{commit}"},
+        [=](ev::ProcessResult head) {
+            std::string base = head.ok() ? gitcmd::first_line(head.out) : "";
+            auto add_all = [=] {
+                gitcmd::run(
+                    loop, worktree, {"add", "--all", "--", ":/"},
+                    [=](ev::ProcessResult add) {
+                        if (!add.ok())
+                            return fail(gitcmd::failure(
+                                "git add (temporary index) in " + worktree.dir, add));
+                        std::vector<std::string> diff = {"diff",          "--cached",
+                                                         "--binary",      "--no-color",
+                                                         "--no-ext-diff", "--output=" + patch_file};
+                        if (!base.empty()) diff.push_back(base);
+                        gitcmd::run(
+                            loop, worktree, std::move(diff),
+                            [=](ev::ProcessResult d) {
+                                remove_quietly(index);
+                                if (!d.ok())
+                                    return fail(gitcmd::failure("git diff in " + worktree.dir, d));
+                                std::error_code ec;
+                                auto size = std::filesystem::file_size(patch_file, ec);
+                                if (ec)
+                                    return fail("no patch written for " + worktree.dir + ": " +
+                                                ec.message());
+                                if (size == 0) {
+                                    remove_quietly(patch_file);
+                                    return done(Changes{false, base});
+                                }
+                                done(Changes{true, base});
+                            },
+                            env);
+                    },
+                    env);
+            };
+            if (base.empty()) return add_all(); // unborn: the empty index is HEAD's tree
+            gitcmd::run(
+                loop, worktree, {"read-tree", base},
+                [=](ev::ProcessResult rt) {
+                    if (!rt.ok())
+                        return fail(gitcmd::failure(
+                            "git read-tree (temporary index) in " + worktree.dir, rt));
+                    add_all();
+                },
+                env);
+        });
+}
+
+void save_refs(uv_loop_t* loop, const std::string& repo, const std::vector<std::string>& refs,
+               const std::string& bundle_file, std::function<void(Status)> done) {
+    if (refs.empty()) return done({});
+    std::vector<std::string> args = {"bundle", "create", "--quiet", bundle_file};
+    args.insert(args.end(), refs.begin(), refs.end());
+    gitcmd::run(loop, repo, std::move(args), [=](ev::ProcessResult r) {
+        if (!r.ok()) {
+            remove_quietly(bundle_file);
+            return done(make_error(gitcmd::failure("git bundle create in " + repo, r)));
+        }
+        // Read back before anything is deleted: a bundle that does not verify
+        // saved nothing.
+        gitcmd::run(loop, repo, {"bundle", "verify", "--quiet", bundle_file},
+                    [done, bundle_file](ev::ProcessResult v) {
+                        if (!v.ok())
+                            return done(
+                                make_error(gitcmd::failure("git bundle verify " + bundle_file, v)));
+                        done({});
+                    });
+    });
+}
+
+void write_manifest(uv_loop_t* loop, const std::string& dir, const std::string& title,
+                    std::vector<Item> items, std::function<void(Status)> done) {
+    std::string text = title + "\n\n";
+    for (const auto& it : items) {
+        text += it.file + ": " + it.what + (it.detail.empty() ? "" : " — " + it.detail) + "\n";
+    }
+    text +=
+        "\nTo get work back: `git fetch <file>.bundle 'refs/heads/*:refs/heads/saved/*'` in any\n"
+        "clone of the project restores the branches; `git apply <file>.patch` on the\n"
+        "commit named beside it restores uncommitted changes (new files included).\n";
+    auto status = std::make_shared<Status>();
+    std::string path = dir + "/MANIFEST.txt";
+    ev::queue_work(
+        loop, [status, path, text] { *status = write_file_atomic(path, text, 0600); },
+        [status, done] { done(*status); });
+}
+
+} // namespace fab::attic
