@@ -71,6 +71,7 @@ Status Daemon::start() {
     auto p = resolve_paths();
     if (!p) return make_error(p.error());
     paths_ = *p;
+    if (auto s = check_private_dirs(paths_); !s) return s;
     if (auto s = ensure_state_dirs(paths_); !s) return s;
 
     int log_fd = ::open(paths_.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);

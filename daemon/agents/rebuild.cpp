@@ -70,7 +70,8 @@ std::vector<AgentRecord> agents_from_disk(const Paths& paths) {
         r.session_id = spec->params.session_id;
         r.prompt = spec->prompt;
         r.state = "starting";
-        r.created_ms = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
+        r.created_ms =
+            static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
         r.updated_ms = now_ms();
         out.push_back(std::move(r));
     }
