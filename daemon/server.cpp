@@ -98,8 +98,17 @@ void IpcServer::on_accept(uv_stream_t* server) {
     clients_.emplace(id, std::move(c));
 }
 
+namespace {
+// What a connection's input buffer of `bytes` costs against the global
+// budget: the first kFreeInputBytes are free, so that ordinary requests
+// (and the connection that is refused) are never starved by parked ones.
+size_t charge(size_t bytes) {
+    return bytes > kFreeInputBytes ? bytes - kFreeInputBytes : 0;
+}
+} // namespace
+
 void IpcServer::account(Client& c) {
-    size_t now = c.in.capacity();
+    size_t now = charge(c.in.capacity());
     buffered_ = buffered_ - c.held + now;
     c.held = now;
 }
@@ -108,7 +117,7 @@ void IpcServer::on_data(Client& c, const char* data, size_t len) {
     uint64_t id = c.id;
     // The room this append may need, against what every other connection holds.
     size_t others = buffered_ - c.held;
-    if (others + std::max(c.held, c.in.pending() + len) > kMaxBufferedBytes) {
+    if (others + std::max(c.held, charge(c.in.pending() + len)) > kMaxBufferedBytes) {
         send(id, encode_error("error", "",
                               "the daemon holds too much unfinished input across all "
                               "connections (" +

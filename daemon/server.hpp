@@ -24,6 +24,9 @@ constexpr size_t kMaxClientQueueBytes = 64u * 1024 * 1024;
 // hold up to kMaxLineBytes, but 40 peers parking 15 MiB each must not cost
 // 600 MiB. Over the budget, the connection that would exceed it is closed.
 constexpr size_t kMaxBufferedBytes = 64u * 1024 * 1024;
+// Each connection's first bytes are not counted against that budget (they
+// are bounded by the connection limit instead): a small request always goes.
+constexpr size_t kFreeInputBytes = 256u * 1024;
 // Connections one uid may hold at once (FAB_MAX_CLIENTS overrides).
 constexpr size_t kDefaultMaxClientsPerUid = 256;
 
@@ -52,7 +55,7 @@ class IpcServer {
         std::unique_ptr<ev::Stream> stream;
         LineBuffer in;
         uid_t uid = 0;
-        size_t held = 0; // in.capacity() as counted in buffered_
+        size_t held = 0; // what in.capacity() costs against buffered_
     };
     // Brings buffered_ up to date with `c`'s input buffer.
     void account(Client& c);
@@ -69,7 +72,7 @@ class IpcServer {
     std::function<void(uint64_t)> on_disconnect_;
     uint64_t next_id_ = 1;
     uint64_t requests_ = 0;
-    size_t buffered_ = 0; // sum of every client's `held`
+    size_t buffered_ = 0; // sum of every client's `held`, at most ~kMaxBufferedBytes
     size_t max_clients_per_uid_ = kDefaultMaxClientsPerUid;
 };
 

@@ -80,6 +80,7 @@ void register_agent_handlers(Router& router, Daemon& d) {
         if (auto names = field_list(q.payload, "projects"))
             f.projects.insert(names->begin(), names->end());
         f.agent = field_string(q.payload, "agent");
+        const Json* since = field_object(q.payload, "since"); // read before replying
         d.supervisor().events().subscribe(r.client(), f);
         Json agents = Json::array();
         for (const auto& a : d.supervisor().list_json(""))
@@ -87,7 +88,7 @@ void register_agent_handlers(Router& router, Daemon& d) {
                 (f.agent.empty() || f.agent == a.value("id", "")))
                 agents.push_back(a);
         r.ok({{"agents", agents}});
-        if (const Json* since = field_object(q.payload, "since"))
+        if (since)
             for (auto& [id, off] : since->items())
                 if (off.is_number_integer() && d.supervisor().find(id))
                     d.supervisor().catch_up(r.client(), id, off.get<int64_t>());

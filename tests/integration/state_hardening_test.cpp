@@ -72,7 +72,7 @@ struct StoppedWithProject {
 
         auto fg = sb.run({build_path("fabd"), "--foreground"});
         BOOST_TEST(fg.code != 0);
-        BOOST_TEST(fg.err.find("fabd: " + db + " is damaged (") == 0u, fg.err);
+        BOOST_TEST(fg.err.find("\nfabd: " + db + " is damaged (") != std::string::npos, fg.err);
         BOOST_TEST(bytes_of(db) == before);
 
         fs::rename(db, db + ".bad");
