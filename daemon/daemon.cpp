@@ -1,5 +1,6 @@
 #include "daemon/daemon.hpp"
 
+#include "agents/common.hpp"
 #include "protocol/version.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -24,6 +25,23 @@ std::string library_versions() {
            std::to_string(rev) + ", nlohmann_json " + std::to_string(NLOHMANN_JSON_VERSION_MAJOR) +
            "." + std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." +
            std::to_string(NLOHMANN_JSON_VERSION_PATCH);
+}
+// A path as typed at a shell prompt: bare when it is plain, quoted otherwise.
+std::string as_typed(const std::string& path) {
+    bool plain = path.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789/._-+,@") == std::string::npos;
+    return plain ? path : agents::shell_quote(path);
+}
+
+// What to do about a damaged state.db, in the one line the starter shows.
+// What it promises is what start-up does with a new database: projects come
+// from config.ini (the registry), agents from their host specs and
+// transcripts (Supervisor::rebuild_from_disk).
+std::string damaged_store_advice(const Paths& p) {
+    return "move it aside (mv " + as_typed(p.state_db) + " " + as_typed(p.state_db + ".bad") +
+           ") and start again: fab rebuilds the projects from " + p.config_file +
+           " and the agents from their transcripts in " + p.agents_dir +
+           " (ticket claims and the log of merged work start empty)";
 }
 } // namespace
 
@@ -53,6 +71,7 @@ Status Daemon::start() {
     auto p = resolve_paths();
     if (!p) return make_error(p.error());
     paths_ = *p;
+    if (auto s = check_private_dirs(paths_); !s) return s;
     if (auto s = ensure_state_dirs(paths_); !s) return s;
 
     int log_fd = ::open(paths_.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -71,12 +90,20 @@ Status Daemon::start() {
               ") starting, pid " + std::to_string(::getpid()) + ", FAB_DIR " + paths_.fab_dir);
     log::info("libraries: " + library_versions());
 
-    auto store = Store::open(paths_.state_db);
-    if (!store) return make_error(store.error());
+    StoreOpenFailure store_failure;
+    auto store = Store::open(paths_.state_db, &store_failure);
+    if (!store)
+        return make_error(store.error() +
+                          (store_failure.damaged ? "; " + damaged_store_advice(paths_) : ""));
     store_ = std::move(*store);
+    if (store_->created()) log::info("created " + paths_.state_db);
 
     registry_ = std::make_unique<Registry>(paths_);
     if (auto s = registry_->reload(); !s) return s;
+    if (store_->created()) // a new state.db: the registry snapshot comes from config.ini
+        for (const auto& proj : registry_->config().projects)
+            (void)store_->upsert_project(
+                {proj.name, proj.remote_url, paths_.project_repo(proj.name), now_ms()});
 
     uv_loop_init(&loop_);
     loop_.data = this;

@@ -23,6 +23,8 @@ void Router::dispatch(const Request& req, const Reply& reply) const {
     // an error and the daemon keeps serving.
     try {
         it->second(req, reply);
+    } catch (const FieldError& e) { // the client's mistake, not ours
+        reply.fail(e.what());
     } catch (const std::exception& e) {
         log::error("handler " + req.type + " threw: " + e.what());
         reply.fail(std::string("internal error: ") + e.what());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "protocol/envelope.hpp"
+#include "protocol/fields.hpp"
 
 #include <functional>
 #include <map>
@@ -29,8 +30,9 @@ class Reply {
 
 // The string field `key` of the request's payload; when it is missing or
 // empty, replies with an error naming it and returns "" (the handler returns).
+// A field of the wrong type throws FieldError (answered by dispatch).
 inline std::string require(const Request& q, const char* key, const Reply& r) {
-    std::string v = q.payload.value(key, "");
+    std::string v = field_string(q.payload, key);
     if (v.empty()) r.fail(std::string("missing \"") + key + "\"");
     return v;
 }

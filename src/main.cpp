@@ -53,6 +53,11 @@ int main(int argc, char** argv) {
             return cli::cmd_hook_unconfigured(*inv, paths.error());
         return cli::fail(paths.error());
     }
+    if (auto s = check_private_dirs(*paths); !s) {
+        if (std::string_view(cmd->path) == "hook")
+            return cli::cmd_hook_unconfigured(*inv, s.error());
+        return cli::fail(s.error());
+    }
     inv->paths = *paths;
     return cmd->run(*inv);
 }

@@ -65,6 +65,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "fab-tui: %s\n", paths.error().c_str());
         return 1;
     }
+    if (auto s = check_private_dirs(*paths); !s) {
+        std::fprintf(stderr, "fab-tui: %s\n", s.error().c_str());
+        return 1;
+    }
     if (!::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO)) {
         std::fprintf(stderr, "fab-tui: needs a terminal\n");
         return 1;

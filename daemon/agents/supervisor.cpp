@@ -3,6 +3,7 @@
 #include "daemon/agents/supervisor.hpp"
 
 #include "config/config.hpp"
+#include "daemon/agents/rebuild.hpp"
 #include "daemon/agents/worktree.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/host/spec.hpp"
@@ -108,9 +109,17 @@ Supervisor::~Supervisor() {
 void Supervisor::start() {
     auto recs = d_.store().agents();
     if (!recs) log::error(recs.error());
+    bool rebuilt = recs && recs->empty() && d_.store().created();
+    if (rebuilt) { // state.db is new: what the agents' own files say
+        *recs = agents_from_disk(d_.paths());
+        if (!recs->empty())
+            log::warn("state.db is new: rebuilt " + std::to_string(recs->size()) +
+                      " agent(s) from " + d_.paths().agents_dir);
+    }
     for (auto& rec : recs ? *recs : std::vector<AgentRecord>{}) {
         auto a = std::make_unique<Agent>();
         a->rec = rec;
+        a->dirty = rebuilt;
         if (!parse_state(rec.state, a->state)) a->state = AgentState::failed;
         auto backend = make_backend(rec.backend);
         if (backend) {

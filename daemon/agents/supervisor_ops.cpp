@@ -5,6 +5,7 @@
 #include "daemon/daemon.hpp"
 #include "daemon/host/transcript.hpp"
 #include "ev/stream.hpp"
+#include "protocol/fields.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 
@@ -142,18 +143,18 @@ void Supervisor::history_before(const std::string& id, int64_t before, size_t li
 }
 
 Status Supervisor::hook_event(const Json& p) {
-    std::string id = p.value("agent_id", "");
+    std::string id = field_string(p, "agent_id");
     Agent* a = find(id);
     if (!a) return make_error("unknown agent \"" + id + "\"");
     if (is_final(a->state) && a->state != AgentState::failed)
         return make_error("agent " + id + " has " + a->rec.state);
-    std::string ev = p.value("event", "");
+    std::string ev = field_string(p, "event");
     a->last_activity_ms = now_ms();
     if (ev == "Stop" && a->state == AgentState::running && !a->stop_requested) {
         a->turn_running = false;
         set_state(*a, AgentState::idle);
     } else if (ev == "StopFailure") {
-        log::warn("agent " + id + ": turn failed: " + p.value("error", ""));
+        log::warn("agent " + id + ": turn failed: " + field_string(p, "error"));
     }
     return {};
 }

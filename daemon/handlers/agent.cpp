@@ -3,6 +3,8 @@
 #include "daemon/daemon.hpp"
 #include "util/log.hpp"
 
+#include <algorithm>
+
 namespace fab {
 
 namespace {
@@ -16,16 +18,16 @@ void register_agent_handlers(Router& router, Daemon& d) {
         CreateAgent c;
         c.project = require(q, "project", r);
         if (c.project.empty()) return;
-        c.backend = q.payload.value("backend", "");
-        c.prompt = q.payload.value("prompt", "");
-        c.kind = q.payload.value("kind", "task");
+        c.backend = field_string(q.payload, "backend");
+        c.prompt = field_string(q.payload, "prompt");
+        c.kind = field_string(q.payload, "kind", "task");
         d.supervisor().create(c, [r](Result<Json> a) {
             a ? r.ok({{"agent", *a}}) : r.fail(a.error());
         });
     });
 
     router.add("agent.list", [&d](const Request& q, const Reply& r) {
-        r.ok({{"agents", d.supervisor().list_json(q.payload.value("project", ""))}});
+        r.ok({{"agents", d.supervisor().list_json(field_string(q.payload, "project"))}});
     });
 
     router.add("agent.send", [&d](const Request& q, const Reply& r) {
@@ -40,21 +42,22 @@ void register_agent_handlers(Router& router, Daemon& d) {
     router.add("agent.abort", [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
-        d.supervisor().abort(id, q.payload.value("force", false), status_reply(r));
+        d.supervisor().abort(id, field_bool(q.payload, "force", false), status_reply(r));
     });
 
     router.add("agent.describe", [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
-        auto s = d.supervisor().describe(id, q.payload.value("text", ""));
+        auto s = d.supervisor().describe(id, field_string(q.payload, "text"));
         s ? r.ok() : r.fail(s.error());
     });
 
     router.add("agent.history", [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
-        int64_t since = q.payload.value("since", int64_t{0});
-        size_t limit = std::min<size_t>(q.payload.value("limit", size_t{100000}), 100000);
+        int64_t since = field_int(q.payload, "since");
+        int64_t wanted = field_int(q.payload, "limit", 100000);
+        size_t limit = static_cast<size_t>(std::clamp<int64_t>(wanted, 0, 100000));
         Agent* a = d.supervisor().find(id);
         std::string backend = a ? a->rec.backend : "";
         auto reply = [r, backend](Result<Json> h) {
@@ -65,8 +68,8 @@ void register_agent_handlers(Router& router, Daemon& d) {
         };
         // "before": the last `limit` records before that offset, read from
         // the end of the transcript (paging back without reading it all).
-        if (auto b = q.payload.find("before"); b != q.payload.end() && b->is_number_integer())
-            return d.supervisor().history_before(id, b->get<int64_t>(), limit, reply);
+        if (q.payload.contains("before") && !q.payload["before"].is_null())
+            return d.supervisor().history_before(id, field_int(q.payload, "before"), limit, reply);
         d.supervisor().history(id, since, limit, reply);
     });
 
@@ -74,10 +77,10 @@ void register_agent_handlers(Router& router, Daemon& d) {
     // events; agents named in `since` first get their records from there.
     router.add("attach", [&d](const Request& q, const Reply& r) {
         EventHub::Filter f;
-        if (auto p = q.payload.find("projects"); p != q.payload.end() && p->is_array())
-            for (const auto& name : *p)
-                if (name.is_string()) f.projects.insert(name.get<std::string>());
-        f.agent = q.payload.value("agent", "");
+        if (auto names = field_list(q.payload, "projects"))
+            f.projects.insert(names->begin(), names->end());
+        f.agent = field_string(q.payload, "agent");
+        const Json* since = field_object(q.payload, "since"); // read before replying
         d.supervisor().events().subscribe(r.client(), f);
         Json agents = Json::array();
         for (const auto& a : d.supervisor().list_json(""))
@@ -85,8 +88,8 @@ void register_agent_handlers(Router& router, Daemon& d) {
                 (f.agent.empty() || f.agent == a.value("id", "")))
                 agents.push_back(a);
         r.ok({{"agents", agents}});
-        if (auto s = q.payload.find("since"); s != q.payload.end() && s->is_object())
-            for (auto& [id, off] : s->items())
+        if (since)
+            for (auto& [id, off] : since->items())
                 if (off.is_number_integer() && d.supervisor().find(id))
                     d.supervisor().catch_up(r.client(), id, off.get<int64_t>());
     });

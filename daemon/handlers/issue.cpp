@@ -39,8 +39,8 @@ struct Target {
 
 // Project: payload, else the agent's, else the only one registered.
 Result<Target> resolve(Daemon& d, const Json& payload) {
-    std::string project = payload.value("project", "");
-    std::string agent_id = payload.value("agent_id", "");
+    std::string project = field_string(payload, "project");
+    std::string agent_id = field_string(payload, "agent_id");
     const Agent* agent = agent_id.empty() ? nullptr : d.supervisor().find(agent_id);
     if (project.empty() && agent) project = agent->rec.project;
     if (auto s = d.registry().reload_if_changed(); !s) return make_error(s.error());
@@ -94,26 +94,12 @@ Json ticket_json(const Ticket& t, bool with_body) {
     return j;
 }
 
-// A list given as a JSON array or as "a,b" (the CLI sends strings).
 std::optional<std::vector<std::string>> list_field(const Json& payload, const char* key) {
-    auto it = payload.find(key);
-    if (it == payload.end() || it->is_null()) return std::nullopt;
-    std::vector<std::string> out;
-    if (it->is_array()) {
-        for (const auto& v : *it)
-            if (v.is_string() && !trim(v.get<std::string>()).empty())
-                out.emplace_back(trim(v.get<std::string>()));
-    } else if (it->is_string()) {
-        for (const auto& part : split(it->get<std::string>(), ','))
-            if (!trim(part).empty()) out.emplace_back(trim(part));
-    }
-    return out;
+    return field_list(payload, key);
 }
 
 std::optional<std::string> string_field(const Json& payload, const char* key) {
-    auto it = payload.find(key);
-    if (it == payload.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
+    return field_optional_string(payload, key);
 }
 
 Result<std::optional<int>> priority_field(const Json& payload) {
@@ -282,8 +268,8 @@ void add_body_edit(Router& router, Daemon& d, const char* type, Edit edit) {
     router.add(type, [&d, edit](const Request& q, const Reply& r) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
-        std::string id = q.payload.value("id", "");
-        std::string body = q.payload.value("body", "");
+        std::string id = field_string(q.payload, "id");
+        std::string body = field_string(q.payload, "body");
         if (id.empty()) return r.fail("missing \"id\"");
         on_pool(d, r, [t = *t, id, body, edit]() -> Result<Json> {
             auto tk = edit(t.dir, id, body);
@@ -299,7 +285,7 @@ void register_issue_handlers(Router& router, Daemon& d) {
     router.add("issue.list", [&d](const Request& q, const Reply& r) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
-        std::string status = q.payload.value("status", "");
+        std::string status = field_string(q.payload, "status");
         if (!status.empty() && status != "open" && status != "in_progress" && status != "closed" &&
             status != "blocked")
             return r.fail("invalid status \"" + status +
@@ -367,7 +353,7 @@ void register_issue_handlers(Router& router, Daemon& d) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
         issues::NewTicket n;
-        n.title = q.payload.value("title", "");
+        n.title = field_string(q.payload, "title");
         if (auto v = string_field(q.payload, "type"); v && !v->empty()) n.type = *v;
         auto prio = priority_field(q.payload);
         if (!prio) return r.fail(prio.error());
@@ -443,7 +429,7 @@ void register_issue_handlers(Router& router, Daemon& d) {
     router.add("issue.commit", [&d](const Request& q, const Reply& r) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
-        std::string message = q.payload.value("message", "");
+        std::string message = field_string(q.payload, "message");
         if (trim(message).empty()) message = "tickets: update";
         auto job = std::make_shared<CommitJob>();
         job->loop = d.loop();

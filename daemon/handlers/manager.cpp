@@ -9,7 +9,7 @@ namespace {
 
 void add_role(Router& router, Daemon& d, const std::string& kind) {
     auto project_of = [kind](const Request& q) {
-        return kind == "manager" ? q.payload.value("project", "") : std::string();
+        return kind == "manager" ? field_string(q.payload, "project") : std::string();
     };
     auto reply = [](const Reply& r) {
         return [r](Result<Json> out) { out ? r.ok(*out) : r.fail(out.error()); };

@@ -265,12 +265,12 @@ void register_merge_handlers(Router& router, Daemon& d) {
 
     router.add("branch.cleanup", [&d](const Request& q, const Reply& r) {
         std::vector<std::string> projects;
-        std::string only = q.payload.value("project", "");
+        std::string only = field_string(q.payload, "project");
         if (auto s = d.registry().reload_if_changed(); !s) log::warn("config: " + s.error());
         for (const auto& p : d.registry().config().projects)
             if (only.empty() || p.name == only) projects.push_back(p.name);
         if (!only.empty() && projects.empty()) return r.fail("no project \"" + only + "\"");
-        cleanup_branches(d, projects, q.payload.value("dry_run", false),
+        cleanup_branches(d, projects, field_bool(q.payload, "dry_run", false),
                          [r](Json result) { r.ok(result); });
     });
 }

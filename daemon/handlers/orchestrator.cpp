@@ -12,8 +12,8 @@ Result<std::vector<std::string>> target_projects(Daemon& d, const Request& q) {
     if (auto s = d.registry().reload_if_changed(); !s) return make_error(s.error());
     std::vector<std::string> all;
     for (const auto& p : d.registry().config().projects) all.push_back(p.name);
-    if (q.payload.value("all", false)) return all;
-    std::string name = q.payload.value("name", "");
+    if (field_bool(q.payload, "all", false)) return all;
+    std::string name = field_string(q.payload, "name");
     if (!name.empty()) return std::vector<std::string>{name};
     if (all.size() == 1) return all;
     if (all.empty()) return make_error("no projects; add one with: fab project add <path-or-url>");
@@ -45,8 +45,8 @@ void register_orchestrator_handlers(Router& router, Daemon& d) {
 
     // From `fab agent claim` inside an agent.
     router.add("agent.claim", [&d](const Request& q, const Reply& r) {
-        std::string agent = q.payload.value("agent_id", "");
-        std::string ticket = q.payload.value("ticket", "");
+        std::string agent = field_string(q.payload, "agent_id");
+        std::string ticket = field_string(q.payload, "ticket");
         if (agent.empty()) return r.fail("missing \"agent_id\"");
         if (ticket.empty()) return r.fail("missing \"ticket\"");
         d.orchestrators().claim(agent, ticket,
@@ -54,7 +54,7 @@ void register_orchestrator_handlers(Router& router, Daemon& d) {
     });
 
     router.add("claims.list", [&d](const Request& q, const Reply& r) {
-        auto claims = d.store().claims(q.payload.value("project", ""));
+        auto claims = d.store().claims(field_string(q.payload, "project"));
         if (!claims) return r.fail(claims.error());
         Json out = Json::array();
         for (const auto& c : *claims) {

@@ -107,13 +107,13 @@ void register_permission_handlers(Router& router, Daemon& d) {
     });
 
     router.add("permission.respond", [&d](const Request& q, const Reply& r) {
-        std::string id = q.payload.value("id", "");
+        std::string id = field_string(q.payload, "id");
         Agent* a = d.supervisor().owner_of(id);
         if (!a) return r.fail("no pending permission request \"" + id + "\"");
-        bool allow = q.payload.value("allow", false);
-        std::string reason = q.payload.value("reason", "");
+        bool allow = field_bool(q.payload, "allow", false);
+        std::string reason = field_string(q.payload, "reason");
         if (!allow && reason.empty()) reason = "The user denied this.";
-        if (allow && q.payload.value("always", false)) {
+        if (allow && field_bool(q.payload, "always", false)) {
             if (auto s = append_always_rule(d, *a, a->pending_permissions[id]); !s)
                 return r.fail("could not add a rule, so nothing was allowed: " + s.error() +
                               "; `fab permission allow " + id +
@@ -130,23 +130,22 @@ void register_permission_handlers(Router& router, Daemon& d) {
     // The answer goes back as updatedInput.answers keyed by the question text;
     // a number picks that option (1-based), anything else is free text.
     router.add("question.answer", [&d](const Request& q, const Reply& r) {
-        std::string id = q.payload.value("id", "");
+        std::string id = field_string(q.payload, "id");
         Agent* a = d.supervisor().owner_of(id);
         if (!a) return r.fail("no pending question \"" + id + "\"");
         Json input = a->pending_permissions[id].value("tool_input", Json::object());
-        std::string answer = q.payload.value("answer", "");
+        std::string answer = field_string(q.payload, "answer");
         if (answer.empty()) return r.fail("empty answer");
         Json answers = Json::object();
         for (const auto& question : input.value("questions", Json::array())) {
             std::string text = question.value("question", "");
             std::string chosen = answer;
             const Json& options = question.value("options", Json::array());
-            bool numeric =
-                !answer.empty() && answer.find_first_not_of("0123456789") == std::string::npos;
-            if (numeric) {
-                size_t n = std::stoul(answer);
-                if (n >= 1 && n <= options.size()) chosen = options[n - 1].value("label", answer);
-            }
+            // A number too large for any option (or for an integer) is free text.
+            bool numeric = answer.find_first_not_of("0123456789") == std::string::npos;
+            if (auto n = numeric ? parse_int(answer) : std::nullopt;
+                n && *n >= 1 && static_cast<uint64_t>(*n) <= options.size())
+                chosen = options[static_cast<size_t>(*n - 1)].value("label", answer);
             answers[text] = chosen;
         }
         input["answers"] = answers;

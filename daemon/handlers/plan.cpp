@@ -101,7 +101,7 @@ void register_plan_handlers(Router& router, Daemon& d) {
         if (project.empty()) return;
         std::string prompt = require(q, "prompt", r);
         if (prompt.empty()) return;
-        roles::start_planner(d, project, q.payload.value("backend", ""), prompt,
+        roles::start_planner(d, project, field_string(q.payload, "backend"), prompt,
                              [r](Result<Json> a) {
                                  a ? r.ok({{"agent", *a}}) : r.fail(a.error());
                              });
@@ -112,17 +112,17 @@ void register_plan_handlers(Router& router, Daemon& d) {
         if (id.empty()) return;
         Agent* a = d.supervisor().find(id);
         if (!a || a->rec.kind != "plan") return r.fail("no planner \"" + id + "\"");
-        d.supervisor().abort(id, q.payload.value("force", false),
+        d.supervisor().abort(id, field_bool(q.payload, "force", false),
                              [r](Status s) { s ? r.ok() : r.fail(s.error()); });
     });
 
     // From `fab plan write` (inside an agent: agent_id; by hand: project).
     router.add("plan.write", [&d](const Request& q, const Reply& r) {
         plans::Plan p;
-        p.body = q.payload.value("text", "");
-        p.title = q.payload.value("title", "");
+        p.body = field_string(q.payload, "text");
+        p.title = field_string(q.payload, "title");
         p.source = "fab plan write";
-        std::string agent = q.payload.value("agent_id", "");
+        std::string agent = field_string(q.payload, "agent_id");
         if (!agent.empty()) {
             Agent* a = d.supervisor().find(agent);
             if (!a) return r.fail("unknown agent \"" + agent + "\"");
@@ -153,7 +153,7 @@ void register_plan_handlers(Router& router, Daemon& d) {
 
     router.add("plan.list", [&d](const Request& q, const Reply& r) {
         std::string dir = d.paths().plans_dir;
-        std::string project = q.payload.value("project", "");
+        std::string project = field_string(q.payload, "project");
         auto out = std::make_shared<plans::Listing>();
         ev::queue_work(
             d.loop(), [out, dir, project] { *out = plans::list_plans(dir, project); },
@@ -179,7 +179,7 @@ void register_plan_handlers(Router& router, Daemon& d) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
         std::string dir = d.paths().plans_dir;
-        std::string project = q.payload.value("project", "");
+        std::string project = field_string(q.payload, "project");
         Paths paths = d.paths();
         on_pool<Json>(
             d, [dir, id, project, paths] { return make_tickets(dir, id, project, paths); },
@@ -191,8 +191,8 @@ void register_plan_handlers(Router& router, Daemon& d) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
         std::string dir = d.paths().plans_dir;
-        std::string project = q.payload.value("project", "");
-        std::string backend = q.payload.value("backend", "");
+        std::string project = field_string(q.payload, "project");
+        std::string backend = field_string(q.payload, "backend");
         on_pool<plans::Plan>(
             d, [dir, id] { return plans::read_plan(dir, id); },
             [&d, r, project, backend](Result<plans::Plan> p) {

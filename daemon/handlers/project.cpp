@@ -59,9 +59,9 @@ struct ProjectHandlers {
     std::set<std::string> adding; // names being cloned right now
 
     void add(const Request& req, const Reply& reply) {
-        std::string source = req.payload.value("source", "");
+        std::string source = field_string(req.payload, "source");
         if (source.empty()) return reply.fail("missing \"source\"");
-        std::string name = req.payload.value("name", "");
+        std::string name = field_string(req.payload, "name");
         if (name.empty()) name = name_from_source(source);
         if (!valid_project_name(name))
             return reply.fail("invalid project name \"" + name +
@@ -75,8 +75,8 @@ struct ProjectHandlers {
 
         std::vector<std::pair<std::string, std::string>> settings;
         settings.emplace_back("remote-url", source);
-        if (auto it = req.payload.find("settings"); it != req.payload.end() && it->is_object()) {
-            for (auto& [k, v] : it->items()) {
+        if (const Json* given = field_object(req.payload, "settings")) {
+            for (auto& [k, v] : given->items()) {
                 std::string value = v.is_string() ? v.get<std::string>() : v.dump();
                 if (auto s = validate_value("project", k, value); !s) return reply.fail(s.error());
                 settings.emplace_back(k, value);
@@ -140,9 +140,9 @@ struct ProjectHandlers {
     }
 
     void remove(const Request& req, const Reply& reply) {
-        std::string name = req.payload.value("name", "");
-        bool force = req.payload.value("force", false);
-        bool keep = req.payload.value("keep_files", false);
+        std::string name = field_string(req.payload, "name");
+        bool force = field_bool(req.payload, "force", false);
+        bool keep = field_bool(req.payload, "keep_files", false);
         if (auto s = d.registry().reload_if_changed(); !s) return reply.fail(s.error());
         if (!d.registry().config().project(name)) return reply.fail("no project \"" + name + "\"");
         if (!keep)
@@ -163,14 +163,14 @@ struct ProjectHandlers {
             reply.fail(s.error());
             return nullptr;
         }
-        std::string name = req.payload.value("name", "");
+        std::string name = field_string(req.payload, "name");
         const ProjectConfig* p = d.registry().config().project(name);
         if (!p) reply.fail("no project \"" + name + "\"");
         return p;
     }
 
     void config_show(const Request& req, const Reply& reply) {
-        if (req.payload.value("name", "").empty()) {
+        if (field_string(req.payload, "name").empty()) {
             if (auto s = d.registry().reload_if_changed(); !s) return reply.fail(s.error());
             Json out = Json::array();
             for (const auto& p : d.registry().config().projects) out.push_back(show_one(p));
@@ -191,7 +191,7 @@ struct ProjectHandlers {
     void config_get(const Request& req, const Reply& reply) {
         const ProjectConfig* p = lookup(req, reply);
         if (!p) return;
-        std::string key = req.payload.value("key", "");
+        std::string key = field_string(req.payload, "key");
         for (const auto& v : d.registry().effective(*p))
             if (v.key == key)
                 return reply.ok({{"key", key}, {"value", v.value}, {"source", v.source}});
@@ -199,9 +199,9 @@ struct ProjectHandlers {
     }
 
     void config_set(const Request& req, const Reply& reply) {
-        std::string name = req.payload.value("name", "");
-        std::string key = req.payload.value("key", "");
-        std::string value = req.payload.value("value", "");
+        std::string name = field_string(req.payload, "name");
+        std::string key = field_string(req.payload, "key");
+        std::string value = field_string(req.payload, "value");
         if (auto s = d.registry().set_value(name, key, value); !s) return reply.fail(s.error());
         (void)d.store().record_event("project.config.set", name + " " + key);
         log::info("project " + name + ": " + key + " set");

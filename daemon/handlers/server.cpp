@@ -27,7 +27,7 @@ Json project_summary(Daemon& d, const ProjectConfig& p, const Paths& paths) {
 
 void register_server_handlers(Router& r, Daemon& d) {
     r.add("ping", [](const Request& req, const Reply& reply) {
-        int major = req.payload.value("protocol", kProtocolMajor);
+        int64_t major = field_int(req.payload, "protocol", kProtocolMajor);
         if (major != kProtocolMajor) {
             reply.fail("protocol mismatch: daemon speaks " + std::to_string(kProtocolMajor) +
                        ", client speaks " + std::to_string(major));
@@ -40,7 +40,7 @@ void register_server_handlers(Router& r, Daemon& d) {
     });
 
     r.add("status", [&d](const Request& req, const Reply& reply) {
-        bool all = req.payload.value("all", false);
+        bool all = field_bool(req.payload, "all", false);
         if (auto s = d.registry().reload_if_changed(); !s) log::warn("config: " + s.error());
         Json projects = Json::array();
         for (const auto& p : d.registry().config().projects)

@@ -44,6 +44,13 @@ void ProjectOrchestrator::watch() {
     // (a checkout can do that) has a new inode the old watch does not see.
     std::string repo = d_.paths().project_repo(project_);
     if (!watch_) watch_ = std::make_unique<ev::FsEvent>(d_.loop());
+    if (auto s = issues::check_tickets_dir(repo + "/.tickets"); !s) {
+        // Not followed out of the clone; each scan reports it (load_dir).
+        log::debug("project " + project_ + ": " + s.error());
+        watch_->stop();
+        watching_tickets_ = false;
+        return;
+    }
     if (watch_->start(repo + "/.tickets", [this](const std::string&) { poke(); }) == 0) {
         watching_tickets_ = true;
         return;

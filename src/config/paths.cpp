@@ -2,8 +2,10 @@
 
 #include "util/fs.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace fab {
@@ -80,6 +82,28 @@ Result<Paths> resolve_paths() {
     p.plans_dir = p.fab_dir + "/plans";
     if (auto s = check_socket_path(p.socket); !s) return make_error(s.error());
     return p;
+}
+
+Status check_private_dir(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return {}; // absent: created 0700 when needed
+    if (st.st_uid != ::geteuid())
+        return make_error(path + " is owned by uid " + std::to_string(st.st_uid) +
+                          ", not by you (uid " + std::to_string(::geteuid()) +
+                          "); fab refuses to use it: another user could change its state or rules");
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        return make_error(path + " is writable by " +
+                          ((st.st_mode & S_IWOTH) ? "others" : "its group") + " (mode " + mode +
+                          "); fab refuses to use it: fix it with chmod go-w " + path);
+    }
+    return {};
+}
+
+Status check_private_dirs(const Paths& p) {
+    if (auto s = check_private_dir(p.fab_dir); !s) return s;
+    return check_private_dir(p.config_dir);
 }
 
 Status ensure_state_dirs(const Paths& p) {

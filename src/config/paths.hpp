@@ -35,6 +35,15 @@ struct Paths {
 // socket path does not fit in sun_path (never truncated silently).
 Result<Paths> resolve_paths();
 
+// Refuses a directory that another user owns or that group or others may
+// write to, as ssh does for ~/.ssh: whoever can write there can change fab's
+// state, its socket or its permission rules. A missing directory passes (fab
+// creates it 0700). One stat: the hook calls this on every tool call.
+Status check_private_dir(const std::string& path);
+// FAB_DIR and the config directory; every process checks before it reads
+// rules, connects or starts.
+Status check_private_dirs(const Paths& p);
+
 // Creates FAB_DIR (0700) and the directories the daemon writes into.
 Status ensure_state_dirs(const Paths& p);
 

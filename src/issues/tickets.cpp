@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <dirent.h>
 #include <fcntl.h>
 #include <map>
@@ -287,8 +289,29 @@ bool read_capped(const std::string& path, std::string& out, ParseProblem& proble
 
 } // namespace
 
+Status check_tickets_dir(const std::string& dir) {
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return {};
+    std::string clone = dir.substr(0, dir.find_last_of('/'));
+    char* target = ::realpath(dir.c_str(), nullptr);
+    char* root = ::realpath(clone.empty() ? "/" : clone.c_str(), nullptr);
+    std::string t = target ? target : "", r = root ? root : "";
+    std::free(target);
+    std::free(root);
+    if (!t.empty() && !r.empty() && t.size() > r.size() && t.compare(0, r.size(), r) == 0 &&
+        t[r.size()] == '/')
+        return {};
+    return make_error(dir + " is a symlink out of the repository (to " +
+                      (t.empty() ? std::string("a missing path") : t) +
+                      "); fab refuses to read or write tickets through it");
+}
+
 TicketSet load_dir(const std::string& dir) {
     TicketSet set;
+    if (auto s = check_tickets_dir(dir); !s) {
+        set.problems.push_back(ParseProblem{dir, 0, s.error()});
+        return set;
+    }
     DIR* d = ::opendir(dir.c_str());
     if (!d) {
         if (errno != ENOENT && errno != ENOTDIR)

@@ -61,7 +61,14 @@ bool parse_ticket(const std::string& path, std::string_view text, Ticket& out,
 // trailing empty line for a final newline. Shared with the writers.
 std::vector<std::string> split_lines(std::string_view text);
 
-// Reads every `*.md` in `dir` (a missing directory is an empty set).
+// `dir` is `<clone>/.tickets`: refused when it is a symlink that leads out
+// of the clone (an agent or a pushed commit could point it at any directory
+// the daemon can read or write). Missing, a real directory, or a symlink
+// within the clone: fine.
+Status check_tickets_dir(const std::string& dir);
+
+// Reads every `*.md` in `dir` (a missing directory is an empty set; one that
+// check_tickets_dir refuses is a problem and an empty set).
 TicketSet load_dir(const std::string& dir);
 
 // Ready = open, not an epic, every dep closed (a dep that does not exist is

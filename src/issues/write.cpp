@@ -207,6 +207,7 @@ Result<std::string> finish(const Lines& l) {
 template <typename Edit>
 Result<Ticket> edit_file(const std::string& dir, const std::string& id, Edit edit) {
     if (!valid_ticket_id(id)) return make_error("invalid ticket id \"" + id + "\"");
+    if (auto s = check_tickets_dir(dir); !s) return make_error(s.error());
     const std::string path = dir + "/" + id + ".md";
     std::lock_guard<std::mutex> lock(write_mutex());
     struct stat st {};
@@ -218,6 +219,13 @@ Result<Ticket> edit_file(const std::string& dir, const std::string& id, Edit edi
         return make_error(path + ": file too large");
     auto text = read_file(path);
     if (!text) return make_error(text.error());
+    // A malformed ticket is never rewritten (not even the parts fab could
+    // parse): the error names the line to fix by hand.
+    Ticket before;
+    ParseProblem bad;
+    if (!parse_ticket(path, *text, before, bad))
+        return make_error(bad.path + ":" + std::to_string(bad.line) + ": " + bad.message +
+                          " (the ticket is left unchanged; fix it by hand)");
     Result<std::string> edited = edit(*text);
     if (!edited) return make_error(path + ": " + edited.error());
     if (*edited != *text) {
@@ -312,6 +320,7 @@ std::string render_new(const std::string& id, const std::string& created, const 
 Result<Ticket> create(const std::string& dir, const std::string& prefix, const NewTicket& t,
                       const std::set<std::string>& avoid, size_t id_chars) {
     if (auto s = validate(t); !s) return make_error(s.error());
+    if (auto s = check_tickets_dir(dir); !s) return make_error(s.error());
     if (auto s = make_dirs(dir, 0755); !s) return make_error(s.error());
     const std::string created = utc_now_seconds();
     for (int attempt = 0; attempt < 200; ++attempt) {

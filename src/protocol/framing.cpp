@@ -4,6 +4,10 @@
 
 namespace fab {
 
+namespace {
+constexpr size_t kKeptCapacity = 64u * 1024;
+}
+
 LineBuffer::Next LineBuffer::next(std::string& line) {
     if (scan_ < start_) scan_ = start_;
     const char* base = buf_.data();
@@ -27,7 +31,12 @@ LineBuffer::Next LineBuffer::next(std::string& line) {
     start_ = end + 1;
     scan_ = start_;
     if (start_ == buf_.size()) {
-        buf_.clear();
+        // A large line once read must not pin its memory for the life of
+        // the connection.
+        if (buf_.capacity() > kKeptCapacity)
+            std::string().swap(buf_);
+        else
+            buf_.clear();
         start_ = scan_ = 0;
     }
     return Next::line;

@@ -25,6 +25,8 @@ class LineBuffer {
     Next next(std::string& line);
 
     size_t pending() const { return buf_.size() - start_; }
+    // Memory held, consumed prefix and spare room included.
+    size_t capacity() const { return buf_.capacity(); }
     // Drops everything buffered (after too_long, to resynchronise on the next line).
     void clear() {
         buf_.clear();

@@ -1,10 +1,12 @@
 #include "store/store.hpp"
 
+#include "util/fs.hpp"
 #include "util/time.hpp"
 
 #include "store/stmt.hpp"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 namespace fab {
 
@@ -58,19 +60,38 @@ int Store::latest_schema_version() {
     return static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 }
 
-Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOpenFailure* failure) {
+    auto damaged = [&](const std::string& why) -> Error {
+        if (failure) failure->damaged = true;
+        return make_error(path + " is damaged (" + why + ")");
+    };
+    bool existed = path_exists(path);
+    if (existed) {
+        if (std::string why = file_damage(path); !why.empty()) return damaged(why);
+    } else {
+        set_aside_orphan_journals(path);
+    }
     sqlite3* db = nullptr;
     int rc =
         sqlite3_open_v2(path.c_str(), &db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     std::unique_ptr<Store> s(new Store(db));
     if (rc != SQLITE_OK) return db_error(db, "open " + path);
+    s->created_ = !existed;
+    // SQLite creates the file 0644 (less the umask), and its -wal and -shm
+    // copy that mode: make it private before they exist.
+    if (!existed) ::chmod(path.c_str(), 0600);
     sqlite3_busy_timeout(db, 5000);
+    // Checked before the first write (journal_mode, migrations): a damaged
+    // file stays byte-for-byte what it was.
+    if (existed)
+        if (auto st = s->check_integrity(); !st) return damaged(st.error());
     if (auto st = s->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                           "PRAGMA foreign_keys=ON;");
         !st)
         return make_error(st.error());
     if (auto st = s->migrate(); !st) return make_error(st.error());
+    if (auto st = s->check_tables(); !st) return damaged(st.error());
     return s;
 }
 

@@ -56,14 +56,29 @@ struct CommitRecord {
     int64_t ts_ms = 0;
 };
 
+// Why Store::open failed: `damaged` tells a database that exists but cannot
+// be trusted (0 bytes, not SQLite, failing quick_check, a table missing)
+// from other failures (permissions, a newer schema), so that the daemon can
+// say how to recover instead of running without persisting anything.
+struct StoreOpenFailure {
+    bool damaged = false;
+};
+
 class Store {
   public:
-    static Result<std::unique_ptr<Store>> open(const std::string& path);
+    // Opens (or creates) the database. An existing file is checked before
+    // anything is written to it; a damaged one is left byte-for-byte as it
+    // was and reported as "<path> is damaged (<why>)".
+    static Result<std::unique_ptr<Store>> open(const std::string& path,
+                                               StoreOpenFailure* failure = nullptr);
     ~Store();
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
     int schema_version() const { return version_; }
+    // True when open() created the database (no state.db was there): the
+    // daemon then rebuilds what it can from the config and the transcripts.
+    bool created() const { return created_; }
     static int latest_schema_version();
 
     Status record_event(const std::string& kind, const std::string& detail);
@@ -100,9 +115,15 @@ class Store {
   private:
     explicit Store(sqlite3* db) : db_(db) {}
     Status migrate();
+    // store_check.cpp
+    static std::string file_damage(const std::string& path); // "" = looks like SQLite
+    static void set_aside_orphan_journals(const std::string& path);
+    Status check_integrity();
+    Status check_tables();
 
     sqlite3* db_;
     int version_ = 0;
+    bool created_ = false;
 };
 
 } // namespace fab

@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 using namespace fab;
 using namespace fab::test;
@@ -152,7 +153,7 @@ BOOST_AUTO_TEST_CASE(malformed_ticket_is_reported_and_the_others_still_listed) {
 
     auto upd = sb.fab({"issue", "close", "web-bad1"});
     BOOST_TEST(upd.code == 1);
-    BOOST_TEST(upd.err.find("line 3") != std::string::npos, upd.err);
+    BOOST_TEST(upd.err.find(bad + ":3: invalid status") != std::string::npos, upd.err);
     BOOST_TEST(read_text(bad).find("whenever") != std::string::npos); // untouched
 
     auto missing = sb.fab({"issue", "show", "web-none"});
@@ -166,6 +167,56 @@ BOOST_AUTO_TEST_CASE(malformed_ticket_is_reported_and_the_others_still_listed) {
     auto invalid = sb.fab({"issue", "create", "x", "--priority", "9"});
     BOOST_TEST(invalid.code == 1);
     BOOST_TEST(invalid.err.find("priority") != std::string::npos, invalid.err);
+}
+
+BOOST_AUTO_TEST_CASE(update_and_close_change_no_byte_of_a_malformed_ticket) {
+    // Each parses line by line up to its fault; fab must still write nothing.
+    std::map<std::string, std::string> bad = {
+        {"web-idx1", "---\nid: web-other\nstatus: open\n---\n# Wrong id\n"},
+        {"web-sta1", "---\nid: web-sta1\nstatus: whenever\n---\n# Bad status\n"},
+        {"web-unt1", "---\nid: web-unt1\nstatus: open\n# never closed\n"},
+    };
+    fs::create_directories(clone + "/.tickets");
+    for (const auto& [id, text] : bad) std::ofstream(clone + "/.tickets/" + id + ".md") << text;
+    for (const auto& [id, text] : bad) {
+        std::string path = clone + "/.tickets/" + id + ".md";
+        for (std::vector<std::string> args :
+             {std::vector<std::string>{"issue", "update", id, "--title", "New"},
+              std::vector<std::string>{"issue", "close", id},
+              std::vector<std::string>{"issue", "comment", id, "--body", "hello"}}) {
+            auto r = sb.fab(args);
+            BOOST_TEST(r.code == 1, join(args, " "));
+            BOOST_TEST(r.err.find(path + ":") != std::string::npos, r.err);
+            BOOST_TEST(r.err.find("left unchanged") != std::string::npos, r.err);
+            BOOST_TEST(read_text(path) == text, join(args, " ") + " changed " + path);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(tickets_symlinked_out_of_the_clone_are_refused) {
+    std::string outside = sb.root() + "/elsewhere";
+    fs::create_directories(outside);
+    std::ofstream(outside + "/web-out1.md") << "---\nid: web-out1\nstatus: open\n---\n# Secret\n";
+    fs::remove_all(clone + "/.tickets");
+    fs::create_directory_symlink(outside, clone + "/.tickets");
+    std::string want = clone + "/.tickets is a symlink out of the repository";
+
+    auto list = sb.fab({"issue", "list"});
+    BOOST_TEST(list.out.find("Secret") == std::string::npos, list.out);
+    BOOST_TEST(list.err.find(want) != std::string::npos, list.err);
+    auto create = sb.fab({"issue", "create", "Planted"});
+    BOOST_TEST(create.code == 1);
+    BOOST_TEST(create.err.find(want) != std::string::npos, create.err);
+    auto close = sb.fab({"issue", "close", "web-out1"});
+    BOOST_TEST(close.code == 1);
+    BOOST_TEST(close.err.find(want) != std::string::npos, close.err);
+    BOOST_TEST(read_text(outside + "/web-out1.md").find("status: open") != std::string::npos);
+    size_t files = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(outside)) ++files;
+    BOOST_TEST(files == 1u, "nothing written through the link");
+    // The orchestrator's scan reads nothing through it either.
+    auto ready = Json::parse(sb.fab({"issue", "ready", "--json"}).out, nullptr, false);
+    BOOST_TEST(ready.dump().find("web-out1\"") == std::string::npos, ready.dump());
 }
 
 BOOST_AUTO_TEST_CASE(project_must_be_named_when_there_are_several) {

@@ -454,7 +454,34 @@ BOOST_AUTO_TEST_CASE(file_writers_are_atomic_and_refuse_bad_ids) {
     d.put("w-bad.md", "---\nid: w-bad\nstatus: weird\n---\n# x\n");
     auto bad = close(d.path, "w-bad");
     BOOST_TEST_REQUIRE(!bad.ok());
-    BOOST_TEST(bad.error().find("line 3") != std::string::npos);
+    BOOST_TEST(bad.error().find("w-bad.md:3: ") != std::string::npos, bad.error());
+
+    // The id does not match the file name: refused before anything is written.
+    const std::string other = "---\nid: w-other\nstatus: open\n---\n# x\n";
+    d.put("w-mis.md", other);
+    auto mismatch = close(d.path, "w-mis");
+    BOOST_TEST_REQUIRE(!mismatch.ok());
+    BOOST_TEST(mismatch.error().find("w-mis.md:2: ") != std::string::npos, mismatch.error());
+    std::ifstream in(d.path + "/w-mis.md");
+    BOOST_TEST(std::string(std::istreambuf_iterator<char>(in), {}) == other);
+}
+
+BOOST_AUTO_TEST_CASE(tickets_dir_symlinked_out_of_its_clone_is_refused) {
+    TempDir d;
+    std::filesystem::create_directories(d.path + "/clone");
+    std::filesystem::create_directories(d.path + "/outside");
+    std::filesystem::create_directories(d.path + "/clone/real");
+    std::filesystem::create_directory_symlink(d.path + "/outside", d.path + "/clone/.tickets");
+    auto s = check_tickets_dir(d.path + "/clone/.tickets");
+    BOOST_TEST_REQUIRE(!s.ok());
+    BOOST_TEST(s.error().find("symlink out of the repository") != std::string::npos);
+    BOOST_TEST(load_dir(d.path + "/clone/.tickets").problems.size() == 1u);
+    BOOST_TEST(!create(d.path + "/clone/.tickets", "w", NewTicket{"t"}).ok());
+    BOOST_TEST(std::filesystem::is_empty(d.path + "/outside"));
+    std::filesystem::remove(d.path + "/clone/.tickets");
+    std::filesystem::create_directory_symlink("real", d.path + "/clone/.tickets");
+    BOOST_TEST(check_tickets_dir(d.path + "/clone/.tickets").ok(), "a link within the clone");
+    BOOST_TEST(check_tickets_dir(d.path + "/clone/none").ok(), "missing");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
