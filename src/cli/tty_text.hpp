@@ -1,0 +1,16 @@
+// Text from tickets and agents on its way to stdout. On a terminal an ESC in
+// a ticket title or in agent output would be obeyed (a window title changed,
+// the screen cleared, a line rewritten), so control bytes are shown escaped
+// there; into a pipe or a file (and in --json) the text stays as it is.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace fab::cli {
+
+// `s` escaped (util/terminal_text.hpp, newline and tab kept) when stdout is a
+// terminal, unchanged otherwise.
+std::string tty_safe(std::string_view s);
+
+} // namespace fab::cli
