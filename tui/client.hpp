@@ -49,6 +49,9 @@ class Client {
     std::unique_ptr<ev::Stream> stream_;
     std::vector<std::unique_ptr<ev::Stream>> dead_; // closed, freed by reap_
     ev::Timer reap_;
+    // Bounds connect + ping: a stopped daemon whose socket still accepts
+    // (or whose backlog is full) is reported, and the app retries.
+    ev::Timer handshake_;
     LineBuffer in_;
     std::map<std::string, ReplyFn> pending_;
     ReplyFn on_up_;

@@ -31,9 +31,10 @@ Json base_payload(const Invocation& inv) {
 void print_problems(const Json& r) {
     auto it = r.find("problems");
     if (it == r.end() || !it->is_array()) return;
+    // Paths and messages quote the files' text: escaped on a terminal too.
     for (const auto& p : *it)
-        std::fprintf(stderr, "%s:%d: %s\n", p.value("path", "").c_str(), p.value("line", 0),
-                     p.value("message", "").c_str());
+        std::fprintf(stderr, "%s:%d: %s\n", tty_safe(p.value("path", ""), 2, false).c_str(),
+                     p.value("line", 0), tty_safe(p.value("message", ""), 2, false).c_str());
 }
 
 // `--body -` (or --description -) reads the text from stdin.

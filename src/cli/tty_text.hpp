@@ -9,8 +9,9 @@
 
 namespace fab::cli {
 
-// `s` escaped (util/terminal_text.hpp, newline and tab kept) when stdout is a
-// terminal, unchanged otherwise.
-std::string tty_safe(std::string_view s);
+// `s` escaped (util/terminal_text.hpp; newline and tab kept with
+// `keep_layout`) when `fd` (stdout or stderr) is a terminal, unchanged
+// otherwise.
+std::string tty_safe(std::string_view s, int fd = 1, bool keep_layout = true);
 
 } // namespace fab::cli
