@@ -152,9 +152,9 @@ struct PreToolUse {
         // One budget for connect and request: a stopped daemon whose listen
         // backlog is full must not hold the tool call either.
         int64_t deadline = monotonic_ms() + kDaemonTimeoutMs;
-        ConnectError why{};
-        auto c = Connection::open(inv.paths.socket, &why, kDaemonTimeoutMs / 2);
-        if (!c && why == ConnectError::busy)
+        ConnectError failure{};
+        auto c = Connection::open(inv.paths.socket, &failure, kDaemonTimeoutMs / 2);
+        if (!c && failure == ConnectError::busy)
             return deny("fab daemon is not responding; no human can approve this call (" +
                         c.error() + "). Ask the user to check it: fab status");
         if (!c)

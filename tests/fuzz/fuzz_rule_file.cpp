@@ -5,6 +5,8 @@
 #include "rules/evaluate.hpp"
 #include "rules/rules.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
