@@ -249,10 +249,6 @@ void notify(const Invocation& inv, const std::string& event, const char* field) 
     (void)c->request("hook.event", payload, kDaemonTimeoutMs);
 }
 
-} // namespace
-
-namespace {
-
 // Claude reads the decision from our stdout. With fd 1 closed or read-only
 // (main put /dev/null there) no answer can reach it, and a death by SIGPIPE
 // would read as "hook failed, run the tool": exit 2 blocks it instead.
