@@ -162,10 +162,10 @@ BOOST_AUTO_TEST_CASE(attach_json_continues_after_a_resync_without_duplicates) {
     BOOST_TEST_REQUIRE(pid > 0, bg.out + bg.err);
     BOOST_TEST_REQUIRE(
         wait_for([&] { return read_text(out).find("snapshot") != std::string::npos; }));
-    // A client that stops reading while an agent streams ~20 MB: the daemon
+    // A client that stops reading while an agent streams ~11 MB: the daemon
     // must cut it off with a resync rather than buffer it all.
     ::kill(pid, SIGSTOP);
-    std::string id = f.create("SCRIPT:flood 40000 20000");
+    std::string id = f.create("SCRIPT:flood 25000 25000");
     bool resynced = wait_for(
         [&] {
             return read_text(f.sb.fab_dir() + "/fab.log").find("sending resync") !=
@@ -218,7 +218,7 @@ BOOST_AUTO_TEST_CASE(control_sequences_are_escaped_on_a_terminal_and_raw_in_json
         << body;
 
     std::string fab = build_path("fab");
-    for (const std::string cmd : {fab + " issue show web-esc1", fab + " issue list"}) {
+    for (const std::string& cmd : {fab + " issue show web-esc1", fab + " issue list"}) {
         auto r = on_a_terminal(f.sb, cmd);
         BOOST_TEST(r.code == 0, cmd + ": " + r.err);
         BOOST_TEST(!has_byte(r.out, '\x1b'), cmd << ": raw ESC on the terminal: " << r.out);
