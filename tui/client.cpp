@@ -10,17 +10,15 @@
 namespace fab::tui {
 
 namespace {
-constexpr uint64_t kHandshakeTimeoutMs = 5000;
-
 struct ConnectReq {
     uv_connect_t req;
     std::weak_ptr<Client*> client;
 };
 } // namespace
 
-Client::Client(uv_loop_t* loop, std::string socket_path)
+Client::Client(uv_loop_t* loop, std::string socket_path, uint64_t handshake_timeout_ms)
     : loop_(loop), path_(std::move(socket_path)), reap_(loop), handshake_(loop),
-      self_(std::make_shared<Client*>(this)) {}
+      handshake_timeout_ms_(handshake_timeout_ms), self_(std::make_shared<Client*>(this)) {}
 
 Client::~Client() {
     self_.reset();
@@ -53,10 +51,10 @@ void Client::connect(ReplyFn on_up, EventFn on_event, DownFn on_down) {
         return;
     }
     stream_ = std::make_unique<ev::Stream>(loop_);
-    handshake_.start(kHandshakeTimeoutMs, 0, [this] {
+    handshake_.start(handshake_timeout_ms_, 0, [this] {
         if (!up_)
             down("daemon not responding (no answer within " +
-                 std::to_string(kHandshakeTimeoutMs / 1000) + " s; is it stopped?)");
+                 std::to_string(handshake_timeout_ms_) + " ms; is it stopped?)");
     });
     auto* r = new ConnectReq{{}, self_};
     uv_pipe_connect(&r->req, stream_->pipe(), path_.c_str(), [](uv_connect_t* req, int status) {

@@ -51,7 +51,7 @@ int cmd_agent_list(Invocation& inv) {
     for (const auto& a : agents) {
         std::string doing = a.value("description", "");
         if (doing.empty()) doing = a.value("error", "");
-        doing = tty_safe(doing); // set by the agent (fab agent describe)
+        doing = tty_safe(doing, 1, false); // set by the agent (fab agent describe)
         std::printf("%-8s %-8s %-14s %-9s %-9s %-9s %-10s %s\n", a.value("id", "").c_str(),
                     a.value("kind", "").c_str(), a.value("project", "").c_str(),
                     a.value("backend", "").c_str(), a.value("state", "").c_str(),
