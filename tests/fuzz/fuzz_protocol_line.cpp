@@ -1,9 +1,11 @@
 // libFuzzer target: bytes from a socket peer, as the daemon and the agent
 // hosts read them. The framing splits them into lines (at arbitrary chunk
 // boundaries), each line goes through the request parser, and what parsed
-// is serialised again as a response would be.
+// is serialised again as a response would be. Each line is also escaped as
+// for a terminal or a log line (util/terminal_text).
 #include "protocol/envelope.hpp"
 #include "protocol/framing.hpp"
+#include "util/terminal_text.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -30,6 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 in.clear();
                 break;
             }
+            (void)fab::escape_controls(line, (data[0] & 1) != 0);
             fab::ParseOutcome o = fab::parse_request(line);
             if (o.error.empty())
                 (void)fab::encode_response(o.request.type, o.request.id, o.request.payload);
