@@ -123,6 +123,9 @@ BOOST_AUTO_TEST_CASE(a_full_listen_backlog_is_a_deny_and_exit_3_not_a_hang) {
     auto json = sb.fab({"status", "--json"}, 30000);
     BOOST_TEST(json.code == 3);
     BOOST_TEST(json.out.find("\"running\":false") != std::string::npos, json.out);
+    auto stop = sb.fab({"server", "stop"}, 30000);
+    BOOST_TEST(stop.code == 3, stop.out + stop.err);
+    BOOST_TEST(stop.err.find("daemon not responding") != std::string::npos, stop.err);
 }
 
 BOOST_AUTO_TEST_CASE(a_hook_with_stdout_closed_blocks_the_call_and_leaves_the_daemon_sane) {
