@@ -1,9 +1,11 @@
 # Thin wrapper over meson/ninja. The real build is meson.build.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 300
 PREFIX     ?= /usr/local
 
-.PHONY: all deps build test test-fast demo bench install format clean
+.PHONY: all deps build test test-fast fuzz demo bench install format clean
 
 all: build
 
@@ -27,6 +29,13 @@ test: deps
 test-fast: build
 	tests/run $(BUILD)
 
+# Every libFuzzer target for FUZZ_SECONDS (default 5 min) each, with a
+# corpus kept in $(FUZZ_BUILD)/corpus between runs (make test runs them for
+# 25 s each, through tests/run).
+fuzz: deps
+	FUZZ_BUILD=$(abspath $(FUZZ_BUILD)) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+	  FUZZ_CORPUS=$(abspath $(FUZZ_BUILD))/corpus tests/fuzz/test-fuzz.sh
+
 # The demo runs fab's scripted agents: no npm CLIs needed, no API key.
 demo:
 	FAB_SKIP_NPM=1 scripts/install-deps
@@ -43,4 +52,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -3,6 +3,7 @@
 // as the hook on every tool call of every agent.
 #include "cli/command.hpp"
 #include "cli/handlers.hpp"
+#include "util/std_fds.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -13,6 +14,8 @@
 using namespace fab;
 
 int main(int argc, char** argv) {
+    // Before anything opens a file or socket: a closed 0/1/2 would be reused.
+    StdFds std_fds = ensure_std_fds();
     std::vector<std::string> words(argv + 1, argv + argc);
     if (words.empty()) {
         cli::print_overview();
@@ -46,6 +49,7 @@ int main(int argc, char** argv) {
         cli::print_help(*cmd);
         return cli::Exit::ok;
     }
+    inv->stdout_ok = std_fds.out_ok;
     auto paths = resolve_paths();
     if (!paths) {
         // The hook must never fail open: a bare non-zero exit lets the tool run.

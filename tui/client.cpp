@@ -16,9 +16,9 @@ struct ConnectReq {
 };
 } // namespace
 
-Client::Client(uv_loop_t* loop, std::string socket_path)
-    : loop_(loop), path_(std::move(socket_path)), reap_(loop),
-      self_(std::make_shared<Client*>(this)) {}
+Client::Client(uv_loop_t* loop, std::string socket_path, uint64_t handshake_timeout_ms)
+    : loop_(loop), path_(std::move(socket_path)), reap_(loop), handshake_(loop),
+      handshake_timeout_ms_(handshake_timeout_ms), self_(std::make_shared<Client*>(this)) {}
 
 Client::~Client() {
     self_.reset();
@@ -28,6 +28,7 @@ Client::~Client() {
 void Client::close() {
     pending_.clear();
     up_ = false;
+    handshake_.stop();
     in_.clear();
     // Closing the handle stops its callbacks (a pending connect gets
     // UV_ECANCELED); the Stream object itself lives until the reap timer,
@@ -50,6 +51,11 @@ void Client::connect(ReplyFn on_up, EventFn on_event, DownFn on_down) {
         return;
     }
     stream_ = std::make_unique<ev::Stream>(loop_);
+    handshake_.start(handshake_timeout_ms_, 0, [this] {
+        if (!up_)
+            down("daemon not responding (no answer within " +
+                 std::to_string(handshake_timeout_ms_) + " ms; is it stopped?)");
+    });
     auto* r = new ConnectReq{{}, self_};
     uv_pipe_connect(&r->req, stream_->pipe(), path_.c_str(), [](uv_connect_t* req, int status) {
         std::unique_ptr<ConnectReq> owned(reinterpret_cast<ConnectReq*>(req));
@@ -61,8 +67,11 @@ void Client::connect(ReplyFn on_up, EventFn on_event, DownFn on_down) {
 
 void Client::on_connected(int status) {
     if (status != 0) {
+        // EAGAIN: the listen backlog is full (a stopped or wedged daemon).
         std::string why = status == UV_ENOENT || status == UV_ECONNREFUSED
                               ? "daemon not running (" + std::string(uv_strerror(status)) + ")"
+                          : status == UV_EAGAIN
+                              ? "daemon not responding (" + path_ + ": listen backlog full)"
                               : path_ + ": " + uv_strerror(status);
         down(why);
         return;
@@ -88,6 +97,7 @@ void Client::on_connected(int status) {
             return down("daemon speaks protocol " + std::to_string(major) + ", fab-tui speaks " +
                         std::to_string(kProtocolMajor) + "; restart it: fab server restart");
         up_ = true;
+        handshake_.stop();
         auto cb = on_up_;
         if (cb) cb(std::move(r));
     });

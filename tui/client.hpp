@@ -24,7 +24,8 @@ class Client {
     using EventFn = std::function<void(const Json&)>;
     using DownFn = std::function<void(const std::string& why)>;
 
-    Client(uv_loop_t* loop, std::string socket_path);
+    // `handshake_timeout_ms` bounds connect + ping.
+    Client(uv_loop_t* loop, std::string socket_path, uint64_t handshake_timeout_ms = 5000);
     ~Client();
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
@@ -49,6 +50,10 @@ class Client {
     std::unique_ptr<ev::Stream> stream_;
     std::vector<std::unique_ptr<ev::Stream>> dead_; // closed, freed by reap_
     ev::Timer reap_;
+    // Bounds connect + ping: a stopped daemon whose socket still accepts
+    // (or whose backlog is full) is reported, and the app retries.
+    ev::Timer handshake_;
+    uint64_t handshake_timeout_ms_;
     LineBuffer in_;
     std::map<std::string, ReplyFn> pending_;
     ReplyFn on_up_;

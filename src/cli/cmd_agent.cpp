@@ -3,6 +3,7 @@
 #include "cli/chat_format.hpp"
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
+#include "cli/tty_text.hpp"
 #include "util/strings.hpp"
 
 #include <cstdio>
@@ -50,6 +51,7 @@ int cmd_agent_list(Invocation& inv) {
     for (const auto& a : agents) {
         std::string doing = a.value("description", "");
         if (doing.empty()) doing = a.value("error", "");
+        doing = tty_safe(doing, 1, false); // set by the agent (fab agent describe)
         std::printf("%-8s %-8s %-14s %-9s %-9s %-9s %-10s %s\n", a.value("id", "").c_str(),
                     a.value("kind", "").c_str(), a.value("project", "").c_str(),
                     a.value("backend", "").c_str(), a.value("state", "").c_str(),
@@ -131,7 +133,7 @@ int cmd_agent_history(Invocation& inv) {
                                     .c_str());
             continue;
         }
-        for (const auto& e : entries) std::printf("%s\n", format_entry("", e).c_str());
+        for (const auto& e : entries) std::printf("%s\n", tty_safe(format_entry("", e)).c_str());
     }
     return Exit::ok;
 }

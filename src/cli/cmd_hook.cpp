@@ -22,9 +22,12 @@
 #include "rules/decision_log.hpp"
 #include "rules/evaluate.hpp"
 #include "util/strings.hpp"
+#include "util/time.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <sys/socket.h>
@@ -146,8 +149,14 @@ struct PreToolUse {
     // No rule decided: tell the daemon (it records the pending call for the
     // human) and answer ask. The daemon may also answer itself.
     int to_daemon(const Json& in, const rules::Decision& d) {
-        std::string socket = inv.paths.socket;
-        auto c = Connection::open(socket);
+        // One budget for connect and request: a stopped daemon whose listen
+        // backlog is full must not hold the tool call either.
+        int64_t deadline = monotonic_ms() + kDaemonTimeoutMs;
+        ConnectError failure{};
+        auto c = Connection::open(inv.paths.socket, &failure, kDaemonTimeoutMs / 2);
+        if (!c && failure == ConnectError::busy)
+            return deny("fab daemon is not responding; no human can approve this call (" +
+                        c.error() + "). Ask the user to check it: fab status");
         if (!c)
             return deny("fab daemon is not reachable; no human can approve this call (" +
                         c.error() + "). Ask the user to run: fab server start");
@@ -161,7 +170,8 @@ struct PreToolUse {
             {"tool_input", in.contains("tool_input") ? in.at("tool_input") : Json::object()},
             {"tool_use_id", in.value("tool_use_id", "")}};
         if (d.matched) payload["rule"] = d.rule;
-        auto r = c->request("hook.event", payload, kDaemonTimeoutMs);
+        auto r = c->request("hook.event", payload,
+                            static_cast<int>(std::max<int64_t>(deadline - monotonic_ms(), 1)));
         if (!r) {
             if (r.error().rfind("unknown agent", 0) == 0)
                 return deny("unknown fab agent " + agent + ": " + r.error());
@@ -237,11 +247,24 @@ void notify(const Invocation& inv, const std::string& event, const char* field) 
     Json payload = {{"event", event}, {"agent_id", agent}};
     auto it = in.find(field);
     payload[field] = it != in.end() ? *it : Json("");
-    auto c = Connection::open(inv.paths.socket);
+    auto c = Connection::open(inv.paths.socket, nullptr, kDaemonTimeoutMs / 2);
     if (!c) return;
     timeval tv{kDaemonTimeoutMs / 1000, 0};
     ::setsockopt(c->fd(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     (void)c->request("hook.event", payload, kDaemonTimeoutMs);
+}
+
+// Claude reads the decision from our stdout. With fd 1 closed or read-only
+// (main put /dev/null there) no answer can reach it, and a death by SIGPIPE
+// would read as "hook failed, run the tool": exit 2 blocks it instead.
+bool stdout_unusable(const Invocation& inv) {
+    std::signal(SIGPIPE, SIG_IGN); // a closed reader gives EPIPE, and exit 2
+    if (inv.stdout_ok) return false;
+    std::string ignored;
+    read_stdin(ignored); // the writer must not see EPIPE
+    std::fprintf(stderr, "fab hook: stdout is closed or not writable, so no decision can be "
+                         "given; blocking the call\n");
+    return true;
 }
 
 } // namespace
@@ -249,6 +272,7 @@ void notify(const Invocation& inv, const std::string& event, const char* field) 
 int cmd_hook(Invocation& inv) {
     const std::string& event = inv.args[0];
     try {
+        if (event == "PreToolUse" && stdout_unusable(inv)) return Exit::usage;
         if (event == "PreToolUse") return PreToolUse{inv, {}, {}, {}}.run();
         if (event == "Stop")
             notify(inv, event, "last_assistant_message");
@@ -277,6 +301,7 @@ int cmd_hook(Invocation& inv) {
 
 int cmd_hook_unconfigured(Invocation& inv, const std::string& why) {
     const std::string& event = inv.args.empty() ? std::string() : inv.args[0];
+    if (event == "PreToolUse" && stdout_unusable(inv)) return Exit::usage;
     std::string ignored;
     read_stdin(ignored);
     if (event != "PreToolUse") return Exit::ok;

@@ -4,6 +4,7 @@
 // files are printed to stderr as `path:line: message`; the rest still lists.
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
+#include "cli/tty_text.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -30,9 +31,10 @@ Json base_payload(const Invocation& inv) {
 void print_problems(const Json& r) {
     auto it = r.find("problems");
     if (it == r.end() || !it->is_array()) return;
+    // Paths and messages quote the files' text: escaped on a terminal too.
     for (const auto& p : *it)
-        std::fprintf(stderr, "%s:%d: %s\n", p.value("path", "").c_str(), p.value("line", 0),
-                     p.value("message", "").c_str());
+        std::fprintf(stderr, "%s:%d: %s\n", tty_safe(p.value("path", ""), 2, false).c_str(),
+                     p.value("line", 0), tty_safe(p.value("message", ""), 2, false).c_str());
 }
 
 // `--body -` (or --description -) reads the text from stdin.
@@ -43,11 +45,13 @@ std::string text_flag(const Invocation& inv, const char* name) {
 }
 
 void print_table(const Json& tickets) {
+    // Every field as shown (escaped on a terminal), so the columns line up.
+    auto field = [](const Json& t, const char* key) { return tty_safe(t.value(key, "")); };
     size_t wid = 2, wst = 6, wty = 4;
     for (const auto& t : tickets) {
-        wid = std::max(wid, t.value("id", "").size());
-        wst = std::max(wst, t.value("status", "").size());
-        wty = std::max(wty, t.value("type", "").size());
+        wid = std::max(wid, field(t, "id").size());
+        wst = std::max(wst, field(t, "status").size());
+        wty = std::max(wty, field(t, "type").size());
     }
     int id = static_cast<int>(wid), st = static_cast<int>(wst), ty = static_cast<int>(wty);
     std::printf("%-*s  %-*s  %s  %-*s  %s\n", id, "ID", st, "STATUS", "P", ty, "TYPE", "TITLE");
@@ -55,34 +59,33 @@ void print_table(const Json& tickets) {
         std::string title = t.value("title", "");
         std::vector<std::string> deps = t.value("deps", std::vector<std::string>{});
         if (!deps.empty()) title += "  (deps: " + join(deps, ", ") + ")";
-        std::printf("%-*s  %-*s  %d  %-*s  %s\n", id, t.value("id", "").c_str(), st,
-                    t.value("status", "").c_str(), t.value("priority", 2), ty,
-                    t.value("type", "").c_str(), title.c_str());
+        std::printf("%-*s  %-*s  %d  %-*s  %s\n", id, field(t, "id").c_str(), st,
+                    field(t, "status").c_str(), t.value("priority", 2), ty,
+                    field(t, "type").c_str(), tty_safe(title).c_str());
     }
 }
 
 void print_ticket(const Json& t) {
     auto list = [&](const char* key) {
-        return join(t.value(key, std::vector<std::string>{}), ", ");
+        return tty_safe(join(t.value(key, std::vector<std::string>{}), ", "));
     };
-    std::printf("id:       %s\n", t.value("id", "").c_str());
-    std::printf("title:    %s\n", t.value("title", "").c_str());
-    std::printf("status:   %s\n", t.value("status", "").c_str());
-    std::printf("type:     %s\n", t.value("type", "").c_str());
+    auto field = [&](const char* key) { return tty_safe(t.value(key, "")); };
+    std::printf("id:       %s\n", field("id").c_str());
+    std::printf("title:    %s\n", field("title").c_str());
+    std::printf("status:   %s\n", field("status").c_str());
+    std::printf("type:     %s\n", field("type").c_str());
     std::printf("priority: %d\n", t.value("priority", 2));
     if (!list("deps").empty()) std::printf("deps:     %s\n", list("deps").c_str());
     if (!list("links").empty()) std::printf("links:    %s\n", list("links").c_str());
     if (!list("labels").empty()) std::printf("labels:   %s\n", list("labels").c_str());
-    if (!t.value("parent", "").empty())
-        std::printf("parent:   %s\n", t.value("parent", "").c_str());
-    if (!t.value("created", "").empty())
-        std::printf("created:  %s\n", t.value("created", "").c_str());
+    if (!t.value("parent", "").empty()) std::printf("parent:   %s\n", field("parent").c_str());
+    if (!t.value("created", "").empty()) std::printf("created:  %s\n", field("created").c_str());
     if (auto e = t.find("extra"); e != t.end() && e->is_object())
         for (const auto& [k, v] : e->items())
-            std::printf("%-9s %s\n", (k + ":").c_str(),
-                        v.is_string() ? v.get<std::string>().c_str() : "");
-    std::printf("file:     %s\n", t.value("path", "").c_str());
-    std::string body = t.value("body", "");
+            std::printf("%-9s %s\n", tty_safe(k + ":").c_str(),
+                        v.is_string() ? tty_safe(v.get<std::string>()).c_str() : "");
+    std::printf("file:     %s\n", field("path").c_str());
+    std::string body = field("body");
     if (!body.empty()) std::printf("\n%s%s", body.c_str(), body.back() == '\n' ? "" : "\n");
 }
 
@@ -104,7 +107,8 @@ int request(Invocation& inv, const char* type, const Json& payload, Human human)
 int ticket_change(Invocation& inv, const char* type, Json payload, const char* verb) {
     return request(inv, type, payload, [verb](const Json& r) {
         const Json& t = r["ticket"];
-        std::printf("%s %s: %s\n", verb, t.value("id", "").c_str(), t.value("title", "").c_str());
+        std::printf("%s %s: %s\n", verb, tty_safe(t.value("id", "")).c_str(),
+                    tty_safe(t.value("title", "")).c_str());
     });
 }
 

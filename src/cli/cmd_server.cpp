@@ -113,6 +113,10 @@ int start_daemon(const Invocation& inv) {
 int stop_daemon(const Invocation& inv, bool quiet_if_absent) {
     ConnectError why{};
     auto c = Connection::open(inv.paths.socket, &why);
+    if (!c && why == ConnectError::busy)
+        return fail("daemon not responding (" + c.error() + "); see " + inv.paths.pid_file +
+                        " for its pid",
+                    Exit::no_daemon);
     if (!c) {
         if (quiet_if_absent) return Exit::ok;
         return fail("daemon not running", Exit::no_daemon);

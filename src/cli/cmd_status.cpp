@@ -1,6 +1,7 @@
 // fab status [-a] [--json]: the daemon, projects, agents, usage, recent work.
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
+#include "cli/tty_text.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
@@ -50,7 +51,7 @@ void print_human(const Json& s, bool all) {
     for (const auto& a : agents)
         std::printf("  %-12s %-10s %-10s %s\n", a.value("id", "").c_str(),
                     a.value("project", "").c_str(), a.value("state", "").c_str(),
-                    a.value("description", "").c_str());
+                    tty_safe(a.value("description", ""), 1, false).c_str()); // the agent's words
     std::printf("\nusage     %s, %s\n", tokens(s["usage"]).c_str(),
                 money(s["usage"].value("cost_usd", 0.0)).c_str());
     const Json& work = s["recent_work"];
@@ -61,18 +62,19 @@ void print_human(const Json& s, bool all) {
     int64_t now_s = now_ms() / 1000;
     for (const auto& w : work) {
         // A pull request also shows its URL.
-        std::string what = w.value("subject", "");
+        std::string what = w.value("subject", ""); // an agent's commit subject
         if (w.value("strategy", "") == "pull-request") what += "  " + w.value("pr_url", "");
         std::string age = format_duration(now_s - w.value("ts_ms", int64_t{0}) / 1000) + " ago";
         std::printf("  %-8s %-14s %-8s %-10s %s\n", w.value("sha", "").substr(0, 8).c_str(),
                     w.value("project", "").c_str(), w.value("agent_id", "").c_str(), age.c_str(),
-                    what.c_str());
+                    tty_safe(what, 1, false).c_str());
     }
     if (all && s.contains("events")) {
         std::printf("\ndaemon events\n");
         for (const auto& e : s["events"])
             std::printf("  %s %-18s %s\n", format_iso8601_ms(e.value("ts_ms", int64_t{0})).c_str(),
-                        e.value("kind", "").c_str(), e.value("detail", "").c_str());
+                        e.value("kind", "").c_str(),
+                        tty_safe(e.value("detail", ""), 1, false).c_str());
     }
 }
 

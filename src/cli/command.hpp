@@ -43,6 +43,9 @@ struct Invocation {
     std::vector<std::string> args;
     std::map<std::string, std::string, std::less<>> flags; // switches map to "1"
     Paths paths;
+    // False when fd 1 was closed or read-only at start (main filled it with
+    // /dev/null): the hook must not answer into the void.
+    bool stdout_ok = true;
 
     bool has(std::string_view flag) const { return flags.find(flag) != flags.end(); }
     std::string flag(std::string_view name, std::string fallback = {}) const {

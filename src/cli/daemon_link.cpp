@@ -12,6 +12,8 @@ std::optional<Connection> connect_daemon_socket(const Invocation& inv, int& exit
     if (c) return std::move(*c);
     if (why == ConnectError::absent || why == ConnectError::refused)
         exit_code = fail("daemon not running; start it with: fab server start", Exit::no_daemon);
+    else if (why == ConnectError::busy)
+        exit_code = fail("daemon not responding: " + c.error(), Exit::no_daemon);
     else
         exit_code = fail(c.error());
     return std::nullopt;

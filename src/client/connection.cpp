@@ -4,15 +4,50 @@
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
 namespace fab {
 
-Result<Connection> Connection::open(const std::string& path, ConnectError* why) {
+namespace {
+
+// connect(2) on a non-blocking socket, retried until `deadline`. A Unix
+// socket whose listen backlog is full (a stopped or wedged daemon) answers
+// EAGAIN at once instead of queueing us, so the retry is a short sleep, not
+// a poll on the socket. Returns 0 or the errno that ended the attempt
+// (EAGAIN when the deadline passed with the backlog still full).
+int connect_until(int fd, const sockaddr_un& addr, int64_t deadline) {
+    int pause_ms = 1;
+    for (;;) {
+        if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) return 0;
+        int err = errno;
+        if (err == EINTR) continue;
+        int64_t left = deadline - monotonic_ms();
+        if (err == EINPROGRESS) {
+            if (left <= 0) return ETIMEDOUT;
+            pollfd p{fd, POLLOUT, 0};
+            int rc = ::poll(&p, 1, static_cast<int>(left));
+            if (rc < 0 && errno == EINTR) continue;
+            if (rc <= 0) return rc == 0 ? ETIMEDOUT : errno;
+            int so = 0;
+            socklen_t len = sizeof so;
+            if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so, &len) != 0) return errno;
+            return so;
+        }
+        if (err != EAGAIN || left <= 0) return err;
+        ::poll(nullptr, 0, static_cast<int>(std::min<int64_t>(pause_ms, left)));
+        pause_ms = std::min(pause_ms * 2, 50);
+    }
+}
+
+} // namespace
+
+Result<Connection> Connection::open(const std::string& path, ConnectError* why, int timeout_ms) {
     auto set_why = [&](ConnectError e) {
         if (why) *why = e;
     };
@@ -23,18 +58,24 @@ Result<Connection> Connection::open(const std::string& path, ConnectError* why) 
         return make_error("socket path too long (" + std::to_string(path.size()) +
                           " bytes): " + path);
     std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd.valid()) return make_error("socket: " + errno_string(errno));
-    int rc;
-    do {
-        rc = ::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    } while (rc != 0 && errno == EINTR);
-    if (rc != 0) {
-        int err = errno;
+    int err = connect_until(fd.get(), addr, monotonic_ms() + std::max(timeout_ms, 0));
+    if (err != 0) {
         if (err == ENOENT) set_why(ConnectError::absent);
         if (err == ECONNREFUSED) set_why(ConnectError::refused);
+        if (err == EAGAIN || err == ETIMEDOUT) {
+            set_why(ConnectError::busy);
+            return make_error(path + ": not accepting connections (listen backlog full for " +
+                              std::to_string(timeout_ms) + " ms; is the daemon stopped?)");
+        }
         return make_error(path + ": " + errno_string(err));
     }
+    // Requests wait with poll and deadlines of their own; sends block (the
+    // hook bounds them with SO_SNDTIMEO).
+    int fl = ::fcntl(fd.get(), F_GETFL);
+    if (fl < 0 || ::fcntl(fd.get(), F_SETFL, fl & ~O_NONBLOCK) != 0)
+        return make_error("fcntl: " + errno_string(errno));
     ucred cred{};
     socklen_t len = sizeof cred;
     if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
@@ -149,6 +190,8 @@ Result<Connection> connect_daemon(const std::string& socket_path) {
         if (why == ConnectError::absent || why == ConnectError::refused)
             return make_error("daemon not running (" + c.error() +
                               "); start it with: fab server start");
+        if (why == ConnectError::busy)
+            return make_error("daemon not responding (" + c.error() + ")");
         return make_error(c.error());
     }
     auto h = c->handshake();

@@ -12,13 +12,20 @@
 
 namespace fab {
 
-enum class ConnectError { none, absent, refused, other };
+// busy: the socket exists but its listen backlog stayed full until the
+// deadline (a stopped or wedged daemon).
+enum class ConnectError { none, absent, refused, busy, other };
+
+// How long a client waits for connect() before giving up.
+constexpr int kConnectTimeoutMs = 5000;
 
 class Connection {
   public:
     // Connects and checks that the peer runs as our uid (SO_PEERCRED).
-    // `why` tells absent (no socket) / refused (stale) / other apart.
-    static Result<Connection> open(const std::string& socket_path, ConnectError* why = nullptr);
+    // `why` tells absent (no socket) / refused (stale) / busy / other apart.
+    // Never waits longer than `timeout_ms` for the peer to accept.
+    static Result<Connection> open(const std::string& socket_path, ConnectError* why = nullptr,
+                                   int timeout_ms = kConnectTimeoutMs);
 
     // Sends a request and waits for the response with the same id, skipping
     // events. Returns the payload on success, the daemon's error otherwise.

@@ -1,5 +1,6 @@
 #include "util/log.hpp"
 
+#include "util/terminal_text.hpp"
 #include "util/time.hpp"
 
 #include <atomic>
@@ -68,7 +69,9 @@ void write(Level l, std::string_view message) {
     line += ' ';
     line += name(l);
     line += ": ";
-    line += message;
+    // One message, one line: a newline or an escape sequence in text that
+    // came from an agent or a ticket cannot forge or hide log lines.
+    line += escape_controls(message, false);
     line += '\n';
     if (g_fd >= 0) write_all(g_fd, line);
     if (g_stderr) write_all(STDERR_FILENO, line);

@@ -6,13 +6,17 @@
 #include "ev/timer.hpp"
 #include "protocol/version.hpp"
 #include "tui/client.hpp"
+#include "util/fd.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
+#include <vector>
 
 using namespace fab;
 
@@ -125,6 +129,46 @@ BOOST_AUTO_TEST_CASE(requests_events_and_the_daemon_going_away) {
     BOOST_TEST(l.run_until([&] { return up; }));
     c.close();
     daemon.reset();
+}
+
+// A daemon that is stopped (SIGSTOP) still has its listening socket: the
+// kernel queues connections until the backlog is full, then refuses more
+// with EAGAIN. Neither may leave the TUI "connecting" for ever.
+BOOST_AUTO_TEST_CASE(a_stopped_daemon_is_reported_down_with_or_without_backlog_room) {
+    Loop l;
+    std::string path = l.dir + "/fab.sock";
+    UniqueFd listener(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+    BOOST_TEST_REQUIRE(::bind(listener.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) ==
+                       0);
+    BOOST_TEST_REQUIRE(::listen(listener.get(), 1) == 0);
+
+    // Room in the backlog: connect succeeds, the ping is never answered.
+    tui::Client c(&l.loop, path, 200);
+    std::string why;
+    bool up = false;
+    c.connect([&](Result<Json>) { up = true; }, [](const Json&) {},
+              [&](const std::string& w) { why = w; });
+    BOOST_TEST(l.run_until([&] { return !why.empty(); }));
+    BOOST_TEST(!up);
+    BOOST_TEST(why.find("daemon not responding") != std::string::npos, why);
+
+    // The backlog full: connect itself fails at once.
+    std::vector<UniqueFd> fillers;
+    for (int i = 0; i < 64; ++i) {
+        UniqueFd f(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+        if (::connect(f.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) break;
+        fillers.push_back(std::move(f));
+    }
+    why.clear();
+    c.connect([&](Result<Json>) { up = true; }, [](const Json&) {},
+              [&](const std::string& w) { why = w; });
+    BOOST_TEST(l.run_until([&] { return !why.empty(); }));
+    BOOST_TEST(!up);
+    BOOST_TEST(why.find("listen backlog full") != std::string::npos, why);
+    c.close();
 }
 
 BOOST_AUTO_TEST_SUITE_END()
