@@ -128,6 +128,13 @@ class Supervisor {
     void flush();
     void heartbeat();
     void expire_permissions();
+    // Codex approval requests: the rules (rules/tool_decision.hpp) on the
+    // thread pool, then an answer, or the request goes on to the LLM checker
+    // and a human (supervisor_permissions.cpp).
+    bool needs_rule_check(const Agent& a, const ChatEntry& e) const;
+    void rule_check(Agent& a, const ChatEntry& e);
+    void log_decision(const Agent& a, const Json& req, const std::string& decision,
+                      const std::string& rule);
     void report_orphans();
     std::string new_agent_id() const;
 

@@ -72,6 +72,14 @@ void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
     case ChatKind::permission:
         a.pending_permissions[e.request_id] = to_json(e);
         a.pending_permissions[e.request_id]["created_ms"] = ts_ms;
+        // No hook ran the rules on this call (codex): they decide first; the
+        // LLM checker and humans see it only if they pass.
+        if (needs_rule_check(a, e)) {
+            a.pending_permissions[e.request_id]["rule_check"] = true;
+            rule_check(a, e);
+            roles::on_entry(d_, a, e);
+            return;
+        }
         hub_.publish(
             a.rec.project, a.rec.id,
             {{"event", "permission.request"}, {"agent_id", a.rec.id}, {"request", to_json(e)}});
@@ -100,8 +108,10 @@ void Supervisor::on_host_note(Agent& a, const Json& note) {
     auto backend = make_backend(a.rec.backend);
     bool persistent = backend && backend->persistent();
     if (ev == "cli_started") {
-        // Claude reports cost as a per-process total: a new process starts at 0.
-        if (persistent && backend) a.parser = backend->make_parser();
+        // Claude reports cost as a per-process total: a new process starts at
+        // 0. Codex reports usage per thread, across processes: keep its baseline.
+        if (persistent && backend && backend->usage_per_process())
+            a.parser = backend->make_parser();
         a.cli_exited = false;
         a.turn_result_seen = false;
         if (a.state == AgentState::starting) set_state(a, AgentState::idle);

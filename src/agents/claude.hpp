@@ -22,11 +22,11 @@ class ClaudeBackend : public Backend {
     // `message` is ignored: claude prints nothing before its first stdin line,
     // so the host sends the first message with format_input like any other.
     Result<LaunchSpec> launch(const AgentParams& p, const std::string& message) const override;
-    std::string format_input(const std::string& text) const override;
-    std::string interrupt_line(const std::string& request_id) const override;
+    std::string format_input(const std::string& text, const SessionState& s) const override;
+    std::string interrupt_line(const std::string& request_id, const SessionState& s) const override;
     std::string permission_response(const std::string& request_id, bool allow,
-                                    const nlohmann::json& updated_input,
-                                    const std::string& message) const override;
+                                    const nlohmann::json& updated_input, const std::string& message,
+                                    const SessionState& s) const override;
     std::unique_ptr<OutputParser> make_parser() const override;
 
     // The --settings JSON: the fab hooks, each run as `<fab_bin> hook <Event>`.

@@ -197,17 +197,24 @@ BOOST_AUTO_TEST_CASE(bad_lines) {
     BOOST_CHECK_NO_THROW((void)to_json(out[1]).dump());
 }
 
-BOOST_AUTO_TEST_CASE(first_turn_argv_and_env) {
+BOOST_AUTO_TEST_CASE(app_server_argv_and_env) {
     ::setenv("PATH", "/usr/bin", 1);
     auto b = make_backend("codex");
     BOOST_TEST(b->name() == "codex");
     BOOST_TEST(b->default_program() == "codex");
-    BOOST_TEST(!b->persistent());
-    auto spec = b->launch(params(), "-fix the build");
+    BOOST_TEST(b->persistent());
+    BOOST_TEST(b->handshake());
+    BOOST_TEST(!b->has_hooks()); // the daemon runs the rules on its approval requests
+    AgentParams p = params();
+    p.permission_mode = "default";
+    auto spec = b->launch(p, "ignored");
     BOOST_TEST_REQUIRE(spec.ok(), (spec.ok() ? std::string() : spec.error()));
-    std::vector<std::string> want = {
-        "codex", "exec",      "--json", "--skip-git-repo-check", "--sandbox", "workspace-write",
-        "-C",    "/w/api/a9", "--",     "-fix the build"};
+    std::vector<std::string> want = {"codex",    "app-server",
+                                     "-c",       "approval_policy=\"on-request\"",
+                                     "-c",       "sandbox_mode=\"workspace-write\"",
+                                     "-c",       "allow_login_shell=false",
+                                     "--enable", "default_mode_request_user_input",
+                                     "-c",       "suppress_unstable_features_warning=true"};
     BOOST_TEST(spec->argv == want, boost::test_tools::per_element());
     std::vector<std::string> env = {"FAB_AGENT_ID=a9",
                                     "FAB_PROJECT=api",
@@ -219,36 +226,102 @@ BOOST_AUTO_TEST_CASE(first_turn_argv_and_env) {
                                     "GIT_EDITOR=true",
                                     "PATH=/usr/local/bin:/usr/bin"};
     BOOST_TEST(spec->env == env, boost::test_tools::per_element());
-    BOOST_TEST(!spec->stdin_pipe);
-}
-
-BOOST_AUTO_TEST_CASE(resume_turn_argv) {
-    auto b = make_backend("codex");
-    AgentParams p = params();
-    p.resume = true;
-    p.session_id = kThread;
-    p.permission_mode = "plan";
-    p.model = "gpt-5.5";
-    p.program = "/opt/codex";
-    auto spec = b->launch(p, "next");
-    BOOST_TEST_REQUIRE(spec.ok(), (spec.ok() ? std::string() : spec.error()));
-    // exec-level options go before `resume`, which rejects them itself.
-    std::vector<std::string> want = {"/opt/codex", "exec",      "--json", "--skip-git-repo-check",
-                                     "--sandbox",  "read-only", "-C",     "/w/api/a9",
-                                     "-m",         "gpt-5.5",   "resume", kThread,
-                                     "--",         "next"};
-    BOOST_TEST(spec->argv == want, boost::test_tools::per_element());
-    p.session_id.clear();
-    BOOST_TEST(!b->launch(p, "next").ok());
-    p = params();
+    BOOST_TEST(spec->stdin_pipe);
     p.worktree.clear();
     BOOST_TEST(!b->launch(p, "x").ok());
     p = params();
     p.permission_mode = "yolo";
     BOOST_TEST(!b->launch(p, "x").ok());
-    // Not a persistent backend: no stdin protocol.
-    BOOST_TEST(b->format_input("x").empty());
-    BOOST_TEST(b->interrupt_line("i").empty());
+    p = params();
+    p.resume = true;
+    p.session_id.clear();
+    BOOST_TEST(!b->launch(p, "x").ok());
+}
+
+std::vector<json> lines_of(const std::string& text) {
+    std::vector<json> out;
+    size_t start = 0;
+    for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+        out.push_back(json::parse(text.substr(start, nl - start)));
+    BOOST_TEST(start == text.size()); // every line ends with \n
+    return out;
+}
+
+BOOST_AUTO_TEST_CASE(handshake_new_and_resumed_thread) {
+    auto b = make_backend("codex");
+    AgentParams p = params();
+    p.permission_mode = "default";
+    p.append_system_prompt = "You are a task agent.";
+    p.model = "gpt-5.5";
+    auto l = lines_of(b->startup_lines(p));
+    BOOST_TEST_REQUIRE(l.size() == 3u);
+    BOOST_TEST(l[0]["method"] == "initialize");
+    BOOST_TEST(l[0]["id"] == "initialize:0");
+    BOOST_TEST(l[1] == json({{"method", "initialized"}}));
+    BOOST_TEST(l[2]["method"] == "thread/start");
+    BOOST_TEST(l[2]["id"] == "thread/start:0");
+    BOOST_TEST(l[2]["params"]["cwd"] == "/w/api/a9");
+    BOOST_TEST(l[2]["params"]["approvalPolicy"] == "on-request");
+    BOOST_TEST(l[2]["params"]["sandbox"] == "workspace-write");
+    BOOST_TEST(l[2]["params"]["model"] == "gpt-5.5");
+    BOOST_TEST(l[2]["params"]["developerInstructions"] == "You are a task agent.");
+    p.resume = true;
+    p.session_id = kThread;
+    p.permission_mode = "plan";
+    l = lines_of(b->startup_lines(p));
+    BOOST_TEST_REQUIRE(l.size() == 3u);
+    BOOST_TEST(l[2]["method"] == "thread/resume");
+    BOOST_TEST(l[2]["params"]["threadId"] == kThread);
+    BOOST_TEST(l[2]["params"]["sandbox"] == "read-only");
+}
+
+BOOST_AUTO_TEST_CASE(turns_interrupt_and_answers) {
+    auto b = make_backend("codex");
+    AgentParams p = params();
+    p.permission_mode = "default";
+    p.writable_roots = {"/r/.git/worktrees/a9", "/r/.git/objects"};
+    SessionState s;
+    BOOST_TEST(b->format_input("hi", s).empty()); // no thread yet: nothing to send
+    s.session_id = kThread;
+    s.params = &p;
+    auto l = lines_of(b->format_input("hi", s));
+    BOOST_TEST_REQUIRE(l.size() == 1u);
+    BOOST_TEST(l[0]["method"] == "turn/start");
+    BOOST_TEST(l[0]["params"]["threadId"] == kThread);
+    BOOST_TEST(l[0]["params"]["input"][0]["text"] == "hi");
+    json sandbox = {{"type", "workspaceWrite"},
+                    {"writableRoots", {"/r/.git/worktrees/a9", "/r/.git/objects"}},
+                    {"networkAccess", true}};
+    BOOST_TEST(l[0]["params"]["sandboxPolicy"] == sandbox);
+    // While a turn runs, a message joins it.
+    s.turn_running = true;
+    s.turn_id = "turn-1";
+    l = lines_of(b->format_input("more", s));
+    BOOST_TEST(l[0]["method"] == "turn/steer");
+    BOOST_TEST(l[0]["params"]["expectedTurnId"] == "turn-1");
+    l = lines_of(b->interrupt_line("int-3", s));
+    BOOST_TEST(l[0] == json({{"id", "turn/interrupt:int-3"},
+                             {"method", "turn/interrupt"},
+                             {"params", {{"threadId", kThread}, {"turnId", "turn-1"}}}}));
+    // Approvals: the JSON-RPC id comes back from the request id.
+    l = lines_of(b->permission_response("call_1#0", true, json::object(), "", s));
+    BOOST_TEST_REQUIRE(l.size() == 1u);
+    BOOST_TEST(l[0] == json({{"id", 0}, {"result", {{"decision", "accept"}}}}));
+    // A denial: decline, then the reason into the same turn for the model.
+    l = lines_of(b->permission_response("call_1#\"x\"", false, json(), "rule says no", s));
+    BOOST_TEST_REQUIRE(l.size() == 2u);
+    BOOST_TEST(l[0] == json({{"id", "x"}, {"result", {{"decision", "decline"}}}}));
+    BOOST_TEST(l[1]["method"] == "turn/steer");
+    BOOST_TEST(l[1]["params"]["input"][0]["text"] == "fab denied that: rule says no");
+    // A question: answers by question text (the AskUserQuestion form) → by id.
+    json in = {{"questions", {{{"id", "q1"}, {"question", "Which?"}, {"options", json::array()}}}},
+               {"answers", {{"Which?", "Blue"}}}};
+    l = lines_of(b->permission_response("item#4", true, in, "", s));
+    BOOST_TEST(l[0] ==
+               json({{"id", 4}, {"result", {{"answers", {{"q1", {{"answers", {"Blue"}}}}}}}}}));
+    l = lines_of(b->unsupported_request_response("#7"));
+    BOOST_TEST(l[0]["id"] == 7);
+    BOOST_TEST(l[0]["error"]["code"] == -32601);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -47,7 +47,7 @@ turn_started() {
   local f; f=$(hist "$1")
   local n
   n=$(jq -s '[.[] | select(.src == "out") | .data | (fromjson? // {}) |
-              select((.type == "system" and .subtype == "init") or .type == "turn.started")] | length' "$f" 2>/dev/null)
+              select((.type == "system" and .subtype == "init") or .type == "turn.started" or .method == "turn/started")] | length' "$f" 2>/dev/null)
   [ "${n:-0}" -ge "$2" ]
 }
 
@@ -113,7 +113,7 @@ usage_matches() {
 transcript_turn_ends_at_least() {
   local c
   c=$(jq -c 'select(.src == "out") | .data | fromjson? |
-             select(.type == "result" or .type == "turn.completed" or .type == "turn.failed")' \
+             select(.type == "result" or .type == "turn.completed" or .type == "turn.failed" or .method == "turn/completed")' \
         "$FAB_DIR/agents/$1/transcript.jsonl" 2>/dev/null | wc -l)
   [ "$c" -ge "$2" ]
 }
