@@ -121,6 +121,7 @@ class Supervisor {
     void fetch_history(Agent& a, int64_t from, int64_t until, std::function<void()> done);
     void on_record(Agent& a, const Json& rec);
     void apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms);
+    double turn_cost(const Agent& a, const Usage& u);
     void on_host_note(Agent& a, const Json& note);
     void on_link_closed(Agent& a);
     void set_state(Agent& a, AgentState s, const std::string& error = {});

@@ -1,6 +1,7 @@
 // Turning transcript records into state: parsing, usage, the state machine,
 // events to clients; and the periodic flush (store + host.ack) and heartbeat.
 #include "agents/record_entries.hpp"
+#include "config/pricing.hpp"
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/agents/worktree.hpp"
 #include "daemon/daemon.hpp"
@@ -9,6 +10,8 @@
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
+
+#include <set>
 
 namespace fab {
 
@@ -55,6 +58,24 @@ void Supervisor::on_record(Agent& a, const Json& rec) {
                  offset);
 }
 
+double Supervisor::turn_cost(const Agent& a, const Usage& u) {
+    // The CLI's own cost when it reports one (claude), else the price table
+    // (codex reports tokens only); see config/pricing.hpp.
+    if (u.cost_usd > 0) return u.cost_usd;
+    if (u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_creation_tokens == 0)
+        return 0;
+    std::string model = a.parser ? a.parser->model() : std::string();
+    const PricingConfig* p = find_pricing(d_.registry().config(), model);
+    if (!p) {
+        static std::set<std::string> warned; // once per model and daemon
+        if (warned.insert(model).second)
+            log::warn("no price for model \"" + model + "\": its usage counts $0; add [pricing \"" +
+                      model + "\"] to config.ini");
+        return 0;
+    }
+    return price_usage(*p, u);
+}
+
 void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
     if (!e.session_id.empty() && e.session_id != a.rec.session_id) a.rec.session_id = e.session_id;
     switch (e.kind) {
@@ -64,7 +85,7 @@ void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
         a.rec.output_tokens += e.usage.output_tokens;
         a.rec.cache_read_tokens += e.usage.cache_read_tokens;
         a.rec.cache_creation_tokens += e.usage.cache_creation_tokens;
-        a.rec.cost_usd += e.usage.cost_usd;
+        a.rec.cost_usd += turn_cost(a, e.usage);
         a.turn_running = false;
         if (!a.stop_requested) set_state(a, AgentState::idle);
         if (a.rec.retiring) retire(a.rec.id); // its work is merged: end it now the turn is over

@@ -58,6 +58,8 @@ class OutputParser {
   public:
     // codex: the turn in progress, as the last turn/started said ("" = none).
     virtual std::string turn_id() const { return {}; }
+    // The model the CLI says it runs ("" = not said yet): prices its usage.
+    virtual std::string model() const { return {}; }
     virtual ~OutputParser() = default;
     // Appends zero or more entries for one output line. Never throws: an
     // unparsable line becomes an `error` entry quoting (a bounded part of) it.

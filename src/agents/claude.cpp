@@ -193,6 +193,7 @@ void ClaudeParser::parse_system(const json& j, std::vector<ChatEntry>& out) {
     e.subtype = str_or(j, "subtype");
     e.session_id = str_or(j, "session_id");
     if (e.subtype == "init") {
+        model_ = str_or(j, "model");
         e.text = "session started: model " + str_or(j, "model", "?") + ", cwd " +
                  str_or(j, "cwd", "?") + ", mode " + str_or(j, "permissionMode", "?");
         // Claude repeats init at the start of every turn: report it once,

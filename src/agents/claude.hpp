@@ -52,6 +52,7 @@ class ClaudeParser : public OutputParser {
   public:
     void parse_line(std::string_view line, std::vector<ChatEntry>& out) override;
     void set_usage_baseline(const Usage& u) override { total_cost_ = u.cost_usd; }
+    std::string model() const override { return model_; }
     Usage usage_baseline() const override {
         Usage u;
         u.cost_usd = total_cost_;
@@ -67,6 +68,7 @@ class ClaudeParser : public OutputParser {
 
     double total_cost_ = 0; // total_cost_usd of the previous `result`
     std::string last_init_; // text of the last init entry reported
+    std::string model_;     // from system/init
 };
 
 } // namespace fab

@@ -23,6 +23,7 @@ class CodexParser : public OutputParser {
     void set_usage_baseline(const Usage& u) override { total_ = u; }
     Usage usage_baseline() const override { return total_; }
     std::string turn_id() const override { return turn_; }
+    std::string model() const override { return model_; }
 
   private:
     // `codex exec --json` events (transcripts of agents from before the
@@ -44,6 +45,7 @@ class CodexParser : public OutputParser {
     Usage seen_;                               // the thread's usage as last reported (app-server)
     std::string thread_;                       // from thread.started / thread/start
     std::string turn_;                         // app-server: the turn in progress
+    std::string model_;                        // app-server: from thread/start or thread/resume
     std::string last_message_;                 // last agent_message of this turn: the turn's answer
     std::set<std::string> started_;            // items whose tool_use was already reported
     std::map<std::string, json> file_changes_; // app-server: fileChange items by id (paths)
@@ -301,6 +303,7 @@ void CodexParser::rpc_response(const json& j, std::vector<ChatEntry>& out) {
         const json* t = r ? obj_ptr(*r, "thread") : nullptr;
         if (!t) return;
         thread_ = str_or(*t, "id");
+        model_ = str_or(*r, "model");
         ChatEntry e = make_entry(ChatKind::system,
                                  (method == "thread/start" ? "thread " : "thread resumed ") +
                                      thread_ + ": model " + str_or(*r, "model", "?") + ", cwd " +

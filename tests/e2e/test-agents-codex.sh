@@ -17,6 +17,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 BACKEND=codex
 P_BASH="FAKE:bash"
 USAGE_KIND=tokens
+# Codex reports tokens only: fab prices them (the built-in gpt-5.5 default of fab.conf(5)).
+PRICES="1.25 0.125 10"
 TURN_TIMEOUT=40
 ABORT_TOOL=1
 slow_prompt() { echo "FAKE:slow $1"; }
@@ -68,6 +70,23 @@ flow_codex_deny() {
   else
     ok codex-deny
   fi
+}
+
+# A file change outside the sandbox's writable roots (apply_patch): codex asks; it is matched
+# as Write with its absolute path, and a deny rule on that path stops it.
+OUTSIDE=/var/tmp/fab-e2e-$$
+flow_codex_file_deny() {
+  local id
+  id=$(create_agent codex "FAKE:write $OUTSIDE/x.txt hi")
+  if [ -z "$id" ]; then fail codex-file-deny "fab agent create failed" "$T/create.out"; return; fi
+  if wait_until "$TURN_TIMEOUT" turn_results_at_least "$id" 1 && [ ! -e "$OUTSIDE/x.txt" ] &&
+     grep -q "agent=$id tool=Write decision=deny rule=\"e2e-no-outside\"" "$FAB_DIR/permissions.log" &&
+     wait_until 20 text_seen "$id" "e2e-no-outside"; then
+    ok codex-file-deny
+  else
+    fail codex-file-deny "the write outside was not denied by the rule" "$(hist "$id")" "$FAB_DIR/permissions.log"
+  fi
+  rm -rf "$OUTSIDE"
 }
 
 # The same request with an allow rule: runs without a human, logged as allowed.
@@ -148,11 +167,13 @@ use_codex
 deny_rule "$DENY_RULE" 'touch forbidden.txt'
 allow_rule e2e-touch 'touch:*'
 allow_rule e2e-sleep 'sleep:*'
+deny_rule e2e-no-outside "/$OUTSIDE/x.txt" 'Write|Edit'
 project_start
 
 flow_tool_and_followup
 flow_cli_crash_resume
 flow_codex_deny
+flow_codex_file_deny
 flow_codex_rule_allows
 flow_codex_cli_approval
 flow_codex_question

@@ -1,4 +1,6 @@
-// The codex adapter against real Codex CLI 0.169.0 output: one thread,
+// The codex adapter against real Codex CLI 0.169.0 output. `codex app-server`
+// (the backend fab runs): codex-app-*.jsonl. The older `codex exec --json`
+// events (still read for old transcripts): one thread,
 // six processes (tool turn, then `exec resume` turns: echo, apply_patch, a
 // failing command, an HTTP 500 turn, an echo after it), plus an unknown
 // model slug. Captured against tests/e2e/fake-model-server.mjs.
@@ -195,6 +197,128 @@ BOOST_AUTO_TEST_CASE(bad_lines) {
     BOOST_TEST(kind(out[0]) == "error");
     BOOST_TEST(out[1].text == "caf\xEF\xBF\xBD");
     BOOST_CHECK_NO_THROW((void)to_json(out[1]).dump());
+}
+
+// ---------- codex app-server (tests/fixtures/agents/codex-app-*.jsonl) ----------
+
+std::vector<ChatEntry> parse_app(const std::string& name) {
+    auto p = make_backend("codex")->make_parser();
+    return parse_fixture(*p, "codex-app-" + name + ".jsonl");
+}
+
+const ChatEntry* first_of(const std::vector<ChatEntry>& es, const std::string& k,
+                          const std::string& subtype = "") {
+    for (const auto& e : es)
+        if (kind(e) == k && (subtype.empty() || e.subtype == subtype)) return &e;
+    return nullptr;
+}
+
+BOOST_AUTO_TEST_CASE(app_tool_turn) {
+    auto p = make_backend("codex")->make_parser();
+    auto out = parse_fixture(*p, "codex-app-tool.jsonl");
+    const std::string thread = "01a23b55-5b04-7ba3-b233-7df6782cef01";
+    const ChatEntry* ready = first_of(out, "system", "session_ready");
+    BOOST_TEST_REQUIRE(ready != nullptr);
+    BOOST_TEST(ready->session_id == thread);
+    BOOST_TEST(p->model() == "gpt-5.5");
+    BOOST_TEST(p->turn_id().empty()); // the turn is over
+    const ChatEntry* use = first_of(out, "tool_use");
+    BOOST_TEST_REQUIRE(use != nullptr);
+    BOOST_TEST(use->tool_name == "shell");
+    BOOST_TEST(use->tool_input["command"] == "/bin/bash -c 'touch b.txt'");
+    const ChatEntry* res = first_of(out, "tool_result");
+    BOOST_TEST_REQUIRE(res != nullptr);
+    BOOST_TEST(res->tool_id == use->tool_id);
+    BOOST_TEST(!res->is_error);
+    BOOST_TEST(res->text == "(no output, exit 0)");
+    check_entries({out.back()}, {{{"kind", "turn_result"},
+                                  {"subtype", "success"},
+                                  {"session_id", thread},
+                                  {"text", "Ran it. Result: exit 0: "},
+                                  {"usage", usage(1604, 400, 100)}}});
+    // Deltas, rate limits and status changes produce nothing.
+    BOOST_TEST(out.size() == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(app_command_approval_and_decline) {
+    auto out = parse_app("decline");
+    const ChatEntry* perm = first_of(out, "permission");
+    BOOST_TEST_REQUIRE(perm != nullptr);
+    // Matched as claude's Bash, the bash -lc wrapper stripped: one rule file for both.
+    BOOST_TEST(perm->tool_name == "Bash");
+    BOOST_TEST(perm->tool_input["command"] == "touch d.txt");
+    BOOST_TEST(perm->tool_input["cwd"] == "/tmp/cx/wt2");
+    BOOST_TEST(perm->request_id == "call_fakeiox1fveo3qg#0");
+    BOOST_TEST(perm->text == "Run touch d.txt outside the sandbox?");
+    const ChatEntry* resolved = first_of(out, "system", "control_cancel_request");
+    BOOST_TEST_REQUIRE(resolved != nullptr);
+    BOOST_TEST(resolved->request_id == perm->request_id);
+    const ChatEntry* res = first_of(out, "tool_result");
+    BOOST_TEST_REQUIRE(res != nullptr);
+    BOOST_TEST(res->is_error);
+    BOOST_TEST(res->text == "(declined)");
+}
+
+BOOST_AUTO_TEST_CASE(app_file_change_approval_is_write_with_its_path) {
+    auto out = parse_app("patch-outside");
+    const ChatEntry* perm = first_of(out, "permission");
+    BOOST_TEST_REQUIRE(perm != nullptr);
+    BOOST_TEST(perm->tool_name == "Write"); // an added file
+    BOOST_TEST(perm->tool_input["file_path"] == "/opt/fab-fixture.txt");
+    BOOST_TEST(perm->tool_input["file_paths"] == json::array({"/opt/fab-fixture.txt"}));
+    const ChatEntry* res = first_of(out, "tool_result");
+    BOOST_TEST_REQUIRE(res != nullptr);
+    BOOST_TEST(res->is_error);
+    BOOST_TEST(res->text == "A /opt/fab-fixture.txt (declined)");
+}
+
+BOOST_AUTO_TEST_CASE(app_user_input_is_a_question) {
+    auto out = parse_app("question");
+    const ChatEntry* perm = first_of(out, "permission");
+    BOOST_TEST_REQUIRE(perm != nullptr);
+    BOOST_TEST(perm->tool_name == "AskUserQuestion");
+    const json& q = perm->tool_input["questions"][0];
+    BOOST_TEST(q["id"] == "q1");
+    BOOST_TEST(q["question"] == "Which color?");
+    BOOST_TEST(q["options"][1]["label"] == "Blue");
+}
+
+BOOST_AUTO_TEST_CASE(app_failed_turn) {
+    auto out = parse_app("failed");
+    const ChatEntry* retry = first_of(out, "system", "retry");
+    BOOST_TEST_REQUIRE(retry != nullptr);
+    BOOST_TEST(retry->text == "Reconnecting... 1/1");
+    const ChatEntry& last = out.back();
+    BOOST_TEST(kind(last) == "turn_result");
+    BOOST_TEST(last.is_error);
+    BOOST_TEST(last.subtype == "failed");
+    BOOST_TEST(last.text.find("high demand") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(app_errors_unknown_requests_and_wrappers) {
+    auto p = make_backend("codex")->make_parser();
+    std::vector<ChatEntry> out;
+    // A failed resume, a failed turn/start (the turn ends: nothing else will),
+    // a request fab does not handle (the host answers it with an error), a
+    // wrapper that is not one quoted word (kept whole), an embedded quote.
+    p->parse_line(R"({"id":"thread/resume:0","error":{"code":-32600,"message":"no rollout"}})",
+                  out);
+    p->parse_line(R"({"id":"turn/start:3","error":{"code":-32600,"message":"busy"}})", out);
+    p->parse_line(R"({"id":5,"method":"item/tool/call","params":{"tool":"x"}})", out);
+    p->parse_line(R"({"id":6,"method":"item/commandExecution/requestApproval","params":)"
+                  R"({"itemId":"c","command":"/bin/bash -lc 'a' && b","turnId":"t"}})",
+                  out);
+    p->parse_line(R"({"id":7,"method":"item/commandExecution/requestApproval","params":)"
+                  R"({"itemId":"d","command":"/bin/bash -lc 'echo '\\''hi'\\'''","turnId":"t"}})",
+                  out);
+    BOOST_TEST_REQUIRE(out.size() == 6u);
+    BOOST_TEST(out[0].subtype == "session_failed");
+    BOOST_TEST(kind(out[2]) == "turn_result");
+    BOOST_TEST(out[2].is_error);
+    BOOST_TEST(out[3].subtype == "control_request");
+    BOOST_TEST(out[3].request_id == "#5");
+    BOOST_TEST(out[4].tool_input["command"] == "/bin/bash -lc 'a' && b");
+    BOOST_TEST(out[5].tool_input["command"] == "echo 'hi'");
 }
 
 BOOST_AUTO_TEST_CASE(app_server_argv_and_env) {
