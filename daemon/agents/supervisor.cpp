@@ -116,6 +116,8 @@ void Supervisor::start() {
         if (backend) {
             a->parser = backend->make_parser();
             a->parser->set_usage_baseline(usage_from_json(rec.parser_state));
+            Json ps = Json::parse(rec.parser_state, nullptr, false);
+            if (ps.is_object()) a->model = ps.value("model", "");
         }
         std::string id = rec.id;
         Agent& ref = *a;

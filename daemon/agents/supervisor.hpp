@@ -35,6 +35,10 @@ struct Agent {
     AgentRecord rec;
     AgentState state = AgentState::starting;
     std::unique_ptr<OutputParser> parser;
+    // The model the CLI said it runs (prices codex usage); kept in the
+    // store's parser_state, since a restarted daemon's parser has not seen
+    // the line that said it.
+    std::string model;
     std::unique_ptr<HostLink> link;
     int64_t last_activity_ms = 0;
     bool turn_running = false;

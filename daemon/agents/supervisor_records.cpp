@@ -40,6 +40,8 @@ void Supervisor::on_record(Agent& a, const Json& rec) {
         if (note.is_object()) on_host_note(a, note);
     }
     record_entries(src, data, a.parser.get(), entries);
+    if (a.parser && a.parser->model() != a.model && !a.parser->model().empty())
+        a.model = a.parser->model();
     int64_t ts_ms = rec.value("ts", int64_t{0});
     for (const auto& e : entries) apply_entry(a, e, ts_ms);
     // Every record is published, entries or not, so a client's offsets are
@@ -65,6 +67,7 @@ double Supervisor::turn_cost(const Agent& a, const Usage& u) {
     if (u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_creation_tokens == 0)
         return 0;
     std::string model = a.parser ? a.parser->model() : std::string();
+    if (model.empty()) model = a.model;
     const PricingConfig* p = find_pricing(d_.registry().config(), model);
     if (!p) {
         static std::set<std::string> warned; // once per model and daemon
@@ -247,7 +250,9 @@ void Supervisor::flush() {
         if (!a->dirty) continue;
         if (a->parser) {
             Usage b = a->parser->usage_baseline();
-            a->rec.parser_state = dump_json(usage_to_json(b));
+            Json ps = usage_to_json(b);
+            if (!a->model.empty()) ps["model"] = a->model;
+            a->rec.parser_state = dump_json(ps);
         }
         batch.push_back(&a->rec);
     }

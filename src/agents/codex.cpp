@@ -1,6 +1,11 @@
-// Codex CLI adapter: one `codex exec` process per turn, stdin /dev/null,
-// JSONL events on stdout. Mappings checked against Codex CLI 0.169.0
-// (tests/fixtures/agents/codex-*.jsonl).
+// Codex CLI adapter: one long-lived `codex app-server` per agent, JSON-RPC
+// on stdin/stdout (tests/e2e/NOTES.md, "codex app-server"): a handshake
+// (initialize, thread/start or thread/resume), then turn/start per message,
+// turn/steer into a running turn, turn/interrupt to stop; approval and
+// user-input requests become permission entries answered through fab's
+// decision path. The parser also reads the `codex exec --json` events of
+// transcripts written before this backend. Mappings checked against Codex
+// CLI 0.169.0 (tests/fixtures/agents/codex-*.jsonl).
 #include "agents/common.hpp"
 
 #include <atomic>

@@ -412,8 +412,8 @@ flow_abort() {
 }
 
 # 6. the agent CLI dies mid-turn (SIGKILL, as by the OOM killer): the agent is failed, and
-# `fab agent send` resumes its session in a new CLI process (claude --resume, codex exec
-# resume): the answer comes, the session is the same, and the usage still adds up (claude's
+# `fab agent send` resumes its session in a new CLI process (claude --resume, codex thread/resume
+# in a new app-server): the answer comes, the session is the same, and the usage still adds up (claude's
 # cost is a per-process total, codex's usage a per-thread total: the per-turn figures must not
 # go negative or count twice across the new process).
 flow_cli_crash_resume() {
