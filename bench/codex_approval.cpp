@@ -84,7 +84,12 @@ int main(int argc, char** argv) {
     bench::install_stop_handlers();
     std::string build = std::filesystem::absolute(o.build).string();
     std::string fab = build + "/fab";
-    std::string source = std::filesystem::path(__FILE__).parent_path().string();
+    std::string source = std::string(FAB_SOURCE_ROOT) + "/bench";
+    if (!std::filesystem::exists(source + "/codex-standin.py")) {
+        std::fprintf(stderr, "bench-codex-approval: %s/codex-standin.py is missing\n",
+                     source.c_str());
+        return 1;
+    }
 
     // The stand-in as `codex`, first on the PATH the daemon (and its hosts) get.
     char tmpl[] = "/tmp/fabbc-XXXXXX";
