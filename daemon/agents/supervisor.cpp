@@ -125,6 +125,8 @@ void Supervisor::start() {
         if (backend) {
             a->parser = backend->make_parser();
             a->parser->set_usage_baseline(usage_from_json(rec.parser_state));
+            Json ps = Json::parse(rec.parser_state, nullptr, false);
+            if (ps.is_object()) a->model = ps.value("model", "");
         }
         std::string id = rec.id;
         Agent& ref = *a;
@@ -209,9 +211,10 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
     r.branch = c.worktree.empty() ? "fab/" + r.id : c.branch;
     r.host_socket = d_.paths().hosts_dir + "/" + r.id + ".sock";
     if (auto s = check_socket_path(r.host_socket); !s) return done(make_error(s.error()));
-    r.session_id = !c.resume_session.empty() ? c.resume_session
-                   : backend->persistent()   ? uuid_v4()
-                                             : "";
+    // Claude takes the session id we give it; codex names its thread itself.
+    r.session_id = !c.resume_session.empty()                        ? c.resume_session
+                   : backend->persistent() && !backend->handshake() ? uuid_v4()
+                                                                    : "";
     r.state = "starting";
     r.prompt = c.prompt;
     r.created_ms = r.updated_ms = now_ms();
@@ -270,7 +273,8 @@ void Supervisor::spawn_host(Agent& a, const std::string& prompt, bool resume,
     p.socket_path = paths.socket;
     p.fab_dir = paths.fab_dir;
     p.session_id = a.rec.session_id;
-    p.resume = resume;
+    // A codex agent that never got a thread (it failed before) starts one.
+    p.resume = resume && !a.rec.session_id.empty();
     p.permission_mode = a.rec.kind == "plan" ? "plan" : "default";
     std::string spec_path = dir + "/spec.json";
     if (auto s = write_file_atomic(spec_path, encode_spec(spec)); !s) return done(s);

@@ -35,6 +35,10 @@ struct Agent {
     AgentRecord rec;
     AgentState state = AgentState::starting;
     std::unique_ptr<OutputParser> parser;
+    // The model the CLI said it runs (prices codex usage); kept in the
+    // store's parser_state, since a restarted daemon's parser has not seen
+    // the line that said it.
+    std::string model;
     std::unique_ptr<HostLink> link;
     int64_t last_activity_ms = 0;
     bool turn_running = false;
@@ -122,6 +126,7 @@ class Supervisor {
     void fetch_history(Agent& a, int64_t from, int64_t until, std::function<void()> done);
     void on_record(Agent& a, const Json& rec);
     void apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms);
+    double turn_cost(const Agent& a, const Usage& u);
     void on_host_note(Agent& a, const Json& note);
     void on_link_closed(Agent& a);
     void set_state(Agent& a, AgentState s, const std::string& error = {});
@@ -129,6 +134,13 @@ class Supervisor {
     void flush();
     void heartbeat();
     void expire_permissions();
+    // Codex approval requests: the rules (rules/tool_decision.hpp) on the
+    // thread pool, then an answer, or the request goes on to the LLM checker
+    // and a human (supervisor_permissions.cpp).
+    bool needs_rule_check(const Agent& a, const ChatEntry& e) const;
+    void rule_check(Agent& a, const ChatEntry& e);
+    void log_decision(const Agent& a, const Json& req, const std::string& decision,
+                      const std::string& rule);
     void report_orphans();
     std::string new_agent_id() const;
 

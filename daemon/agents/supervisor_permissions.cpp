@@ -1,8 +1,14 @@
 // Pending permission requests and questions: the human side of the stdio
 // can_use_tool path. A request no one answers within permission-timeout is
 // denied (fail closed), with a reason the model can read.
+#include "agents/backend.hpp"
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/permissions/llm_checker.hpp"
+#include "ev/stream.hpp"
+#include "rules/decision_log.hpp"
+#include "rules/match.hpp"
+#include "rules/tool_decision.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 
@@ -25,6 +31,7 @@ Json Supervisor::pending_json(bool questions) const {
     for (const auto& [id, a] : agents_) {
         for (const auto& [rid, req] : a->pending_permissions) {
             if (is_question(req) != questions) continue;
+            if (req.value("rule_check", false)) continue; // the rules decide first
             Json item = {{"id", rid},
                          {"agent_id", id},
                          {"project", a->rec.project},
@@ -48,6 +55,9 @@ void Supervisor::respond(const std::string& request_id, bool allow, const Json& 
         input = a->pending_permissions[request_id].value("tool_input", Json::object());
     log::info("agent " + a->rec.id + ": request " + request_id + (allow ? " allowed" : " denied") +
               (message.empty() ? "" : ": " + message));
+    const Json& req = a->pending_permissions[request_id];
+    if (!is_question(req) && !req.value("logged", false))
+        log_decision(*a, req, allow ? "allow" : "deny", req.value("decided_by", "human"));
     a->link->request(
         "host.respond",
         {{"request_id", request_id},
@@ -64,9 +74,10 @@ void Supervisor::expire_permissions() {
     for (auto& [id, a] : agents_) {
         if (!a->link || !a->link->connected()) continue;
         for (auto& [rid, req] : a->pending_permissions) {
-            if (req.value("expiring", false)) continue;
+            if (req.value("expiring", false) || req.value("rule_check", false)) continue;
             if (now - req.value("created_ms", now) < timeout_ms) continue;
             req["expiring"] = true; // one answer per request
+            req["decided_by"] = "timeout";
             expired.emplace_back(rid, is_question(req));
         }
     }
@@ -78,6 +89,60 @@ void Supervisor::expire_permissions() {
             if (!s) log::warn("expiring " + rid + ": " + s.error());
         });
     }
+}
+
+bool Supervisor::needs_rule_check(const Agent& a, const ChatEntry& e) const {
+    if (is_question(to_json(e))) return false;
+    auto backend = make_backend(a.rec.backend);
+    return backend && !backend->has_hooks();
+}
+
+void Supervisor::log_decision(const Agent& a, const Json& req, const std::string& decision,
+                              const std::string& rule) {
+    std::string tool = req.value("tool_name", "");
+    rules::append_decision_log(
+        d_.paths().fab_dir + "/permissions.log",
+        {a.rec.id, tool, decision, rule,
+         rules::primary_value(tool, req.value("tool_input", Json::object()))});
+}
+
+void Supervisor::rule_check(Agent& a, const ChatEntry& e) {
+    rules::ToolCall call;
+    call.agent_kind = a.rec.kind;
+    call.project = a.rec.project;
+    call.worktree = a.rec.worktree;
+    const char* home = std::getenv("HOME");
+    call.home = home ? home : "";
+    call.tool = e.tool_name;
+    call.input = e.tool_input;
+    auto verdict = std::make_shared<rules::ToolVerdict>();
+    Paths paths = d_.paths();
+    std::string id = a.rec.id, rid = e.request_id;
+    ev::queue_work(
+        d_.loop(), [verdict, paths, call] { *verdict = rules::decide_tool_call(paths, call); },
+        [this, verdict, id, rid] {
+            Agent* ag = find(id);
+            if (!ag) return;
+            auto it = ag->pending_permissions.find(rid);
+            if (it == ag->pending_permissions.end()) return; // answered or gone meanwhile
+            Json& req = it->second;
+            req.erase("rule_check");
+            if (verdict->decision == "allow" || verdict->decision == "deny") {
+                bool allow = verdict->decision == "allow";
+                log_decision(*ag, req, verdict->decision, verdict->rule);
+                req["logged"] = true;
+                respond(rid, allow, Json(), allow ? "" : verdict->reason, [rid](Status s) {
+                    if (!s) log::warn("answering " + rid + ": " + s.error());
+                });
+                return;
+            }
+            // No rule decided: the LLM checker (if configured) and a human.
+            req["created_ms"] = now_ms(); // the human's timeout starts now
+            ChatEntry entry = chat_entry_from_json(req);
+            hub_.publish(ag->rec.project, id,
+                         {{"event", "permission.request"}, {"agent_id", id}, {"request", req}});
+            llm_checker::on_entry(d_, *this, *ag, entry);
+        });
 }
 
 } // namespace fab

@@ -1,6 +1,7 @@
 // Turning transcript records into state: parsing, usage, the state machine,
 // events to clients; and the periodic flush (store + host.ack) and heartbeat.
 #include "agents/record_entries.hpp"
+#include "config/pricing.hpp"
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/agents/worktree.hpp"
 #include "daemon/daemon.hpp"
@@ -9,6 +10,8 @@
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
+
+#include <set>
 
 namespace fab {
 
@@ -37,6 +40,8 @@ void Supervisor::on_record(Agent& a, const Json& rec) {
         if (note.is_object()) on_host_note(a, note);
     }
     record_entries(src, data, a.parser.get(), entries);
+    if (a.parser && a.parser->model() != a.model && !a.parser->model().empty())
+        a.model = a.parser->model();
     int64_t ts_ms = rec.value("ts", int64_t{0});
     for (const auto& e : entries) apply_entry(a, e, ts_ms);
     // Every record is published, entries or not, so a client's offsets are
@@ -55,6 +60,25 @@ void Supervisor::on_record(Agent& a, const Json& rec) {
                  offset);
 }
 
+double Supervisor::turn_cost(const Agent& a, const Usage& u) {
+    // The CLI's own cost when it reports one (claude), else the price table
+    // (codex reports tokens only); see config/pricing.hpp.
+    if (u.cost_usd > 0) return u.cost_usd;
+    if (u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_creation_tokens == 0)
+        return 0;
+    std::string model = a.parser ? a.parser->model() : std::string();
+    if (model.empty()) model = a.model;
+    const PricingConfig* p = find_pricing(d_.registry().config(), model);
+    if (!p) {
+        static std::set<std::string> warned; // once per model and daemon
+        if (warned.insert(model).second)
+            log::warn("no price for model \"" + model + "\": its usage counts $0; add [pricing \"" +
+                      model + "\"] to config.ini");
+        return 0;
+    }
+    return price_usage(*p, u);
+}
+
 void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
     if (!e.session_id.empty() && e.session_id != a.rec.session_id) a.rec.session_id = e.session_id;
     switch (e.kind) {
@@ -64,7 +88,7 @@ void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
         a.rec.output_tokens += e.usage.output_tokens;
         a.rec.cache_read_tokens += e.usage.cache_read_tokens;
         a.rec.cache_creation_tokens += e.usage.cache_creation_tokens;
-        a.rec.cost_usd += e.usage.cost_usd;
+        a.rec.cost_usd += turn_cost(a, e.usage);
         a.turn_running = false;
         if (!a.stop_requested) set_state(a, AgentState::idle);
         if (a.rec.retiring) retire(a.rec.id); // its work is merged: end it now the turn is over
@@ -72,6 +96,14 @@ void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
     case ChatKind::permission:
         a.pending_permissions[e.request_id] = to_json(e);
         a.pending_permissions[e.request_id]["created_ms"] = ts_ms;
+        // No hook ran the rules on this call (codex): they decide first; the
+        // LLM checker and humans see it only if they pass.
+        if (needs_rule_check(a, e)) {
+            a.pending_permissions[e.request_id]["rule_check"] = true;
+            rule_check(a, e);
+            roles::on_entry(d_, a, e);
+            return;
+        }
         hub_.publish(
             a.rec.project, a.rec.id,
             {{"event", "permission.request"}, {"agent_id", a.rec.id}, {"request", to_json(e)}});
@@ -100,8 +132,10 @@ void Supervisor::on_host_note(Agent& a, const Json& note) {
     auto backend = make_backend(a.rec.backend);
     bool persistent = backend && backend->persistent();
     if (ev == "cli_started") {
-        // Claude reports cost as a per-process total: a new process starts at 0.
-        if (persistent && backend) a.parser = backend->make_parser();
+        // Claude reports cost as a per-process total: a new process starts at
+        // 0. Codex reports usage per thread, across processes: keep its baseline.
+        if (persistent && backend && backend->usage_per_process())
+            a.parser = backend->make_parser();
         a.cli_exited = false;
         a.turn_result_seen = false;
         if (a.state == AgentState::starting) set_state(a, AgentState::idle);
@@ -227,7 +261,9 @@ void Supervisor::flush() {
         if (!a->dirty) continue;
         if (a->parser) {
             Usage b = a->parser->usage_baseline();
-            a->rec.parser_state = dump_json(usage_to_json(b));
+            Json ps = usage_to_json(b);
+            if (!a->model.empty()) ps["model"] = a->model;
+            a->rec.parser_state = dump_json(ps);
         }
         batch.push_back(&a->rec);
     }

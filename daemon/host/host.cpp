@@ -1,5 +1,6 @@
 #include "daemon/host/host.hpp"
 
+#include "daemon/host/git_dirs.hpp"
 #include "daemon/host/proc_tree.hpp"
 #include "ev/handle.hpp"
 #include "protocol/version.hpp"
@@ -18,6 +19,9 @@ namespace fab {
 namespace {
 constexpr uint64_t kStopStepMs = 5000; // interrupt → TERM → KILL, this far apart
 constexpr uint64_t kGapRetryMs = 1000; // a full disk: try to mark the gap this often
+// A codex approval request with no daemon attached is denied after this long
+// (a restarting daemon re-attaches well within it).
+constexpr int64_t kNoDaemonMs = 10000;
 
 // The host's environment with `extra` (KEY=VALUE) added or replacing.
 std::vector<std::string> merged_env(const std::vector<std::string>& extra) {
@@ -45,6 +49,7 @@ AgentHost::~AgentHost() {
     turn_timer_.reset();
     reap_timer_.reset();
     gap_timer_.reset();
+    orphan_timer_.reset();
     sigterm_.reset();
     sigchld_.reset();
     if (loop_.data == this) ev::close_loop(&loop_);
@@ -107,6 +112,10 @@ Status AgentHost::launch(const std::string& message) {
     AgentParams p = spec_.params;
     p.session_id = session_id_;
     if (!backend_->persistent()) p.resume = !session_id_.empty();
+    if (!backend_->has_hooks()) {
+        p.writable_roots = git_writable_roots(p.worktree);
+        spec_.params.writable_roots = p.writable_roots; // for each turn's sandbox
+    }
     auto ls = backend_->launch(p, message);
     if (!ls) return make_error(ls.error());
     ev::SpawnOptions o;
@@ -130,6 +139,14 @@ Status AgentHost::launch(const std::string& message) {
     }
     log::info("started " + o.argv[0] + " pid " + std::to_string(cli_->pid()));
     note({{"event", "cli_started"}, {"pid", cli_->pid()}, {"program", o.argv[0]}});
+    if (backend_->persistent()) {
+        std::string hello = backend_->startup_lines(p);
+        ready_ = !backend_->handshake();
+        if (!hello.empty()) {
+            record("in", dump_json({{"type", "session_start"}, {"resume", p.resume}}));
+            cli_->write_stdin(hello);
+        }
+    }
     if (!backend_->persistent()) {
         turn_running_ = true;
         turn_timer_ = std::make_unique<ev::Timer>(&loop_);
@@ -171,28 +188,58 @@ void AgentHost::record(const std::string& src, const std::string& data) {
     bool written = false;
     TranscriptRecord r = transcript_->append(src, data, written);
     if (!written) on_append_failed();
+    std::vector<ChatEntry> entries;
+    if (src == "out") parser_->parse_line(data, entries);
     bool turn_ended = false;
-    if (src == "out") {
-        if (data.find("\"control_cancel_request\"") != std::string::npos) {
-            Json j = Json::parse(data, nullptr, false);
-            if (j.is_object()) pending_.erase(j.value("request_id", ""));
-        }
-        std::vector<ChatEntry> entries;
-        parser_->parse_line(data, entries);
-        for (const auto& e : entries) {
-            if (!e.session_id.empty()) session_id_ = e.session_id;
-            if (e.kind == ChatKind::permission) {
-                pending_[e.request_id] = to_json(e);
-                pending_[e.request_id]["created_ms"] = r.ts_ms;
-            }
-            if (e.kind == ChatKind::turn_result && backend_->persistent()) turn_ended = true;
-        }
-    }
+    for (const auto& e : entries)
+        turn_ended = turn_ended || (e.kind == ChatKind::turn_result && backend_->persistent());
     if (turn_ended) sync_transcript(); // on disk before anyone hears the turn is over
+    // Published before anything below reacts to the line: a reaction may
+    // record a line of its own (the next queued message, an answer), which
+    // must reach the daemon after this one (it drops an offset below one seen).
     forward(r);
-    // Only now: the turn's end may send a queued message, whose records must
-    // not reach the daemon before this one (it drops an offset below one seen).
-    if (turn_ended) turn_finished();
+    if (src != "out") return;
+    if (data.find("\"control_cancel_request\"") != std::string::npos) {
+        Json j = Json::parse(data, nullptr, false);
+        if (j.is_object()) pending_.erase(j.value("request_id", ""));
+    }
+    for (const auto& e : entries) {
+        if (!e.session_id.empty()) session_id_ = e.session_id;
+        if (e.kind == ChatKind::permission) {
+            pending_[e.request_id] = to_json(e);
+            pending_[e.request_id]["created_ms"] = r.ts_ms;
+            if (!backend_->has_hooks() && !orphan_timer_) {
+                orphan_timer_ = std::make_unique<ev::Timer>(&loop_);
+                orphan_timer_->start(1000, 1000, [this] { check_orphan_requests(); });
+            }
+        }
+        if (e.kind == ChatKind::system && e.subtype == "control_cancel_request")
+            pending_.erase(e.request_id);
+        if (e.kind == ChatKind::system && e.subtype == "control_request" && cli_) {
+            std::string reply = backend_->unsupported_request_response(e.request_id);
+            if (!reply.empty()) cli_->write_stdin(reply);
+        }
+        if (e.kind == ChatKind::system && e.subtype == "session_ready" && !ready_) {
+            ready_ = true;
+            if (!turn_running_ && !queued_.empty() && !stopping_) {
+                std::string next = std::move(queued_.front());
+                queued_.pop_front();
+                send_now(next);
+            }
+        }
+        if (e.kind == ChatKind::error && e.subtype == "session_failed" && !ready_ && cli_ &&
+            !session_retried_) {
+            // The thread to resume is gone (another CODEX_HOME, deleted
+            // rollouts): a new thread in the same worktree, said so.
+            session_retried_ = true;
+            note({{"event", "session_lost"}, {"session_id", session_id_}});
+            AgentParams p = spec_.params;
+            p.resume = false;
+            p.session_id.clear();
+            cli_->write_stdin(backend_->startup_lines(p));
+        }
+        if (e.kind == ChatKind::turn_result && backend_->persistent()) turn_finished();
+    }
 }
 
 void AgentHost::forward(const TranscriptRecord& r) {
@@ -205,6 +252,51 @@ void AgentHost::forward(const TranscriptRecord& r) {
              {"record", {{"o", r.offset}, {"ts", r.ts_ms}, {"src", r.src}, {"data", r.data}}}}) +
         "\n";
     for (uint64_t c : attached_) server_->send(c, ev);
+}
+
+SessionState AgentHost::session_state() const {
+    SessionState s;
+    s.session_id = session_id_;
+    s.turn_id = parser_ ? parser_->turn_id() : std::string();
+    s.turn_running = turn_running_;
+    s.params = &spec_.params;
+    return s;
+}
+
+bool AgentHost::answer(const std::string& request_id, bool allow, Json input,
+                       const std::string& message) {
+    auto it = pending_.find(request_id);
+    if (it == pending_.end() || !cli_) return false;
+    if (allow && input.is_null()) input = it->second.value("tool_input", Json::object());
+    if (!allow && input.is_null() && it->second.value("tool_name", "") == "AskUserQuestion")
+        input = it->second.value("tool_input", Json::object());
+    record("in", dump_json({{"type", "permission_response"},
+                            {"request_id", request_id},
+                            {"allow", allow},
+                            {"updated_input", input},
+                            {"message", message}}));
+    cli_->write_stdin(
+        backend_->permission_response(request_id, allow, input, message, session_state()));
+    pending_.erase(request_id);
+    return true;
+}
+
+void AgentHost::check_orphan_requests() {
+    if (pending_.empty()) {
+        orphan_timer_.reset(); // safe: ev::Timer runs a copy of its callback
+        return;
+    }
+    if (!attached_.empty()) return; // a daemon is there to decide
+    int64_t now = now_ms();
+    std::vector<std::string> expired;
+    for (const auto& [id, req] : pending_)
+        if (now - req.value("created_ms", now) >= kNoDaemonMs) expired.push_back(id);
+    for (const auto& id : expired) {
+        log::warn("request " + id + ": no fab daemon attached; denied");
+        answer(id, false, Json(),
+               "fab daemon is not reachable; no human can approve this call. Ask the user to "
+               "run: fab server start");
+    }
 }
 
 void AgentHost::on_append_failed() {
@@ -233,7 +325,7 @@ void AgentHost::close_gap() {
 }
 
 void AgentHost::deliver(const std::string& text) {
-    if (turn_running_ || (!backend_->persistent() && cli_)) {
+    if (turn_running_ || !ready_ || (!backend_->persistent() && cli_)) {
         queued_.push_back(text);
         return;
     }
@@ -243,7 +335,7 @@ void AgentHost::deliver(const std::string& text) {
 void AgentHost::send_now(const std::string& text) {
     record("in", dump_json({{"type", "user_message"}, {"text", text}}));
     if (backend_->persistent()) {
-        if (!cli_ || !cli_->write_stdin(backend_->format_input(text))) {
+        if (!cli_ || !cli_->write_stdin(backend_->format_input(text, session_state()))) {
             note({{"event", "send_failed"}, {"error", "agent stdin is closed"}});
             return;
         }
@@ -308,7 +400,9 @@ void AgentHost::stop(bool force) {
     if (backend_->persistent()) {
         if (turn_running_) {
             record("in", dump_json({{"type", "interrupt"}}));
-            cli_->write_stdin(backend_->interrupt_line("stop-" + std::to_string(now_ms())));
+            std::string line =
+                backend_->interrupt_line("stop-" + std::to_string(now_ms()), session_state());
+            if (!line.empty()) cli_->write_stdin(line);
         }
         cli_->close_stdin(); // EOF: claude finishes (the interrupted) turn and exits
     } else {
@@ -360,6 +454,7 @@ void AgentHost::shutdown() {
     stop_timer_.reset(); // safe: ev::Timer runs a copy of its callback
     grace_timer_.reset();
     turn_timer_.reset();
+    orphan_timer_.reset();
     sigterm_.reset();
     sigchld_.reset();
 }

@@ -46,6 +46,13 @@ class AgentHost {
     void deliver(const std::string& text);
     void send_now(const std::string& text);
     void turn_finished();
+    SessionState session_state() const;
+    // Writes the answer to a pending request and records it; false when the
+    // request is not pending or the CLI is gone.
+    bool answer(const std::string& request_id, bool allow, Json input, const std::string& message);
+    // Backends without hooks (codex): a request no daemon is attached to
+    // decide is denied after kNoDaemonMs, as the hook denies for claude.
+    void check_orphan_requests();
 
     // Stopping and exiting.
     void stop(bool force);
@@ -62,7 +69,8 @@ class AgentHost {
     std::unique_ptr<IpcServer> server_;
     std::unique_ptr<ev::Process> cli_;
     LineBuffer out_buf_, err_buf_;
-    std::unique_ptr<ev::Timer> stop_timer_, grace_timer_, turn_timer_, reap_timer_, gap_timer_;
+    std::unique_ptr<ev::Timer> stop_timer_, grace_timer_, turn_timer_, reap_timer_, gap_timer_,
+        orphan_timer_;
     std::unique_ptr<ev::Signal> sigterm_, sigchld_;
 
     std::set<uint64_t> attached_;         // clients receiving live records
@@ -70,6 +78,8 @@ class AgentHost {
     std::map<std::string, Json> pending_; // request_id → can_use_tool request
     std::string session_id_;
     bool turn_running_ = false;
+    bool ready_ = true;            // handshake backends: the session (codex thread) is open
+    bool session_retried_ = false; // a failed thread/resume fell back to a new thread
     bool stopping_ = false;
     bool exited_ = false; // final: the CLI will not run again
     int64_t acked_ = -1;

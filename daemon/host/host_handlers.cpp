@@ -76,12 +76,12 @@ void AgentHost::register_handlers() {
         std::string text = q.payload.value("text", "");
         if (text.empty()) return r.fail("empty message");
         if (exited_ || stopping_) return r.fail("agent " + spec_.agent_id + " has stopped");
-        bool queued = turn_running_ || (!backend_->persistent() && cli_);
+        bool queued = turn_running_ || !ready_ || (!backend_->persistent() && cli_);
         // "now": into the running turn (claude folds it in) — the heartbeat's
         // "continue" for a stalled turn must not wait for that turn to end.
-        if (q.payload.value("now", false) && backend_->persistent() && cli_) {
+        if (q.payload.value("now", false) && backend_->persistent() && cli_ && ready_) {
             record("in", dump_json({{"type", "user_message"}, {"text", text}}));
-            cli_->write_stdin(backend_->format_input(text));
+            cli_->write_stdin(backend_->format_input(text, session_state()));
             return r.ok({{"queued", false}});
         }
         deliver(text);
@@ -90,30 +90,21 @@ void AgentHost::register_handlers() {
 
     router_.add("host.respond", [this](const Request& q, const Reply& r) {
         std::string id = q.payload.value("request_id", "");
-        auto it = pending_.find(id);
-        if (it == pending_.end()) return r.fail("no pending request \"" + id + "\"");
+        if (!pending_.count(id)) return r.fail("no pending request \"" + id + "\"");
         if (!cli_) return r.fail("agent " + spec_.agent_id + " is not running");
-        bool allow = q.payload.value("allow", false);
-        Json input = q.payload.value("updated_input", Json());
-        if (allow && input.is_null()) input = it->second.value("tool_input", Json::object());
-        std::string message = q.payload.value("message", "");
-        record("in", dump_json({{"type", "permission_response"},
-                                {"request_id", id},
-                                {"allow", allow},
-                                {"updated_input", input},
-                                {"message", message}}));
-        cli_->write_stdin(backend_->permission_response(id, allow, input, message));
-        pending_.erase(it);
+        answer(id, q.payload.value("allow", false), q.payload.value("updated_input", Json()),
+               q.payload.value("message", ""));
         r.ok();
     });
 
     router_.add("host.interrupt", [this](const Request&, const Reply& r) {
         if (!cli_) return r.fail("agent " + spec_.agent_id + " is not running");
         record("in", dump_json({{"type", "interrupt"}}));
-        if (backend_->persistent())
-            cli_->write_stdin(
-                backend_->interrupt_line("int-" + std::to_string(transcript_->next_offset())));
-        else
+        if (backend_->persistent()) {
+            std::string line = backend_->interrupt_line(
+                "int-" + std::to_string(transcript_->next_offset()), session_state());
+            if (!line.empty()) cli_->write_stdin(line);
+        } else
             cli_->kill_group(SIGINT);
         r.ok();
     });

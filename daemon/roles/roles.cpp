@@ -118,13 +118,10 @@ void on_entry(Daemon& d, Agent& a, const ChatEntry& e) {
         e.tool_input.contains("plan") && e.tool_input["plan"].is_string()) {
         body = e.tool_input["plan"].get<std::string>();
         source = "ExitPlanMode";
-    } else if (e.kind == ChatKind::turn_result && a.rec.backend == "codex" && !e.is_error) {
-        // Codex has no ExitPlanMode, and its read-only sandbox refuses the
-        // socket `fab plan write` needs (measured: EPERM): a codex planner's
-        // plan is its final answer.
-        body = e.text;
-        source = "final message";
     }
+    // Codex has no ExitPlanMode: a codex planner stores its plan with `fab
+    // plan write` (its read-only sandbox has network access, so fab.sock is
+    // reachable), like a claude planner may.
     if (trim(body).empty()) return;
     plans::Plan p;
     p.id = a.rec.id;

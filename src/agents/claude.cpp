@@ -105,7 +105,7 @@ Result<LaunchSpec> ClaudeBackend::launch(const AgentParams& p, const std::string
     return spec;
 }
 
-std::string ClaudeBackend::format_input(const std::string& text) const {
+std::string ClaudeBackend::format_input(const std::string& text, const SessionState&) const {
     json msg = {
         {"type", "user"},
         {"message",
@@ -113,7 +113,8 @@ std::string ClaudeBackend::format_input(const std::string& text) const {
     return dump(msg) + "\n";
 }
 
-std::string ClaudeBackend::interrupt_line(const std::string& request_id) const {
+std::string ClaudeBackend::interrupt_line(const std::string& request_id,
+                                          const SessionState&) const {
     json msg = {{"type", "control_request"},
                 {"request_id", request_id},
                 {"request", {{"subtype", "interrupt"}}}};
@@ -122,7 +123,8 @@ std::string ClaudeBackend::interrupt_line(const std::string& request_id) const {
 
 std::string ClaudeBackend::permission_response(const std::string& request_id, bool allow,
                                                const json& updated_input,
-                                               const std::string& message) const {
+                                               const std::string& message,
+                                               const SessionState&) const {
     json answer;
     if (allow) {
         // Claude rejects an allow without updatedInput (a ZodError becomes
@@ -191,6 +193,7 @@ void ClaudeParser::parse_system(const json& j, std::vector<ChatEntry>& out) {
     e.subtype = str_or(j, "subtype");
     e.session_id = str_or(j, "session_id");
     if (e.subtype == "init") {
+        model_ = str_or(j, "model");
         e.text = "session started: model " + str_or(j, "model", "?") + ", cwd " +
                  str_or(j, "cwd", "?") + ", mode " + str_or(j, "permissionMode", "?");
         // Claude repeats init at the start of every turn: report it once,

@@ -22,11 +22,11 @@ class ClaudeBackend : public Backend {
     // `message` is ignored: claude prints nothing before its first stdin line,
     // so the host sends the first message with format_input like any other.
     Result<LaunchSpec> launch(const AgentParams& p, const std::string& message) const override;
-    std::string format_input(const std::string& text) const override;
-    std::string interrupt_line(const std::string& request_id) const override;
+    std::string format_input(const std::string& text, const SessionState& s) const override;
+    std::string interrupt_line(const std::string& request_id, const SessionState& s) const override;
     std::string permission_response(const std::string& request_id, bool allow,
-                                    const nlohmann::json& updated_input,
-                                    const std::string& message) const override;
+                                    const nlohmann::json& updated_input, const std::string& message,
+                                    const SessionState& s) const override;
     std::unique_ptr<OutputParser> make_parser() const override;
 
     // The --settings JSON: the fab hooks, each run as `<fab_bin> hook <Event>`.
@@ -52,6 +52,7 @@ class ClaudeParser : public OutputParser {
   public:
     void parse_line(std::string_view line, std::vector<ChatEntry>& out) override;
     void set_usage_baseline(const Usage& u) override { total_cost_ = u.cost_usd; }
+    std::string model() const override { return model_; }
     Usage usage_baseline() const override {
         Usage u;
         u.cost_usd = total_cost_;
@@ -67,6 +68,7 @@ class ClaudeParser : public OutputParser {
 
     double total_cost_ = 0; // total_cost_usd of the previous `result`
     std::string last_init_; // text of the last init entry reported
+    std::string model_;     // from system/init
 };
 
 } // namespace fab

@@ -115,10 +115,11 @@ int cmd_agent_history(Invocation& inv) {
         std::string src = rec.value("src", "");
         std::string data = rec.value("data", "");
         if (src == "host") {
-            // A new claude process restarts its cost totals.
+            // A new claude process restarts its cost totals (codex's run on
+            // per thread).
             Json note = Json::parse(data, nullptr, false);
             if (note.is_object() && note.value("event", "") == "cli_started" && backend &&
-                backend->persistent())
+                backend->persistent() && backend->usage_per_process())
                 parser = backend->make_parser();
         }
         record_entries(src, data, parser.get(), entries);

@@ -21,6 +21,7 @@
 #include "config/config.hpp"
 #include "rules/decision_log.hpp"
 #include "rules/evaluate.hpp"
+#include "rules/tool_decision.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
@@ -69,46 +70,6 @@ bool print_decision(const std::string& decision, const std::string& reason) {
            std::fflush(stdout) == 0;
 }
 
-bool is_edit_tool(const std::string& tool) {
-    return tool == "Write" || tool == "Edit" || tool == "MultiEdit" || tool == "NotebookEdit";
-}
-
-// True for exactly `fab plan write [--title '…'] <<'TAG'` (or "$FAB_BIN"
-// instead of fab, "TAG" instead of 'TAG'), then the plan, then TAG on the
-// last line. A quoted here-document is literal text (no expansion), so this
-// runs nothing but fab; anything else goes through the rules as usual.
-bool is_plan_write(const std::string& command) {
-    std::vector<std::string> lines = split(command, '\n', false);
-    while (!lines.empty() && trim(lines.back()).empty()) lines.pop_back();
-    if (lines.size() < 2) return false;
-    std::string_view first = trim(lines[0]);
-    bool prefixed = false;
-    for (std::string_view p : {"fab ", "\"$FAB_BIN\" "})
-        if (first.substr(0, p.size()) == p) {
-            first.remove_prefix(p.size());
-            prefixed = true;
-            break;
-        }
-    if (!prefixed || first.substr(0, 11) != "plan write ") return false;
-    first.remove_prefix(11);
-    if (first.substr(0, 9) == "--title '") {
-        size_t close = first.find('\'', 9);
-        if (close == std::string_view::npos || close + 1 >= first.size() || first[close + 1] != ' ')
-            return false;
-        first.remove_prefix(close + 2);
-    }
-    if (first.size() < 5 || first.substr(0, 2) != "<<") return false;
-    char q = first[2];
-    if ((q != '\'' && q != '"') || first.back() != q) return false;
-    std::string_view tag = first.substr(3, first.size() - 4);
-    if (tag.empty()) return false;
-    for (char c : tag)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-    for (size_t i = 1; i + 1 < lines.size(); ++i)
-        if (lines[i] == tag) return false; // the document would end early
-    return lines.back() == tag;
-}
-
 struct PreToolUse {
     const Invocation& inv;
     std::string agent, tool, subject;
@@ -125,30 +86,9 @@ struct PreToolUse {
         return answer("deny", rule, reason);
     }
 
-    // [manager] allowed-patterns: the manager and director agents run fab
-    // commands, and nothing else without a human, whatever the rule files say.
-    int manager_bash(const Json& input) {
-        auto cfg = load_config(inv.paths.config_file);
-        if (!cfg)
-            return deny("fab: cannot read the config, so the manager's command is refused: " +
-                        cfg.error());
-        std::string cmd = input.is_object() ? input.value("command", "") : "";
-        for (const auto& text : cfg->manager.allowed_patterns) {
-            auto p = rules::parse_pattern(text);
-            if (p && rules::bash_matches(*p, cmd, false))
-                return answer("allow", "manager allowed-patterns",
-                              "fab [manager] allowed-patterns: command matches \"" + text + "\"");
-        }
-        return deny("fab: the " + env("FAB_AGENT_KIND") +
-                        " agent may only run commands matching [manager] "
-                        "allowed-patterns (" +
-                        join(cfg->manager.allowed_patterns, ", ") + ") in " + inv.paths.config_file,
-                    "manager allowed-patterns");
-    }
-
     // No rule decided: tell the daemon (it records the pending call for the
     // human) and answer ask. The daemon may also answer itself.
-    int to_daemon(const Json& in, const rules::Decision& d) {
+    int to_daemon(const Json& in, const rules::ToolVerdict& d) {
         // One budget for connect and request: a stopped daemon whose listen
         // backlog is full must not hold the tool call either.
         int64_t deadline = monotonic_ms() + kDaemonTimeoutMs;
@@ -204,34 +144,21 @@ struct PreToolUse {
         Json input = in.contains("tool_input") ? in["tool_input"] : Json::object();
         subject = rules::primary_value(tool, input);
 
-        // The director delegates like a manager, across projects: same allowlist.
-        std::string kind = env("FAB_AGENT_KIND");
-        if ((kind == "manager" || kind == "director") && tool == "Bash") return manager_bash(input);
-        // Planners: plan mode keeps claude from editing; fab keeps it so
-        // whatever the rules allow. Their one write is the plan itself.
-        if (kind == "plan" && is_edit_tool(tool))
-            return deny("fab: a planner does not change files; save your plan with `fab plan "
-                        "write` (stdin) or present it with ExitPlanMode",
-                        "planner");
-        if (kind == "plan" && tool == "Bash" &&
-            is_plan_write(input.is_object() ? input.value("command", "") : ""))
-            return answer("allow", "planner", "fab: a planner may store its plan");
-
-        rules::MatchContext ctx;
+        rules::ToolCall call;
+        call.agent_kind = env("FAB_AGENT_KIND");
+        call.project = env("FAB_PROJECT");
         // Only fab says where the worktree is: the hook input's cwd follows
         // the agent's `cd`, so it never stands in for an unset FAB_WORKTREE
         // (worktree patterns then match nothing). It is where relative Bash
         // arguments start, though.
-        ctx.worktree = env("FAB_WORKTREE");
+        call.worktree = env("FAB_WORKTREE");
         auto cwd = in.find("cwd");
-        if (cwd != in.end() && cwd->is_string()) ctx.cwd = cwd->get<std::string>();
-        ctx.home = env("HOME");
-        auto rules = rules::load_rule_set(inv.paths, env("FAB_PROJECT"), ctx.home);
-        if (!rules) return deny("fab permission rules cannot be read: " + rules.error());
-        auto d = rules::evaluate(*rules, tool, input, ctx);
-        if (d.action != rules::Action::pass)
-            return answer(std::string(rules::action_name(d.action)), d.rule,
-                          "fab rule \"" + d.rule + "\": " + d.reason);
+        if (cwd != in.end() && cwd->is_string()) call.cwd = cwd->get<std::string>();
+        call.home = env("HOME");
+        call.tool = tool;
+        call.input = input;
+        auto d = rules::decide_tool_call(inv.paths, call);
+        if (d.decision != "pass") return answer(d.decision, d.rule, d.reason);
         return to_daemon(in, d);
     }
 };

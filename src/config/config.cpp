@@ -130,6 +130,21 @@ Result<Config> config_from_document(const IniDocument& doc, const std::string& f
                     at(file, s.line, "[" + s.header + "] has no type (anthropic or openai)"));
             c.providers.push_back(ProviderConfig{s.label, v.str("type"), v.str("base-url"),
                                                  v.str("api-key-env"), v.str("model"), s.line});
+        } else if (s.kind == "pricing") {
+            const Values v{&s, "pricing"};
+            for (const char* key : {"input", "output"})
+                if (!v.entry(key))
+                    return make_error(at(file, s.line,
+                                         "[" + s.header + "] has no " + key +
+                                             " (US dollars per million tokens)"));
+            PricingConfig pc;
+            pc.model = s.label;
+            pc.line = s.line;
+            pc.input = parse_price(v.str("input")).value_or(0);
+            pc.output = parse_price(v.str("output")).value_or(0);
+            pc.cached_input =
+                v.entry("cached-input") ? parse_price(v.str("cached-input")).value_or(0) : pc.input;
+            c.pricing.push_back(std::move(pc));
         } else if (s.kind == "project") {
             const Values v{&s, "project"};
             if (!v.entry("remote-url"))

@@ -58,6 +58,13 @@ struct LlmAuthConfig {
     int timeout = 0; // seconds
 };
 
+// [pricing "model"]: US dollars per million tokens.
+struct PricingConfig {
+    std::string model;
+    double input = 0, cached_input = 0, output = 0;
+    int line = 0; // 0: one of fab's built-in defaults (config/pricing.cpp)
+};
+
 // [manager]
 struct ManagerConfig {
     std::vector<std::string> allowed_patterns;
@@ -70,6 +77,7 @@ struct Config {
     LlmAuthConfig llm_auth;
     ManagerConfig manager;
     std::vector<ProjectConfig> projects; // file order
+    std::vector<PricingConfig> pricing;  // file order
 
     const ProjectConfig* project(std::string_view name) const;
     const ProviderConfig* provider(std::string_view name) const;

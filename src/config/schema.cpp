@@ -3,6 +3,7 @@
 #include "util/strings.hpp"
 
 #include <array>
+#include <cstdlib>
 
 namespace fab {
 
@@ -161,6 +162,23 @@ constexpr std::array kKeys{
             .default_value = "30",
             .doc = "Seconds to wait for the model; after that the request waits for a person."},
 
+    // [pricing "model"]: US dollars per million tokens (see config/pricing.hpp)
+    KeySpec{.name = "input",
+            .sections = kSectionPricing,
+            .type = Price,
+            .doc = "Price of a million input tokens that were not read from the cache, in "
+                   "US dollars (required)."},
+    KeySpec{.name = "cached-input",
+            .sections = kSectionPricing,
+            .type = Price,
+            .doc = "Price of a million input tokens read from the cache; unset means the "
+                   "input price."},
+    KeySpec{.name = "output",
+            .sections = kSectionPricing,
+            .type = Price,
+            .doc = "Price of a million output tokens (reasoning included), in US dollars "
+                   "(required)."},
+
     // [manager]
     KeySpec{.name = "allowed-patterns",
             .sections = kSectionManager,
@@ -175,6 +193,8 @@ constexpr std::array kSections{
     SectionSpec{"providers", kSectionProviders, true, "An LLM API endpoint."},
     SectionSpec{"llm-auth", kSectionLlmAuth, false, "The LLM permission checker."},
     SectionSpec{"manager", kSectionManager, false, "The manager agent."},
+    SectionSpec{"pricing", kSectionPricing, true,
+                "What a model's tokens cost, to put a price on usage no CLI prices."},
 };
 
 std::string quote(std::string_view s) {
@@ -266,6 +286,8 @@ std::string describe_type(const KeySpec& k) {
         return "one of: " + choices_list(k.choices);
     case List:
         return "comma-separated list";
+    case Price:
+        return "decimal number >= 0";
     }
     return "?";
 }
@@ -338,6 +360,13 @@ Status validate_value(std::string_view section_kind, std::string_view key, std::
                               std::to_string(k->max) + ", got " + quote(value));
         return {};
     }
+    case Price:
+        if (!parse_price(value))
+            return make_error(name +
+                              " must be a number of US dollars per million tokens "
+                              "(like 1.25), got " +
+                              quote(value));
+        return {};
     case Boolean:
         if (!parse_bool(value))
             return make_error(name + " must be true or false, got " + quote(value));
@@ -349,6 +378,24 @@ Status validate_value(std::string_view section_kind, std::string_view key, std::
                           quote(value));
     }
     return {};
+}
+
+std::optional<double> parse_price(std::string_view value) {
+    if (value.empty() || value.size() > 20) return std::nullopt;
+    bool dot = false, digit = false;
+    for (char c : value) {
+        if (c == '.' && !dot) {
+            dot = true;
+        } else if (c >= '0' && c <= '9') {
+            digit = true;
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (!digit) return std::nullopt;
+    double v = std::strtod(std::string(value).c_str(), nullptr);
+    if (v < 0 || v > 1e6) return std::nullopt;
+    return v;
 }
 
 std::vector<std::string> split_list(std::string_view value) {

@@ -7,6 +7,7 @@
 #include "util/result.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +22,7 @@ enum SectionBit : unsigned {
     kSectionProviders = 1u << 2, // [providers "name"]
     kSectionLlmAuth = 1u << 3,   // [llm-auth]
     kSectionManager = 1u << 4,   // [manager]
+    kSectionPricing = 1u << 5,   // [pricing "model"]
 };
 
 enum class ValueType {
@@ -33,6 +35,7 @@ enum class ValueType {
     Boolean, // true/false, yes/no, on/off, 1/0
     Choice,  // one of `choices` ('|'-separated in the table)
     List,    // comma-separated; items trimmed, empty items dropped
+    Price,   // a decimal number >= 0 (US dollars per million tokens)
 };
 
 struct KeySpec {
@@ -71,5 +74,9 @@ Status validate_value(std::string_view section_kind, std::string_view key, std::
 
 // Splits a List value: comma-separated, trimmed, empty items dropped.
 std::vector<std::string> split_list(std::string_view value);
+
+// A Price value: plain decimal digits with at most one '.', >= 0, at most 1e6
+// (no sign, exponent, "inf" or "nan": a price is typed by a person).
+std::optional<double> parse_price(std::string_view value);
 
 } // namespace fab

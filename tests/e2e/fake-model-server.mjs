@@ -18,12 +18,16 @@
 // (anywhere in the prompt; the directive runs to the end of the prompt):
 //   <plain text>                    reply "Echo: <prompt>"
 //   FAKE:bash <command>             step 0: shell tool call; step 1: "Ran it. Result: <result>"
+//   FAKE:esc <command>              as bash, but codex's exec_command asks to run outside the
+//                                   sandbox (sandbox_permissions require_escalated), so codex
+//                                   asks its client for approval (claude: plain bash)
 //   FAKE:write <path> <text>        step 0: file write (claude: Write; codex: apply_patch if
 //                                   offered, else a shell printf); step 1: quote the result
 //   FAKE:multi <cmd1> ;; <cmd2> ... one shell call per command, then a text quoting all results
 //   FAKE:ask <question>|<opt1>|<opt2>[|...]
 //                                   step 0: AskUserQuestion (Anthropic only; codex gets text);
-//                                   step 1: "Got answer. Result: <result>"
+//                                   step 1: "Got answer. Result: <result>" (codex: its
+//                                   request_user_input tool when offered, as in app-server mode)
 //   FAKE:plan <text>                step 0: ExitPlanMode {"plan":text} (codex: update_plan if
 //                                   offered); step 1: "Plan result: <result>"
 //   FAKE:slow <seconds>             a text reply streamed over that many seconds, with a ping
@@ -116,7 +120,8 @@ function decide(dir, prompt, step, results, api, toolset) {
   const last = results.length ? results[results.length - 1] : '';
   switch (dir.kind) {
     case 'bash':
-      if (step === 0) return { type: 'tool', tool: { kind: 'bash', command: dir.arg } };
+    case 'esc':
+      if (step === 0) return { type: 'tool', tool: { kind: 'bash', command: dir.arg, escalated: dir.kind === 'esc' } };
       return { type: 'text', text: `Ran it. Result: ${clip(last)}` };
     case 'multi': {
       const cmds = splitMulti(dir.arg);
@@ -129,6 +134,10 @@ function decide(dir, prompt, step, results, api, toolset) {
       return { type: 'text', text: `Wrote it. Result: ${clip(last)}` };
     }
     case 'ask':
+      if (api === 'openai' && toolset.has('request_user_input')) {
+        if (step === 0) return { type: 'tool', tool: { kind: 'ask', ...parseAsk(dir.arg) } };
+        return { type: 'text', text: `Got answer. Result: ${clip(last)}` };
+      }
       if (api === 'openai') return { type: 'text', text: `Cannot ask (no AskUserQuestion tool). Question: ${parseAsk(dir.arg).question}` };
       if (step === 0) return { type: 'tool', tool: { kind: 'ask', ...parseAsk(dir.arg) } };
       return { type: 'text', text: `Got answer. Result: ${clip(last)}` };
@@ -460,7 +469,12 @@ function openaiToolItem(tool, tools) {
   const names = new Set(tools.map(toolName));
   const callId = uid('call');
   const fn = (name, args) => ({ type: 'function_call', id: uid('fc'), call_id: callId, name, arguments: JSON.stringify(args), status: 'completed' });
-  const shell = (cmd) => {
+  const shell = (cmd, escalated) => {
+    // Escalated: the model asks to run outside codex's sandbox, which codex
+    // (approval_policy on-request) must put to the client as an approval request.
+    if (names.has('exec_command') && escalated) {
+      return fn('exec_command', { cmd, sandbox_permissions: 'require_escalated', justification: `Run ${cmd} outside the sandbox?` });
+    }
     if (names.has('exec_command')) return fn('exec_command', { cmd });
     if (names.has('shell_command')) return fn('shell_command', { command: cmd });
     if (names.has('shell')) return fn('shell', { command: ['bash', '-lc', cmd] });
@@ -470,7 +484,13 @@ function openaiToolItem(tool, tools) {
     return null;
   };
   switch (tool.kind) {
-    case 'bash': return shell(tool.command);
+    case 'bash': return shell(tool.command, tool.escalated);
+    case 'ask':
+      if (!names.has('request_user_input')) return null;
+      return fn('request_user_input', {
+        questions: [{ id: 'q1', header: 'Question', question: tool.question,
+          options: tool.options.map((label) => ({ label, description: label })) }],
+      });
     case 'write': {
       if (names.has('apply_patch')) {
         const lines = tool.text.split('\n').map((l) => `+${l}`).join('\n');

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# fab with the real `codex` CLI against tests/e2e/fake-model-server.mjs: a shell tool call,
-# a follow-up that resumes the same thread (`codex exec resume`), the daemon SIGKILLed mid-turn
-# (twice), an abort during a slow answer and during a long-running command. No deny check:
-# codex has no hooks, fab's rules cannot reach it. Prints ok/FAIL/skip lines, then
-# `N passed, N failed`; exits 1 on failure.
+# fab with the real `codex` CLI (`codex app-server`, one long-lived process per agent) against
+# tests/e2e/fake-model-server.mjs: a shell tool call and a follow-up turn in the same thread,
+# the CLI SIGKILLed and resumed (thread/resume), approval requests decided by fab's rules
+# (a deny rule stops the command and the model reads the reason; an allow rule lets one
+# run), a request no rule decides approved from the CLI (`fab permission allow`), a question
+# (request_user_input) answered with `fab question answer`, the sandbox letting the agent
+# commit in its worktree and reach fab.sock with `fab` found by name, the daemon SIGKILLed
+# mid-turn (twice), and aborts (slow answer, running command, --force) leaving no process.
+# Prints ok/FAIL lines, then `N passed, N failed`; exits 1 on failure.
 # Env: FAB_BUILD (default <repo>/build), FAB_NPM_BIN (default <repo>/.deps/npm/node_modules/.bin);
 #      FAB_E2E_KEEP=1 keeps the temp dir; FAB_E2E_VERBOSE=1 narrates.
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -13,48 +17,167 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 BACKEND=codex
 P_BASH="FAKE:bash"
 USAGE_KIND=tokens
-TURN_TIMEOUT=30
+# Codex reports tokens only: fab prices them (the built-in gpt-5.5 default of fab.conf(5)).
+PRICES="1.25 0.125 10"
+TURN_TIMEOUT=40
 ABORT_TOOL=1
 slow_prompt() { echo "FAKE:slow $1"; }
 SLOW_DONE() { echo "Slow reply done after $1 s."; }
 
-# Watch the host's children from before the follow-up, to see the second CLI's argv.
-before_followup() {
-  local h; h=$(host_pid_of "$1")
-  : >"$T/argv.$1"
-  [ -n "$h" ] && watch_children "$h" "$T/argv.$1"
-}
-# every turn ran in one codex thread: the same thread_id in each thread.started (the agent's
-# session_id), one rollout file in CODEX_HOME, and the follow-up was `codex exec resume <thread>`.
+# Every turn ran in one codex thread: each thread/start or thread/resume answer in the
+# transcript names the same thread, the agent's session_id; one rollout file in CODEX_HOME.
 same_session() {
-  local ids n sid rollouts
-  ids=$(jq -r 'select(.src == "out") | .data | fromjson? | select(.type == "thread.started") | .thread_id // "none"' \
+  local ids sid rollouts
+  ids=$(jq -r 'select(.src == "out") | .data | fromjson? |
+               select((.id // "" | tostring) | test("^thread/(start|resume):")) | .result.thread.id // "none"' \
           "$FAB_DIR/agents/$1/transcript.jsonl" 2>/dev/null)
-  n=$(echo "$ids" | grep -c .)
   sid=$(agent_json "$1" | jq -r '.session_id // empty')
   rollouts=$(find "$CODEX_HOME/sessions" -name "rollout-*$(echo "$ids" | head -1).jsonl" 2>/dev/null | wc -l)
-  if [ "$n" -lt 2 ]; then echo "expected a thread.started per turn, found $n"; return 1; fi
+  if [ -z "$ids" ]; then echo "no thread/start answer in the transcript"; return 1; fi
   if [ "$(echo "$ids" | sort -u | wc -l)" != 1 ]; then echo "the turns ran in different threads: $(echo $ids)"; return 1; fi
   if [ "$(echo "$ids" | head -1)" != "$sid" ]; then echo "thread $(echo "$ids" | head -1) is not the agent's session_id '$sid'"; return 1; fi
   if [ "$rollouts" != 1 ]; then echo "expected one rollout file for the thread, found $rollouts"; return 1; fi
-  [ -n "${WATCH_PID:-}" ] && kill "$WATCH_PID" 2>/dev/null
-  if ! grep -Eq " exec( .*)? resume( .*)? $sid( |$)" "$T/argv.$1" 2>/dev/null; then
-    echo "the follow-up was not 'codex exec resume … $sid'; host children seen: $(cat "$T/argv.$1" 2>/dev/null | cut -c1-300)"
-    return 1
+}
+
+# pending_id KIND ID: the id of agent ID's pending permission request (KIND permission) or
+# question (KIND question), or nothing.
+pending_id() {
+  fab "$1" list --json 2>/dev/null |
+    jq -r --arg id "$2" '(.requests // .questions // [])[] | select(.agent_id == $id) | .id' | head -1
+}
+has_pending() { [ -n "$(pending_id "$1" "$2")" ]; }
+
+# A command codex asks about (the fake model asks to leave the sandbox) and a deny rule
+# matches: never run, logged, and the model reads the rule's reason.
+flow_codex_deny() {
+  local id f wt
+  id=$(create_agent codex "FAKE:esc touch forbidden.txt")
+  if [ -z "$id" ]; then fail codex-deny "fab agent create failed" "$T/create.out"; return; fi
+  if ! wait_until "$TURN_TIMEOUT" turn_results_at_least "$id" 1; then
+    fail codex-deny "no turn result (state $(agent_state "$id"))" "$(hist "$id")" "$FAB_DIR/agents/$id/host.log"
+    return
+  fi
+  f=$(hist "$id")
+  wt=$(worktree_of "$id")
+  if [ -z "$wt" ] || [ -e "$wt/forbidden.txt" ]; then
+    fail codex-deny "forbidden.txt was created in '$wt' despite the deny rule" "$f"
+  elif ! grep -q "agent=$id tool=Bash decision=deny rule=\"$DENY_RULE\"" "$FAB_DIR/permissions.log"; then
+    fail codex-deny "no deny line for the rule in permissions.log" "$FAB_DIR/permissions.log"
+  elif ! has_entry "$f" ".kind == \"tool_result\" and .is_error"; then
+    fail codex-deny "the command's result is not an error (declined)" "$f"
+  elif ! wait_until 20 text_seen "$id" "$DENY_RULE"; then
+    fail codex-deny "the model's answers do not quote the deny reason ($DENY_RULE)" "$(hist "$id")"
+  else
+    ok codex-deny
+  fi
+}
+
+# A file change outside the sandbox's writable roots (apply_patch): codex asks; it is matched
+# as Write with its absolute path, and a deny rule on that path stops it.
+OUTSIDE=/var/tmp/fab-e2e-$$
+flow_codex_file_deny() {
+  local id
+  id=$(create_agent codex "FAKE:write $OUTSIDE/x.txt hi")
+  if [ -z "$id" ]; then fail codex-file-deny "fab agent create failed" "$T/create.out"; return; fi
+  if wait_until "$TURN_TIMEOUT" turn_results_at_least "$id" 1 && [ ! -e "$OUTSIDE/x.txt" ] &&
+     grep -q "agent=$id tool=Write decision=deny rule=\"e2e-no-outside\"" "$FAB_DIR/permissions.log" &&
+     wait_until 20 text_seen "$id" "e2e-no-outside"; then
+    ok codex-file-deny
+  else
+    fail codex-file-deny "the write outside was not denied by the rule" "$(hist "$id")" "$FAB_DIR/permissions.log"
+  fi
+  rm -rf "$OUTSIDE"
+}
+
+# The same request with an allow rule: runs without a human, logged as allowed.
+flow_codex_rule_allows() {
+  local id wt
+  id=$(create_agent codex "FAKE:esc touch allowed-by-rule.txt")
+  if [ -z "$id" ]; then fail codex-rule-allows "fab agent create failed" "$T/create.out"; return; fi
+  wt=$(worktree_of "$id")
+  if wait_until "$TURN_TIMEOUT" text_seen "$id" "Ran it. Result: exit 0" && [ -f "$wt/allowed-by-rule.txt" ] &&
+     grep -q "agent=$id tool=Bash decision=allow rule=\"e2e-touch\"" "$FAB_DIR/permissions.log"; then
+    ok codex-rule-allows
+  else
+    fail codex-rule-allows "the allowed command did not run (or was not logged)" "$(hist "$id")" "$FAB_DIR/permissions.log"
+  fi
+}
+
+# No rule decides: the request waits for a human; `fab permission allow` lets it run.
+flow_codex_cli_approval() {
+  local id wt rid
+  id=$(create_agent codex "FAKE:esc mkdir approved-dir")
+  if [ -z "$id" ]; then fail codex-cli-approval "fab agent create failed" "$T/create.out"; return; fi
+  wt=$(worktree_of "$id")
+  if ! wait_until "$TURN_TIMEOUT" has_pending permission "$id"; then
+    fail codex-cli-approval "no pending permission request for 'mkdir approved-dir'" "$(hist "$id")" "$FAB_DIR/fab.log"
+    return
+  fi
+  rid=$(pending_id permission "$id")
+  if [ -e "$wt/approved-dir" ]; then fail codex-cli-approval "mkdir ran before anyone approved it"; return; fi
+  if ! fab permission allow "$rid" >"$T/allow.out" 2>&1; then
+    fail codex-cli-approval "fab permission allow $rid failed" "$T/allow.out"; return
+  fi
+  if wait_until "$TURN_TIMEOUT" text_seen "$id" "Ran it. Result: exit 0" && [ -d "$wt/approved-dir" ] &&
+     grep -q "agent=$id tool=Bash decision=allow rule=\"human\"" "$FAB_DIR/permissions.log"; then
+    ok codex-cli-approval
+  else
+    fail codex-cli-approval "approved, yet the command did not run (or was not logged)" "$(hist "$id")" "$FAB_DIR/permissions.log"
+  fi
+}
+
+# request_user_input is a fab question; the answer reaches the model.
+flow_codex_question() {
+  local id qid
+  id=$(create_agent codex "FAKE:ask Which color?|Red|Blue")
+  if [ -z "$id" ]; then fail codex-question "fab agent create failed" "$T/create.out"; return; fi
+  if ! wait_until "$TURN_TIMEOUT" has_pending question "$id"; then
+    fail codex-question "no pending question" "$(hist "$id")" "$FAB_DIR/fab.log"; return
+  fi
+  qid=$(pending_id question "$id")
+  if ! fab question answer "$qid" 2 >"$T/answer.out" 2>&1; then
+    fail codex-question "fab question answer failed" "$T/answer.out"; return
+  fi
+  if wait_until "$TURN_TIMEOUT" text_seen "$id" "Got answer. Result:" && text_seen "$id" "Blue"; then
+    ok codex-question
+  else
+    fail codex-question "the model did not get 'Blue'" "$(hist "$id")"
+  fi
+}
+
+# The sandbox lets the agent commit in its worktree (git metadata writable) and run fab by
+# name against fab.sock (network access for the unix socket; PATH kept: no login shell).
+flow_codex_sandbox() {
+  local id wt
+  id=$(create_agent codex "FAKE:bash echo hi > s.txt && git add s.txt && git commit -qm 'codex commit' && fab agent describe 'committed from the sandbox' && echo sandbox-ok")
+  if [ -z "$id" ]; then fail codex-sandbox "fab agent create failed" "$T/create.out"; return; fi
+  wt=$(worktree_of "$id")
+  if wait_until "$TURN_TIMEOUT" text_seen "$id" "sandbox-ok" &&
+     [ "$(git -C "$wt" log -1 --format=%s 2>/dev/null)" = "codex commit" ] &&
+     [ "$(agent_json "$id" | jq -r .description)" = "committed from the sandbox" ]; then
+    ok codex-sandbox-commit-and-fab
+  else
+    fail codex-sandbox-commit-and-fab "last commit '$(git -C "$wt" log -1 --format=%s 2>/dev/null)', description '$(agent_json "$id" | jq -r .description)'" "$(hist "$id")"
   fi
 }
 
 e2e_init codex
 start_fake_server
 use_codex
-make_repo "$T/repo"
+deny_rule "$DENY_RULE" 'touch forbidden.txt'
 allow_rule e2e-touch 'touch:*'
-daemon_start || finish
-if fab project add "$T/repo" --name web --max-agents 20 >"$T/project.out" 2>&1; then ok project-add; else fail project-add "" "$T/project.out"; finish; fi
+allow_rule e2e-sleep 'sleep:*'
+deny_rule e2e-no-outside "/$OUTSIDE/x.txt" 'Write|Edit'
+project_start
 
 flow_tool_and_followup
 flow_cli_crash_resume
-skip codex-deny "codex has no hooks: fab's permission rules cannot stop its commands"
+flow_codex_deny
+flow_codex_file_deny
+flow_codex_rule_allows
+flow_codex_cli_approval
+flow_codex_question
+flow_codex_sandbox
 flow_daemon_crash
 flow_abort
 finish

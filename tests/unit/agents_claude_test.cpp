@@ -445,23 +445,23 @@ BOOST_AUTO_TEST_CASE(launch_refuses_what_it_cannot_supervise) {
 BOOST_AUTO_TEST_CASE(stdin_lines) {
     auto b = make_backend("claude");
     BOOST_TEST(
-        b->format_input("Fix \"it\"\n") ==
+        b->format_input("Fix \"it\"\n", {}) ==
         R"({"message":{"content":[{"text":"Fix \"it\"\n","type":"text"}],"role":"user"},"type":"user"})"
         "\n");
-    BOOST_TEST(b->interrupt_line("x1") ==
+    BOOST_TEST(b->interrupt_line("x1", {}) ==
                R"({"request":{"subtype":"interrupt"},"request_id":"x1","type":"control_request"})"
                "\n");
     json in = {{"command", "touch a.txt"}};
     BOOST_TEST(
-        b->permission_response("r1", true, in, "") ==
+        b->permission_response("r1", true, in, "", {}) ==
         R"({"response":{"request_id":"r1","response":{"behavior":"allow","updatedInput":{"command":"touch a.txt"}},"subtype":"success"},"type":"control_response"})"
         "\n");
     BOOST_TEST(
-        b->permission_response("r2", false, nullptr, "human said no") ==
+        b->permission_response("r2", false, nullptr, "human said no", {}) ==
         R"({"response":{"request_id":"r2","response":{"behavior":"deny","message":"human said no"},"subtype":"success"},"type":"control_response"})"
         "\n");
     // Invalid UTF-8 from a user is replaced, not thrown on.
-    BOOST_TEST(b->format_input("a\xff").find("a\xEF\xBF\xBD") != std::string::npos);
+    BOOST_TEST(b->format_input("a\xff", {}).find("a\xEF\xBF\xBD") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(scripted_is_claude_under_another_name) {

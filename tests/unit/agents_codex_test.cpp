@@ -1,4 +1,6 @@
-// The codex adapter against real Codex CLI 0.169.0 output: one thread,
+// The codex adapter against real Codex CLI 0.169.0 output. `codex app-server`
+// (the backend fab runs): codex-app-*.jsonl. The older `codex exec --json`
+// events (still read for old transcripts): one thread,
 // six processes (tool turn, then `exec resume` turns: echo, apply_patch, a
 // failing command, an HTTP 500 turn, an echo after it), plus an unknown
 // model slug. Captured against tests/e2e/fake-model-server.mjs.
@@ -197,17 +199,146 @@ BOOST_AUTO_TEST_CASE(bad_lines) {
     BOOST_CHECK_NO_THROW((void)to_json(out[1]).dump());
 }
 
-BOOST_AUTO_TEST_CASE(first_turn_argv_and_env) {
+// ---------- codex app-server (tests/fixtures/agents/codex-app-*.jsonl) ----------
+
+std::vector<ChatEntry> parse_app(const std::string& name) {
+    auto p = make_backend("codex")->make_parser();
+    return parse_fixture(*p, "codex-app-" + name + ".jsonl");
+}
+
+const ChatEntry* first_of(const std::vector<ChatEntry>& es, const std::string& k,
+                          const std::string& subtype = "") {
+    for (const auto& e : es)
+        if (kind(e) == k && (subtype.empty() || e.subtype == subtype)) return &e;
+    return nullptr;
+}
+
+BOOST_AUTO_TEST_CASE(app_tool_turn) {
+    auto p = make_backend("codex")->make_parser();
+    auto out = parse_fixture(*p, "codex-app-tool.jsonl");
+    const std::string thread = "01a23b55-5b04-7ba3-b233-7df6782cef01";
+    const ChatEntry* ready = first_of(out, "system", "session_ready");
+    BOOST_TEST_REQUIRE(ready != nullptr);
+    BOOST_TEST(ready->session_id == thread);
+    BOOST_TEST(p->model() == "gpt-5.5");
+    BOOST_TEST(p->turn_id().empty()); // the turn is over
+    const ChatEntry* use = first_of(out, "tool_use");
+    BOOST_TEST_REQUIRE(use != nullptr);
+    BOOST_TEST(use->tool_name == "shell");
+    BOOST_TEST(use->tool_input["command"] == "/bin/bash -c 'touch b.txt'");
+    const ChatEntry* res = first_of(out, "tool_result");
+    BOOST_TEST_REQUIRE(res != nullptr);
+    BOOST_TEST(res->tool_id == use->tool_id);
+    BOOST_TEST(!res->is_error);
+    BOOST_TEST(res->text == "(no output, exit 0)");
+    check_entries({out.back()}, {{{"kind", "turn_result"},
+                                  {"subtype", "success"},
+                                  {"session_id", thread},
+                                  {"text", "Ran it. Result: exit 0: "},
+                                  {"usage", usage(1604, 400, 100)}}});
+    // Deltas, rate limits and status changes produce nothing.
+    BOOST_TEST(out.size() == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(app_command_approval_and_decline) {
+    auto out = parse_app("decline");
+    const ChatEntry* perm = first_of(out, "permission");
+    BOOST_TEST_REQUIRE(perm != nullptr);
+    // Matched as claude's Bash, the bash -lc wrapper stripped: one rule file for both.
+    BOOST_TEST(perm->tool_name == "Bash");
+    BOOST_TEST(perm->tool_input["command"] == "touch d.txt");
+    BOOST_TEST(perm->tool_input["cwd"] == "/tmp/cx/wt2");
+    BOOST_TEST(perm->request_id == "call_fakeiox1fveo3qg#0");
+    BOOST_TEST(perm->text == "Run touch d.txt outside the sandbox?");
+    const ChatEntry* resolved = first_of(out, "system", "control_cancel_request");
+    BOOST_TEST_REQUIRE(resolved != nullptr);
+    BOOST_TEST(resolved->request_id == perm->request_id);
+    const ChatEntry* res = first_of(out, "tool_result");
+    BOOST_TEST_REQUIRE(res != nullptr);
+    BOOST_TEST(res->is_error);
+    BOOST_TEST(res->text == "(declined)");
+}
+
+BOOST_AUTO_TEST_CASE(app_file_change_approval_is_write_with_its_path) {
+    auto out = parse_app("patch-outside");
+    const ChatEntry* perm = first_of(out, "permission");
+    BOOST_TEST_REQUIRE(perm != nullptr);
+    BOOST_TEST(perm->tool_name == "Write"); // an added file
+    BOOST_TEST(perm->tool_input["file_path"] == "/opt/fab-fixture.txt");
+    BOOST_TEST(perm->tool_input["file_paths"] == json::array({"/opt/fab-fixture.txt"}));
+    const ChatEntry* res = first_of(out, "tool_result");
+    BOOST_TEST_REQUIRE(res != nullptr);
+    BOOST_TEST(res->is_error);
+    BOOST_TEST(res->text == "A /opt/fab-fixture.txt (declined)");
+}
+
+BOOST_AUTO_TEST_CASE(app_user_input_is_a_question) {
+    auto out = parse_app("question");
+    const ChatEntry* perm = first_of(out, "permission");
+    BOOST_TEST_REQUIRE(perm != nullptr);
+    BOOST_TEST(perm->tool_name == "AskUserQuestion");
+    const json& q = perm->tool_input["questions"][0];
+    BOOST_TEST(q["id"] == "q1");
+    BOOST_TEST(q["question"] == "Which color?");
+    BOOST_TEST(q["options"][1]["label"] == "Blue");
+}
+
+BOOST_AUTO_TEST_CASE(app_failed_turn) {
+    auto out = parse_app("failed");
+    const ChatEntry* retry = first_of(out, "system", "retry");
+    BOOST_TEST_REQUIRE(retry != nullptr);
+    BOOST_TEST(retry->text == "Reconnecting... 1/1");
+    const ChatEntry& last = out.back();
+    BOOST_TEST(kind(last) == "turn_result");
+    BOOST_TEST(last.is_error);
+    BOOST_TEST(last.subtype == "failed");
+    BOOST_TEST(last.text.find("high demand") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(app_errors_unknown_requests_and_wrappers) {
+    auto p = make_backend("codex")->make_parser();
+    std::vector<ChatEntry> out;
+    // A failed resume, a failed turn/start (the turn ends: nothing else will),
+    // a request fab does not handle (the host answers it with an error), a
+    // wrapper that is not one quoted word (kept whole), an embedded quote.
+    p->parse_line(R"({"id":"thread/resume:0","error":{"code":-32600,"message":"no rollout"}})",
+                  out);
+    p->parse_line(R"({"id":"turn/start:3","error":{"code":-32600,"message":"busy"}})", out);
+    p->parse_line(R"({"id":5,"method":"item/tool/call","params":{"tool":"x"}})", out);
+    p->parse_line(R"({"id":6,"method":"item/commandExecution/requestApproval","params":)"
+                  R"({"itemId":"c","command":"/bin/bash -lc 'a' && b","turnId":"t"}})",
+                  out);
+    p->parse_line(R"({"id":7,"method":"item/commandExecution/requestApproval","params":)"
+                  R"({"itemId":"d","command":"/bin/bash -lc 'echo '\\''hi'\\'''","turnId":"t"}})",
+                  out);
+    BOOST_TEST_REQUIRE(out.size() == 6u);
+    BOOST_TEST(out[0].subtype == "session_failed");
+    BOOST_TEST(kind(out[2]) == "turn_result");
+    BOOST_TEST(out[2].is_error);
+    BOOST_TEST(out[3].subtype == "control_request");
+    BOOST_TEST(out[3].request_id == "#5");
+    BOOST_TEST(out[4].tool_input["command"] == "/bin/bash -lc 'a' && b");
+    BOOST_TEST(out[5].tool_input["command"] == "echo 'hi'");
+}
+
+BOOST_AUTO_TEST_CASE(app_server_argv_and_env) {
     ::setenv("PATH", "/usr/bin", 1);
     auto b = make_backend("codex");
     BOOST_TEST(b->name() == "codex");
     BOOST_TEST(b->default_program() == "codex");
-    BOOST_TEST(!b->persistent());
-    auto spec = b->launch(params(), "-fix the build");
+    BOOST_TEST(b->persistent());
+    BOOST_TEST(b->handshake());
+    BOOST_TEST(!b->has_hooks()); // the daemon runs the rules on its approval requests
+    AgentParams p = params();
+    p.permission_mode = "default";
+    auto spec = b->launch(p, "ignored");
     BOOST_TEST_REQUIRE(spec.ok(), (spec.ok() ? std::string() : spec.error()));
-    std::vector<std::string> want = {
-        "codex", "exec",      "--json", "--skip-git-repo-check", "--sandbox", "workspace-write",
-        "-C",    "/w/api/a9", "--",     "-fix the build"};
+    std::vector<std::string> want = {"codex",    "app-server",
+                                     "-c",       "approval_policy=\"on-request\"",
+                                     "-c",       "sandbox_mode=\"workspace-write\"",
+                                     "-c",       "allow_login_shell=false",
+                                     "--enable", "default_mode_request_user_input",
+                                     "-c",       "suppress_unstable_features_warning=true"};
     BOOST_TEST(spec->argv == want, boost::test_tools::per_element());
     std::vector<std::string> env = {"FAB_AGENT_ID=a9",
                                     "FAB_PROJECT=api",
@@ -219,36 +350,102 @@ BOOST_AUTO_TEST_CASE(first_turn_argv_and_env) {
                                     "GIT_EDITOR=true",
                                     "PATH=/usr/local/bin:/usr/bin"};
     BOOST_TEST(spec->env == env, boost::test_tools::per_element());
-    BOOST_TEST(!spec->stdin_pipe);
-}
-
-BOOST_AUTO_TEST_CASE(resume_turn_argv) {
-    auto b = make_backend("codex");
-    AgentParams p = params();
-    p.resume = true;
-    p.session_id = kThread;
-    p.permission_mode = "plan";
-    p.model = "gpt-5.5";
-    p.program = "/opt/codex";
-    auto spec = b->launch(p, "next");
-    BOOST_TEST_REQUIRE(spec.ok(), (spec.ok() ? std::string() : spec.error()));
-    // exec-level options go before `resume`, which rejects them itself.
-    std::vector<std::string> want = {"/opt/codex", "exec",      "--json", "--skip-git-repo-check",
-                                     "--sandbox",  "read-only", "-C",     "/w/api/a9",
-                                     "-m",         "gpt-5.5",   "resume", kThread,
-                                     "--",         "next"};
-    BOOST_TEST(spec->argv == want, boost::test_tools::per_element());
-    p.session_id.clear();
-    BOOST_TEST(!b->launch(p, "next").ok());
-    p = params();
+    BOOST_TEST(spec->stdin_pipe);
     p.worktree.clear();
     BOOST_TEST(!b->launch(p, "x").ok());
     p = params();
     p.permission_mode = "yolo";
     BOOST_TEST(!b->launch(p, "x").ok());
-    // Not a persistent backend: no stdin protocol.
-    BOOST_TEST(b->format_input("x").empty());
-    BOOST_TEST(b->interrupt_line("i").empty());
+    p = params();
+    p.resume = true;
+    p.session_id.clear();
+    BOOST_TEST(!b->launch(p, "x").ok());
+}
+
+std::vector<json> lines_of(const std::string& text) {
+    std::vector<json> out;
+    size_t start = 0;
+    for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+        out.push_back(json::parse(text.substr(start, nl - start)));
+    BOOST_TEST(start == text.size()); // every line ends with \n
+    return out;
+}
+
+BOOST_AUTO_TEST_CASE(handshake_new_and_resumed_thread) {
+    auto b = make_backend("codex");
+    AgentParams p = params();
+    p.permission_mode = "default";
+    p.append_system_prompt = "You are a task agent.";
+    p.model = "gpt-5.5";
+    auto l = lines_of(b->startup_lines(p));
+    BOOST_TEST_REQUIRE(l.size() == 3u);
+    BOOST_TEST(l[0]["method"] == "initialize");
+    BOOST_TEST(l[0]["id"] == "initialize:0");
+    BOOST_TEST(l[1] == json({{"method", "initialized"}}));
+    BOOST_TEST(l[2]["method"] == "thread/start");
+    BOOST_TEST(l[2]["id"] == "thread/start:0");
+    BOOST_TEST(l[2]["params"]["cwd"] == "/w/api/a9");
+    BOOST_TEST(l[2]["params"]["approvalPolicy"] == "on-request");
+    BOOST_TEST(l[2]["params"]["sandbox"] == "workspace-write");
+    BOOST_TEST(l[2]["params"]["model"] == "gpt-5.5");
+    BOOST_TEST(l[2]["params"]["developerInstructions"] == "You are a task agent.");
+    p.resume = true;
+    p.session_id = kThread;
+    p.permission_mode = "plan";
+    l = lines_of(b->startup_lines(p));
+    BOOST_TEST_REQUIRE(l.size() == 3u);
+    BOOST_TEST(l[2]["method"] == "thread/resume");
+    BOOST_TEST(l[2]["params"]["threadId"] == kThread);
+    BOOST_TEST(l[2]["params"]["sandbox"] == "read-only");
+}
+
+BOOST_AUTO_TEST_CASE(turns_interrupt_and_answers) {
+    auto b = make_backend("codex");
+    AgentParams p = params();
+    p.permission_mode = "default";
+    p.writable_roots = {"/r/.git/worktrees/a9", "/r/.git/objects"};
+    SessionState s;
+    BOOST_TEST(b->format_input("hi", s).empty()); // no thread yet: nothing to send
+    s.session_id = kThread;
+    s.params = &p;
+    auto l = lines_of(b->format_input("hi", s));
+    BOOST_TEST_REQUIRE(l.size() == 1u);
+    BOOST_TEST(l[0]["method"] == "turn/start");
+    BOOST_TEST(l[0]["params"]["threadId"] == kThread);
+    BOOST_TEST(l[0]["params"]["input"][0]["text"] == "hi");
+    json sandbox = {{"type", "workspaceWrite"},
+                    {"writableRoots", {"/r/.git/worktrees/a9", "/r/.git/objects"}},
+                    {"networkAccess", true}};
+    BOOST_TEST(l[0]["params"]["sandboxPolicy"] == sandbox);
+    // While a turn runs, a message joins it.
+    s.turn_running = true;
+    s.turn_id = "turn-1";
+    l = lines_of(b->format_input("more", s));
+    BOOST_TEST(l[0]["method"] == "turn/steer");
+    BOOST_TEST(l[0]["params"]["expectedTurnId"] == "turn-1");
+    l = lines_of(b->interrupt_line("int-3", s));
+    BOOST_TEST(l[0] == json({{"id", "turn/interrupt:int-3"},
+                             {"method", "turn/interrupt"},
+                             {"params", {{"threadId", kThread}, {"turnId", "turn-1"}}}}));
+    // Approvals: the JSON-RPC id comes back from the request id.
+    l = lines_of(b->permission_response("call_1#0", true, json::object(), "", s));
+    BOOST_TEST_REQUIRE(l.size() == 1u);
+    BOOST_TEST(l[0] == json({{"id", 0}, {"result", {{"decision", "accept"}}}}));
+    // A denial: decline, then the reason into the same turn for the model.
+    l = lines_of(b->permission_response("call_1#\"x\"", false, json(), "rule says no", s));
+    BOOST_TEST_REQUIRE(l.size() == 2u);
+    BOOST_TEST(l[0] == json({{"id", "x"}, {"result", {{"decision", "decline"}}}}));
+    BOOST_TEST(l[1]["method"] == "turn/steer");
+    BOOST_TEST(l[1]["params"]["input"][0]["text"] == "fab denied that: rule says no");
+    // A question: answers by question text (the AskUserQuestion form) → by id.
+    json in = {{"questions", {{{"id", "q1"}, {"question", "Which?"}, {"options", json::array()}}}},
+               {"answers", {{"Which?", "Blue"}}}};
+    l = lines_of(b->permission_response("item#4", true, in, "", s));
+    BOOST_TEST(l[0] ==
+               json({{"id", 4}, {"result", {{"answers", {{"q1", {{"answers", {"Blue"}}}}}}}}}));
+    l = lines_of(b->unsupported_request_response("#7"));
+    BOOST_TEST(l[0]["id"] == 7);
+    BOOST_TEST(l[0]["error"]["code"] == -32601);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,10 +2,12 @@
 // line numbers), the schema, the typed Config and the fab.conf(5) docs.
 #include "config/config.hpp"
 #include "config/ini_document.hpp"
+#include "config/pricing.hpp"
 #include "config/schema.hpp"
 #include "util/fs.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 
 #include <cstdlib>
 #include <string>
@@ -513,6 +515,53 @@ BOOST_AUTO_TEST_CASE(man_page_example_is_a_valid_config) {
     Config c = config_ok(example);
     BOOST_TEST(c.projects.size() == 2u);
     BOOST_TEST(c.llm_auth.provider == "anthropic");
+}
+
+BOOST_AUTO_TEST_CASE(pricing_sections_override_the_built_in_defaults) {
+    Config c =
+        config_ok("[pricing \"gpt-5.5\"]\ninput = 2\noutput = 20.5\n"
+                  "[pricing \"local-model\"]\ninput = 0.1\ncached-input = 0.01\noutput = 0.4\n");
+    BOOST_TEST_REQUIRE(c.pricing.size() == 2u);
+    const PricingConfig* p = find_pricing(c, "gpt-5.5");
+    BOOST_TEST_REQUIRE(p != nullptr);
+    BOOST_TEST(p->input == 2.0);
+    BOOST_TEST(p->cached_input == 2.0); // unset: the input price
+    BOOST_TEST(p->output == 20.5);
+    BOOST_TEST(p->line == 1);
+    p = find_pricing(c, "local-model");
+    BOOST_TEST_REQUIRE(p != nullptr);
+    BOOST_TEST(p->cached_input == 0.01);
+    // Built-in defaults, and a suffixed name matching its base.
+    p = find_pricing(c, "claude-opus-4-8[1m]");
+    BOOST_TEST_REQUIRE(p != nullptr);
+    BOOST_TEST(p->model == "claude-opus-4-8");
+    BOOST_TEST(p->line == 0);
+    BOOST_TEST(find_pricing(c, "no-such-model") == nullptr);
+    BOOST_TEST(find_pricing(c, "") == nullptr);
+    // input 802 + cache writes 0 at 1.25, 200 cache reads at 0.125, 50 out at 10
+    Usage u;
+    u.input_tokens = 802;
+    u.cache_read_tokens = 200;
+    u.output_tokens = 50;
+    PricingConfig d{"gpt-5.5", 1.25, 0.125, 10, 0};
+    BOOST_TEST(std::abs(price_usage(d, u) - (802 * 1.25 + 200 * 0.125 + 50 * 10) / 1e6) < 1e-12);
+}
+
+BOOST_AUTO_TEST_CASE(pricing_errors_name_file_and_line) {
+    BOOST_TEST(config_error("[pricing \"m\"]\noutput = 1\n").find("has no input") !=
+               std::string::npos);
+    BOOST_TEST(config_error("[pricing \"m\"]\ninput = 1\n").find("has no output") !=
+               std::string::npos);
+    std::string e = config_error("[pricing \"m\"]\ninput = -1\noutput = 1\n");
+    BOOST_TEST(e.find("/c/config.ini:2") != std::string::npos, e);
+    BOOST_TEST(e.find("dollars per million tokens") != std::string::npos, e);
+    for (const char* bad : {"1e3", "inf", "nan", "1.2.3", "", ".", "$1", "2000000"})
+        BOOST_TEST(!parse_price(bad).has_value(), bad);
+    BOOST_TEST(parse_price("0").value() == 0.0);
+    BOOST_TEST(parse_price("1.25").value() == 1.25);
+    BOOST_TEST(parse_price(".5").value() == 0.5);
+    BOOST_TEST(config_error("[pricing]\ninput = 1\noutput = 1\n").find("needs a name") !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -32,7 +32,7 @@ write_codex_config() {
   cat >"$1/config.toml" <<TOML
 model = "gpt-5.5"
 model_provider = "fake"
-approval_policy = "never"
+approval_policy = "on-request"
 sandbox_mode = "workspace-write"
 [model_providers.fake]
 name = "fake"

@@ -47,7 +47,7 @@ turn_started() {
   local f; f=$(hist "$1")
   local n
   n=$(jq -s '[.[] | select(.src == "out") | .data | (fromjson? // {}) |
-              select((.type == "system" and .subtype == "init") or .type == "turn.started")] | length' "$f" 2>/dev/null)
+              select((.type == "system" and .subtype == "init") or .type == "turn.started" or .method == "turn/started")] | length' "$f" 2>/dev/null)
   [ "${n:-0}" -ge "$2" ]
 }
 
@@ -90,6 +90,8 @@ attach_dups() {
 }
 
 # usage_matches ID: `fab agent list --json` usage == the sum of the turn results' usage.
+# With PRICES="input cached-input output" (USD per Mtok; a CLI that reports no cost, codex),
+# the listed cost must be those prices applied to the listed tokens instead.
 # Prints "ok" or the two sums.
 usage_matches() {
   local f; f=$(hist "$1")
@@ -101,11 +103,17 @@ usage_matches() {
             cache_read_tokens: (map(.cache_read_tokens // 0) | add // 0),
             cost_usd: (map(.cost_usd // 0) | add // 0)}' "$f")
   list=$(agent_json "$1" | jq -c '.usage')
-  jq -rn --argjson s "$sum" --argjson l "$list" '
-    if ($s.input_tokens == $l.input_tokens and $s.output_tokens == $l.output_tokens
+  jq -rn --argjson s "$sum" --argjson l "$list" --arg prices "${PRICES:-}" '
+    ($prices | split(" ") | map(select(. != "") | tonumber)) as $p
+    | (if ($p | length) == 3
+       then ((($l.input_tokens + ($l.cache_creation_tokens // 0)) * $p[0]
+              + ($l.cache_read_tokens // 0) * $p[1] + $l.output_tokens * $p[2]) / 1e6)
+       else $s.cost_usd end) as $cost
+    | if ($s.input_tokens == $l.input_tokens and $s.output_tokens == $l.output_tokens
         and $s.cache_read_tokens == ($l.cache_read_tokens // 0)
-        and ((($s.cost_usd - ($l.cost_usd // 0)) | fabs) < 1e-9))
-    then "ok" else "turn results (\($s.n)) sum to \($s) but agent list says \($l)" end' 2>&1
+        and ((($cost - ($l.cost_usd // 0)) | fabs) < 1e-9)
+        and ($l.input_tokens == 0 or ($l.cost_usd // 0) > 0))
+    then "ok" else "turn results (\($s.n)) sum to \($s) (cost expected \($cost)) but agent list says \($l)" end' 2>&1
 }
 
 # transcript_turn_ends_at_least ID N: the raw transcript holds N ends of turn (claude's
@@ -113,7 +121,7 @@ usage_matches() {
 transcript_turn_ends_at_least() {
   local c
   c=$(jq -c 'select(.src == "out") | .data | fromjson? |
-             select(.type == "result" or .type == "turn.completed" or .type == "turn.failed")' \
+             select(.type == "result" or .type == "turn.completed" or .type == "turn.failed" or .method == "turn/completed")' \
         "$FAB_DIR/agents/$1/transcript.jsonl" 2>/dev/null | wc -l)
   [ "$c" -ge "$2" ]
 }
@@ -404,8 +412,8 @@ flow_abort() {
 }
 
 # 6. the agent CLI dies mid-turn (SIGKILL, as by the OOM killer): the agent is failed, and
-# `fab agent send` resumes its session in a new CLI process (claude --resume, codex exec
-# resume): the answer comes, the session is the same, and the usage still adds up (claude's
+# `fab agent send` resumes its session in a new CLI process (claude --resume, codex thread/resume
+# in a new app-server): the answer comes, the session is the same, and the usage still adds up (claude's
 # cost is a per-process total, codex's usage a per-thread total: the per-turn figures must not
 # go negative or count twice across the new process).
 flow_cli_crash_resume() {
