@@ -17,6 +17,7 @@ void register_agent_handlers(Router& router, Daemon& d) {
         c.project = require(q, "project", r);
         if (c.project.empty()) return;
         c.backend = q.payload.value("backend", "");
+        c.model = q.payload.value("model", "");
         c.prompt = q.payload.value("prompt", "");
         c.kind = q.payload.value("kind", "task");
         d.supervisor().create(c, [r](Result<Json> a) {
