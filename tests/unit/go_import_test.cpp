@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(config_toml_becomes_a_config_ini_fab_loads) {
     BOOST_TEST(mentions(no, "max-agents must be an integer from 1 to 100"));
     BOOST_TEST(mentions(no, "\"../escape\""));
     BOOST_TEST(mentions(no, "\"no-remote\": no valid remote-url"));
-    BOOST_TEST(no.size() == 7u);
+    BOOST_TEST(no.size() == 6u);
 }
 
 BOOST_AUTO_TEST_CASE(import_into_an_existing_config_keeps_its_comments_and_settings) {
