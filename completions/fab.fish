@@ -271,6 +271,10 @@ __fab_command 'project start' projects "start the project's orchestrator: agents
 __fab_command 'project stop' projects 'stop starting agents for the project (running agents go on)' \
     '-a --all' 'every registered project' \
     '-h --help' 'show help for this command'
+__fab_command 'config import' files "turn the Go fab's config.toml and permissions.toml into config.ini and permissions.ini" \
+    '-f --force' 'merge into existing config.ini / permissions.ini (comments kept)' \
+    '-n --dry-run' 'print what would be written, write nothing' \
+    '-h --help' 'show help for this command'
 __fab_command 'permissions init' - 'install the default rules as the global permissions.ini' \
     '-f --force' 'replace an existing global permissions.ini' \
     '-h --help' 'show help for this command'
@@ -288,6 +292,7 @@ __fab_command 'agent list' - 'list agents with their state, usage and what they 
 __fab_command 'agent create' - 'start an agent in a new worktree of a project' \
     '--project=' 'the project whose repository the agent works in (required)' \
     '--backend=' "claude, codex or scripted (default: the project's coding-backend)" \
+    '--model=' "the model the CLI uses (default: the project's coding-model or model)" \
     '--prompt=' 'the first message to the agent' \
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
@@ -390,6 +395,7 @@ __fab_command 'question answer' - "answer a question: an option's number or labe
 __fab_command 'agent plan' subcommands 'start a planner: an agent in plan mode that writes a plan' \
     '--project=' 'the project to plan for (default: $FAB_PROJECT)' \
     '--backend=' "claude, codex or scripted (default: the project's planner-backend)" \
+    '--model=' "the model the CLI uses (default: the project's planner-model or model)" \
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
 __fab_command 'agent plan list' - 'list planner agents' \
@@ -398,6 +404,11 @@ __fab_command 'agent plan list' - 'list planner agents' \
     '-h --help' 'show help for this command'
 __fab_command 'agent plan stop' agents 'stop a planner' \
     '-f --force' "kill the agent's process tree at once instead of interrupting it" \
+    '-h --help' 'show help for this command'
+__fab_command 'agent plan send' agents "send a message to a planner (resumes a failed planner's session)" \
+    '-h --help' 'show help for this command'
+__fab_command 'agent plan history' agents 'print everything a planner said and did' \
+    '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
 __fab_command 'plan write' - 'store the plan on stdin (from inside an agent: as its plan)' \
     '--title=' "the plan's title (default: its first heading)" \
@@ -417,9 +428,11 @@ __fab_command 'plan tickets' - 'turn a stored plan into tickets: an epic, and on
 __fab_command 'plan run' - 'start a task agent that carries out a stored plan' \
     '--project=' "the project to work in (default: the plan's project)" \
     '--backend=' "claude, codex or scripted (default: the project's coding-backend)" \
+    '--model=' "the model the CLI uses (default: the project's coding-model or model)" \
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
 __fab_command 'manager start' projects "start the project's manager agent (or return the running one; resumes its session)" \
+    '--model=' "the model for a new session (default: the config's model)" \
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
 __fab_command 'manager stop' projects "stop the project's manager agent" \
@@ -428,9 +441,16 @@ __fab_command 'manager status' projects "show the project's manager agent" \
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
 __fab_command 'manager clear' projects 'stop the manager and start it with a fresh session' \
+    '--model=' "the model for a new session (default: the config's model)" \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'manager send' projects "send a message to the project's manager agent (resumes its session)" \
+    '-h --help' 'show help for this command'
+__fab_command 'manager history' projects "print everything the project's manager said and did" \
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
 __fab_command 'director start' - 'start the director agent (or return the running one; resumes its session)' \
+    '--model=' "the model for a new session (default: the config's model)" \
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
 __fab_command 'director stop' - 'stop the director agent' \
@@ -439,6 +459,12 @@ __fab_command 'director status' - 'show the director agent' \
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
 __fab_command 'director clear' - 'stop the director and start it with a fresh session' \
+    '--model=' "the model for a new session (default: the config's model)" \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'director send' - 'send a message to the director agent (resumes its session)' \
+    '-h --help' 'show help for this command'
+__fab_command 'director history' - 'print everything the director said and did' \
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
 # fab-commands-end

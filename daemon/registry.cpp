@@ -109,6 +109,12 @@ std::vector<EffectiveValue> Registry::effective(const ProjectConfig& p) const {
             v.value = resolve_backend(config_, p, role);
             if (v.source == "unset") v.source = "built-in";
         }
+        // A role's model falls back to model (project, then [defaults]).
+        if (!e && (k.name == "planner-model" || k.name == "coding-model")) {
+            std::string role(k.name.substr(0, k.name.find('-')));
+            v.value = resolve_model(config_, &p, role);
+            if (!v.value.empty() && v.source == "unset") v.source = "defaults";
+        }
         out.push_back(std::move(v));
     }
     return out;

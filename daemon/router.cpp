@@ -13,6 +13,16 @@ void Reply::fail(const std::string& error) const {
     server_->send(client_, encode_error(type_, id_, error));
 }
 
+bool Reply::event(const Json& ev) const {
+    constexpr size_t kMaxQueued = 64 * 1024;
+    if (server_->queued_bytes(client_) > kMaxQueued) return false;
+    Json e = ev;
+    e["type"] = "event";
+    e["request_id"] = id_;
+    server_->send(client_, dump_json(e) + "\n");
+    return true;
+}
+
 void Router::dispatch(const Request& req, const Reply& reply) const {
     auto it = handlers_.find(req.type);
     if (it == handlers_.end()) {

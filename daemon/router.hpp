@@ -20,6 +20,12 @@ class Reply {
         : server_(server), client_(client), type_(std::move(type)), id_(std::move(id)) {}
     void ok(const Json& payload = Json::object()) const;
     void fail(const std::string& error) const;
+    // Before the answer: an event for this request only
+    // ({"type":"event","event":…,"request_id":id,…}), e.g. a clone's
+    // progress. Clients that wait for the answer skip events, so it is safe
+    // to send to any. Dropped (false) while the client's queue holds more
+    // than a little: progress is worth nothing late.
+    bool event(const Json& ev) const;
     uint64_t client() const { return client_; }
 
   private:

@@ -205,7 +205,9 @@ void Agent::run_turn(const std::string& text) {
                                     {"uuid", make_uuid()}});
     emit_init();
     if (emit_state_events_) emit_state("running");
-    Flow flow = run_script(text);
+    // The stand-in follows tests/e2e/fake-model-server.mjs: a model named
+    // unknown-* does not exist, so every turn fails as claude's does.
+    Flow flow = opts_.model.rfind("unknown-", 0) == 0 ? unknown_model() : run_script(text);
     if (flow == Flow::Next)
         run_stop_hooks(flow);
     else if (flow == Flow::Failed)

@@ -41,6 +41,7 @@ class Agent {
         std::string summary;   // text a model would say after the last tool result
         json denials = json::array();
         std::string error;      // SCRIPT:fail message
+        int api_status = 500;   // the failed API call's HTTP status
         bool hook_stop = false; // a PreToolUse hook said "continue": false
         std::string stop_reason;
         int64_t started_ms = 0;
@@ -77,6 +78,12 @@ class Agent {
     Flow sleep_for(const std::string& arg);
     Flow flood(const std::string& arg);
     Flow fail(const std::string& message);
+    // The synthetic assistant message and failed turn of an API error:
+    // `status` and `kind` as claude reports them ("server_error", ...).
+    Flow api_error(int status, const std::string& text, const char* kind);
+    // claude's answer to every message when --model names a model the API
+    // does not know (a 404; tests/fixtures/agents/claude-unknown-model.jsonl).
+    Flow unknown_model();
     Flow recall();
     Flow run_bash(const std::string& id, const json& input);
     Flow run_write(const std::string& id, const json& input);

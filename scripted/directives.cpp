@@ -363,9 +363,20 @@ Agent::Flow Agent::flood(const std::string& arg) {
     return Flow::Next;
 }
 
+Agent::Flow Agent::unknown_model() {
+    return api_error(404,
+                     "There's an issue with the selected model (" + opts_.model +
+                         "). It may not exist or you may not have access to it. Run --model to "
+                         "pick a different model.",
+                     "model_not_found");
+}
+
 Agent::Flow Agent::fail(const std::string& message) {
     // claude's synthetic message for an API error that outlived its retries (§1.5).
-    std::string text = "API Error: 500 " + message;
+    return api_error(500, "API Error: 500 " + message, "server_error");
+}
+
+Agent::Flow Agent::api_error(int status, const std::string& text, const char* kind) {
     json usage = {{"input_tokens", 0},
                   {"output_tokens", 0},
                   {"cache_creation_input_tokens", 0},
@@ -383,9 +394,10 @@ Agent::Flow Agent::fail(const std::string& message) {
                  {"parent_tool_use_id", nullptr},
                  {"session_id", record_.id},
                  {"uuid", make_uuid()},
-                 {"error", "server_error"}});
+                 {"error", kind}});
     turn_.last_text = text;
     turn_.error = text;
+    turn_.api_status = status;
     return Flow::Failed;
 }
 

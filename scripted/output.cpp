@@ -164,7 +164,7 @@ void Agent::emit_result(Flow flow) {
         break;
     case Flow::Failed:
         r["subtype"] = "success"; // claude: API errors are "success" with is_error
-        r["api_error_status"] = 500;
+        r["api_error_status"] = turn_.api_status;
         r["result"] = turn_.error;
         r["terminal_reason"] = "completed";
         r["stop_reason"] = "stop_sequence";

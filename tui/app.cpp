@@ -189,6 +189,7 @@ void App::request_older(const std::string& id) {
 Context App::context() const {
     Context c;
     c.projects = model_.projects();
+    for (const PlanRow& p : vs_.plans) c.plans.push_back(p.id);
     const AgentInfo* a = model_.find(vs_.selected);
     if (!a) return c;
     c.agent = a->id;
@@ -319,6 +320,92 @@ void App::apply(const Action& a) {
         });
         return;
     }
+    case T::manager_stop:
+        client_.request(
+            "manager.stop", {{"project", a.project}}, [this, p = a.project](Result<Json> r) {
+                if (!r) return notify("manager of " + p + ": " + r.error(), true);
+                notify(r->value("stopped", false) ? "stopping the manager of " + p
+                                                  : "the manager of " + p + " is not running");
+            });
+        return;
+    case T::director: {
+        for (const auto& ag : model_.agents())
+            if (ag->kind == "director" && !ag->final()) {
+                if (!modes_.filter().empty()) notify("the filter may hide the director");
+                select(ag->id);
+                return;
+            }
+        client_.request("director.start", Json::object(), [this](Result<Json> r) {
+            if (!r) return notify("director: " + r.error(), true);
+            std::string id = r->value("agent", Json::object()).value("id", "");
+            notify("director " + id);
+            if (!id.empty()) select(id);
+        });
+        return;
+    }
+    case T::director_stop:
+        client_.request("director.stop", Json::object(), [this](Result<Json> r) {
+            if (!r) return notify("director: " + r.error(), true);
+            notify(r->value("stopped", false) ? "stopping the director"
+                                              : "the director is not running");
+        });
+        return;
+    case T::orchestrator: {
+        std::string what = std::string(a.allow ? "start" : "stop");
+        client_.request(
+            "project." + what, {{"name", a.project}}, [this, what, p = a.project](Result<Json> r) {
+                if (!r) return notify(what + " " + p + ": " + r.error(), true);
+                std::string state = p;
+                for (const auto& pj : r->value("projects", Json::array()))
+                    state = pj.value("name", p) + ": orchestrator " + pj.value("state", "?");
+                notify(state);
+            });
+        return;
+    }
+    case T::plans:
+        vs_.plans_note = "loading…";
+        client_.request("plan.list", Json::object(), [this](Result<Json> r) {
+            vs_.plans.clear();
+            dirty_ = true;
+            if (!r) {
+                vs_.plans_note = "plans: " + r.error();
+                return;
+            }
+            for (const auto& p : r->value("plans", Json::array()))
+                vs_.plans.push_back({p.value("id", ""), p.value("title", ""),
+                                     p.value("project", ""), p.value("created", "")});
+            vs_.plans_note = vs_.plans.empty() ? "no stored plans: p starts a planner" : "";
+        });
+        return;
+    case T::plan_read:
+        vs_.plan_text.clear();
+        vs_.plans_note = "loading…";
+        client_.request("plan.read", {{"id", a.id}}, [this, id = a.id](Result<Json> r) {
+            dirty_ = true;
+            if (!r) {
+                vs_.plans_note = "plan " + id + ": " + r.error();
+                return;
+            }
+            vs_.plan_text = r->value("plan", Json::object()).value("body", "");
+            if (vs_.plan_text.empty()) vs_.plans_note = "(the plan is empty)";
+        });
+        return;
+    case T::plan_tickets:
+        client_.request("plan.tickets", {{"id", a.id}}, [this, id = a.id](Result<Json> r) {
+            if (!r) return notify("tickets from plan " + id + ": " + r.error(), true);
+            std::string epic = r->value("epic", Json::object()).value("id", "");
+            notify("plan " + id + ": epic " + epic + " and " +
+                   std::to_string(r->value("children", Json::array()).size()) + " ticket(s)");
+        });
+        return;
+    case T::plan_run:
+        client_.request("plan.run", {{"id", a.id}}, [this, id = a.id](Result<Json> r) {
+            if (!r) return notify("run plan " + id + ": " + r.error(), true);
+            std::string agent = r->value("agent", Json::object()).value("id", "");
+            notify("plan " + id + ": agent " + agent + " started");
+            if (!agent.empty()) select(agent);
+        });
+        return;
     case T::reconnect:
         backoff_ms_ = kBackoffMin;
         model_.conn = Conn::connecting;

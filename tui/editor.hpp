@@ -3,10 +3,36 @@
 // ↑/↓ like a shell's. Pure; the mode machine owns one.
 #pragma once
 
+#include <array>
+#include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
 namespace fab::tui {
+
+// The editor's keys, one table: Editor::key dispatches on it and the help
+// screen lists it. Any other printable key is typed.
+enum class Edit {
+    left,
+    right,
+    home,
+    end,
+    backspace,
+    del,
+    kill_end,
+    kill_word,
+    newline,
+    older,
+    newer
+};
+struct EditBinding {
+    std::array<int32_t, 3> keys;
+    const char* label;
+    const char* what;
+    Edit cmd;
+};
+std::span<const EditBinding> edit_keys();
 
 class Editor {
   public:

@@ -7,6 +7,9 @@
 
 #include "tui/editor.hpp"
 
+#include <array>
+#include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,6 +24,9 @@ enum class Mode {
     question_other, // typing a free-text answer
     plan_project,   // p: choosing the project for a planner
     plan_prompt,    // p: typing the planner's prompt
+    help,           // ?: every key of every mode
+    plans,          // P: the stored plans
+    plan_read,      // Enter on a plan: reading it
 };
 const char* mode_name(Mode m);
 
@@ -36,6 +42,7 @@ struct Context {
     size_t question_options = 0;       // how many options the question has
     std::string other_waiting;         // another agent with a pending request ("" = none)
     std::vector<std::string> projects; // for `p`
+    std::vector<std::string> plans;    // stored plan ids, in the order shown (P)
 };
 
 struct Action {
@@ -52,7 +59,15 @@ struct Action {
         respond,       // id (request), allow, always
         answer,        // id (request), text (an option number or free text)
         plan,          // project, text
-        manager,       // project
+        manager,       // project: show its manager, starting it when none runs
+        manager_stop,  // project
+        director,      // show the director, starting it when none runs
+        director_stop, //
+        orchestrator,  // project; allow: start (true) or stop (false)
+        plans,         // fetch the stored plans (the plans mode shows them)
+        plan_read,     // id: fetch the plan's text
+        plan_tickets,  // id: turn the plan into tickets
+        plan_run,      // id, project: a task agent carries it out
         reconnect,
         message, // text: a one-line notice for the help bar
     };
@@ -61,6 +76,77 @@ struct Action {
     std::string id, text, project;
     bool allow = false, always = false;
 };
+
+// What a key does, as the key tables below name it.
+enum class Cmd {
+    none, // not in the mode's table: typed into an editor, or ignored
+    quit,
+    focus,
+    down,
+    up,
+    top,
+    bottom,
+    page_up,
+    page_down,
+    expand,
+    reconnect,
+    filter,
+    clear_filter,
+    type,
+    abort,
+    allow,
+    always,
+    deny,
+    plan,
+    plans,
+    manager,
+    manager_stop,
+    director,
+    director_stop,
+    orchestrator_start,
+    orchestrator_stop,
+    help,
+    keep,
+    cancel,
+    send,
+    yes,
+    no,
+    choose,
+    number,
+    decline,
+    read,
+    tickets,
+    run,
+    close,
+};
+
+// One line of a key table: the keys (0 = unused), how the help screen names
+// them, and what they do. `Modes::key` finds a key's command in the table of
+// the mode (the digits 1-9 match a `number` line), so the help screen, which
+// lists these same tables, cannot drift from what the keys do.
+struct Binding {
+    std::array<int32_t, 3> keys;
+    const char* label;
+    const char* what;
+    Cmd cmd;
+};
+
+struct KeyTable {
+    const char* title; // the mode, as the help screen heads it
+    std::vector<Mode> modes;
+    std::span<const Binding> keys;
+};
+// Every mode's keys, in the help screen's order; the last table is the
+// line editor's (typing a message, a prompt, an answer or the filter).
+std::span<const KeyTable> key_tables();
+
+// The help screen's text: each table's title and (keys, what they do) lines,
+// the line editor's keys last.
+struct HelpSection {
+    std::string title;
+    std::vector<std::pair<std::string, std::string>> keys;
+};
+std::vector<HelpSection> help_sections();
 
 class Modes {
   public:
@@ -73,13 +159,15 @@ class Modes {
     Focus focus() const { return focus_; }
     const Editor& editor() const { return editor_; }
     const std::string& filter() const { return filter_; }
-    size_t choice() const { return choice_; }             // question option / project index
+    size_t choice() const { return choice_; }             // question option / project / plan index
+    int scroll() const { return scroll_; }                // help and plan_read: lines scrolled down
     const std::string& target() const { return target_; } // agent, request or project
     // The help bar for the current mode.
     std::string help(const Context& ctx) const;
 
   private:
-    std::vector<Action> normal(int k, const Context& ctx);
+    std::vector<Action> normal(Cmd c, int k, const Context& ctx);
+    std::vector<Action> choosing(Cmd c, int k, const Context& ctx);
     void enter(Mode m) { mode_ = m; }
 
     Mode mode_ = Mode::normal;
@@ -90,6 +178,8 @@ class Modes {
     std::string target_;
     size_t choice_ = 0;
     size_t choices_ = 0;
+    int scroll_ = 0;
+    Mode back_ = Mode::normal; // where help returns to
 };
 
 } // namespace fab::tui

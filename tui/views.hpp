@@ -22,6 +22,11 @@ struct Glyphs {
 };
 const Glyphs& glyphs(bool unicode);
 
+// A stored plan as the plans page lists it (plan.list).
+struct PlanRow {
+    std::string id, title, project, created;
+};
+
 // What the app keeps between frames, apart from the model and the modes.
 struct ViewState {
     std::string selected; // agent id
@@ -32,6 +37,9 @@ struct ViewState {
     int64_t now_ms = 0;
     std::string message; // a one-line notice in the help bar until the next key
     bool message_is_error = false;
+    std::vector<PlanRow> plans; // the plans page: newest first
+    std::string plan_text;      // the plan being read
+    std::string plans_note;     // "loading…", or why there is nothing to show
 };
 
 struct Frame {
@@ -64,6 +72,12 @@ void draw_recent(Canvas& c, const Rect& r, const Frame& f);
 void draw_input(Canvas& c, const Rect& r, const Frame& f);
 void draw_help(Canvas& c, const Rect& r, const Frame& f);
 void draw_overlay(Canvas& c, const Rect& chat, const Frame& f);
+// The help page (every key of every mode) and the plans page (the list, or
+// one plan), drawn in `r` instead of the panes they cover.
+void draw_help_page(Canvas& c, const Rect& r, const Frame& f);
+void draw_plans(Canvas& c, const Rect& r, const Frame& f);
+// The help page's lines at `width` columns (tests check every key is there).
+std::vector<std::pair<std::string, uint16_t>> help_lines(int width);
 // Lines of the input line's text (for the layout).
 int input_lines(const Modes& m);
 

@@ -3,6 +3,7 @@
 #include "daemon/agents/supervisor.hpp"
 
 #include "config/config.hpp"
+#include "config/schema.hpp"
 #include "daemon/agents/rebuild.hpp"
 #include "daemon/agents/worktree.hpp"
 #include "daemon/daemon.hpp"
@@ -179,12 +180,10 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
     const ProjectConfig* p = cfg.project(c.project);
     bool global = c.kind == "director"; // the one agent that belongs to no project
     if (!p && !global) return done(make_error("no project \"" + c.project + "\""));
+    // The config's role: planner-/coding- keys; a manager uses agent-backend and model.
+    std::string_view role = c.kind == "plan" ? "planner" : c.kind == "task" ? "coding" : "agent";
     std::string backend_name = c.backend;
-    if (backend_name.empty() && p)
-        backend_name = resolve_backend(cfg, *p,
-                                       c.kind == "plan"   ? "planner"
-                                       : c.kind == "task" ? "coding"
-                                                          : "agent"); // manager: agent-backend
+    if (backend_name.empty() && p) backend_name = resolve_backend(cfg, *p, role);
     if (backend_name.empty()) backend_name = cfg.defaults.agent_backend;
     auto backend = make_backend(backend_name);
     if (!backend)
@@ -206,6 +205,8 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
     r.kind = c.kind;
     r.project = c.project;
     r.backend = backend_name;
+    r.model = resolve_model(cfg, p, role, c.model);
+    if (auto s = check_model_name(r.model); !s) return done(make_error(s.error()));
     r.worktree = c.worktree.empty() ? d_.paths().project_dir(c.project) + "/worktrees/wt-" + r.id
                                     : c.worktree;
     r.branch = c.worktree.empty() ? "fab/" + r.id : c.branch;
@@ -221,7 +222,8 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
     a->parser = backend->make_parser();
     std::string id = r.id;
     agents_[id] = std::move(a);
-    log::info("agent " + id + ": creating (" + backend_name + ", project " + c.project + ")");
+    log::info("agent " + id + ": creating (" + backend_name +
+              (r.model.empty() ? "" : ", model " + r.model) + ", project " + c.project + ")");
     auto then = [this, id, c, done](Status s) {
         Agent* ag = find(id);
         if (!ag) return done(make_error("agent vanished"));
@@ -276,6 +278,7 @@ void Supervisor::spawn_host(Agent& a, const std::string& prompt, bool resume,
     // A codex agent that never got a thread (it failed before) starts one.
     p.resume = resume && !a.rec.session_id.empty();
     p.permission_mode = a.rec.kind == "plan" ? "plan" : "default";
+    p.model = a.rec.model;
     std::string spec_path = dir + "/spec.json";
     if (auto s = write_file_atomic(spec_path, encode_spec(spec)); !s) return done(s);
 

@@ -208,6 +208,7 @@ Json Supervisor::agent_json(const Agent& a) const {
             {"kind", r.kind},
             {"project", r.project},
             {"backend", r.backend},
+            {"model", r.model},
             {"state", r.state},
             {"description", r.description},
             {"worktree", r.worktree},

@@ -90,7 +90,15 @@ void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
         a.rec.cache_creation_tokens += e.usage.cache_creation_tokens;
         a.rec.cost_usd += turn_cost(a, e.usage);
         a.turn_running = false;
-        if (!a.stop_requested) set_state(a, AgentState::idle);
+        // A turn the CLI ended in error (an unknown model, an API error): its
+        // own words go into the agent's status, not only its history.
+        if (e.is_error && !a.stop_requested) {
+            std::string why = e.text.empty() ? e.subtype : e.text;
+            a.rec.error = "last turn failed: " + why.substr(0, 300);
+        } else if (a.rec.error.rfind("last turn failed: ", 0) == 0) {
+            a.rec.error.clear(); // a later turn went through
+        }
+        if (!a.stop_requested) set_state(a, AgentState::idle, a.rec.error);
         if (a.rec.retiring) retire(a.rec.id); // its work is merged: end it now the turn is over
         break;
     case ChatKind::permission:

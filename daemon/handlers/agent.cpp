@@ -19,6 +19,7 @@ void register_agent_handlers(Router& router, Daemon& d) {
         c.project = require(q, "project", r);
         if (c.project.empty()) return;
         c.backend = field_string(q.payload, "backend");
+        c.model = field_string(q.payload, "model");
         c.prompt = field_string(q.payload, "prompt");
         c.kind = field_string(q.payload, "kind", "task");
         d.supervisor().create(c, [r](Result<Json> a) {

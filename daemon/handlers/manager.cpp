@@ -15,13 +15,13 @@ void add_role(Router& router, Daemon& d, const std::string& kind) {
         return [r](Result<Json> out) { out ? r.ok(*out) : r.fail(out.error()); };
     };
     router.add(kind + ".start", [&d, kind, project_of, reply](const Request& q, const Reply& r) {
-        roles::start_role(d, kind, project_of(q), reply(r));
+        roles::start_role(d, kind, project_of(q), q.payload.value("model", ""), reply(r));
     });
     router.add(kind + ".stop", [&d, kind, project_of, reply](const Request& q, const Reply& r) {
         roles::stop_role(d, kind, project_of(q), reply(r));
     });
     router.add(kind + ".clear", [&d, kind, project_of, reply](const Request& q, const Reply& r) {
-        roles::clear_role(d, kind, project_of(q), reply(r));
+        roles::clear_role(d, kind, project_of(q), q.payload.value("model", ""), reply(r));
     });
     router.add(kind + ".status", [&d, kind, project_of, reply](const Request& q, const Reply& r) {
         reply(r)(roles::role_status(d, kind, project_of(q)));

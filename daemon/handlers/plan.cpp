@@ -101,8 +101,8 @@ void register_plan_handlers(Router& router, Daemon& d) {
         if (project.empty()) return;
         std::string prompt = require(q, "prompt", r);
         if (prompt.empty()) return;
-        roles::start_planner(d, project, field_string(q.payload, "backend"), prompt,
-                             [r](Result<Json> a) {
+        roles::start_planner(d, project, field_string(q.payload, "backend"),
+                             field_string(q.payload, "model"), prompt, [r](Result<Json> a) {
                                  a ? r.ok({{"agent", *a}}) : r.fail(a.error());
                              });
     });
@@ -193,15 +193,17 @@ void register_plan_handlers(Router& router, Daemon& d) {
         std::string dir = d.paths().plans_dir;
         std::string project = field_string(q.payload, "project");
         std::string backend = field_string(q.payload, "backend");
+        std::string model = field_string(q.payload, "model");
         on_pool<plans::Plan>(
             d, [dir, id] { return plans::read_plan(dir, id); },
-            [&d, r, project, backend](Result<plans::Plan> p) {
+            [&d, r, project, backend, model](Result<plans::Plan> p) {
                 if (!p) return r.fail(p.error());
                 CreateAgent c;
                 c.project = project.empty() ? p->project : project;
                 if (c.project.empty())
                     return r.fail("plan " + p->id + " names no project; pass --project");
                 c.backend = backend;
+                c.model = model;
                 c.prompt = run_prompt(*p);
                 d.supervisor().create(c, [r, plan = p->id](Result<Json> a) {
                     a ? r.ok({{"agent", *a}, {"plan_id", plan}}) : r.fail(a.error());

@@ -8,6 +8,7 @@
 #include "ev/process.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
+#include "util/progress_lines.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
@@ -54,6 +55,22 @@ Json project_json(const Registry& reg, const ProjectConfig& p, const Paths& path
             {"settings", settings}};
 }
 
+// {"progress": true} (a terminal waits): git clone --progress instead of
+// --quiet, its updating line sent to the client as "progress" events of the
+// request. The returned object holds stderr for the error message.
+std::shared_ptr<ProgressLines> want_progress(const Request& req, ev::SpawnOptions& o,
+                                             const Reply& reply) {
+    if (!req.payload.value("progress", false)) return nullptr;
+    for (std::string& a : o.argv)
+        if (a == "--quiet") a = "--progress";
+    auto lines = std::make_shared<ProgressLines>();
+    o.on_stderr = [lines, reply](const char* p, size_t n) {
+        for (const std::string& l : lines->feed({p, n}, now_ms()))
+            reply.event({{"event", "progress"}, {"text", l}});
+    };
+    return lines;
+}
+
 struct ProjectHandlers {
     Daemon& d;
     std::set<std::string> adding; // names being cloned right now
@@ -98,9 +115,11 @@ struct ProjectHandlers {
         adding.insert(name);
         ev::SpawnOptions o = safegit::command(
             std::string(), {"clone", "--quiet", "--", source, d.paths().project_repo(name)});
+        auto progress = want_progress(req, o, reply);
         log::info("project " + name + ": cloning " + source);
         ev::run_process(
-            d.loop(), o, [this, name, dir, source, settings, reply](ev::ProcessResult r) {
+            d.loop(), o, [this, name, dir, source, settings, reply, progress](ev::ProcessResult r) {
+                if (progress) r.err = progress->text(); // stderr went through it
                 if (!r.ok()) {
                     std::string why = r.last_error_line();
                     log::warn("project " + name + ": clone failed: " + why);

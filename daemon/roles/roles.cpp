@@ -1,5 +1,6 @@
 #include "daemon/roles/roles.hpp"
 
+#include "config/schema.hpp"
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/agents/worktree.hpp"
 #include "daemon/daemon.hpp"
@@ -80,7 +81,8 @@ std::set<std::string>& in_flight() {
 }
 
 void create_role_agent(Daemon& d, const std::string& kind, const std::string& project,
-                       const std::string& resume_session, std::function<void(Result<Json>)> done) {
+                       const std::string& resume_session, const std::string& model,
+                       std::function<void(Result<Json>)> done) {
     std::string key = kind + "/" + project;
     if (!in_flight().insert(key).second)
         return done(make_error(what(kind, project) + " is being started; try again shortly"));
@@ -88,21 +90,23 @@ void create_role_agent(Daemon& d, const std::string& kind, const std::string& pr
         in_flight().erase(key);
         done(std::move(r));
     };
-    prepare_place(
-        d, kind, project, [&d, kind, project, resume_session, done](Result<std::string> place) {
-            if (!place) return done(make_error(place.error()));
-            CreateAgent c;
-            c.kind = kind;
-            c.project = kind == "manager" ? project : "";
-            c.worktree = *place;
-            c.branch = kind == "manager" ? "fab-manager" : "";
-            c.resume_session = resume_session;
-            if (resume_session.empty()) c.prompt = role_prompt(kind, project);
-            d.supervisor().create(c, [resumed = !resume_session.empty(), done](Result<Json> a) {
-                if (!a) return done(make_error(a.error()));
-                done(Json{{"agent", *a}, {"existing", false}, {"resumed", resumed}});
-            });
-        });
+    prepare_place(d, kind, project,
+                  [&d, kind, project, resume_session, model, done](Result<std::string> place) {
+                      if (!place) return done(make_error(place.error()));
+                      CreateAgent c;
+                      c.kind = kind;
+                      c.project = kind == "manager" ? project : "";
+                      c.worktree = *place;
+                      c.branch = kind == "manager" ? "fab-manager" : "";
+                      c.resume_session = resume_session;
+                      c.model = model;
+                      if (resume_session.empty()) c.prompt = role_prompt(kind, project);
+                      d.supervisor().create(
+                          c, [resumed = !resume_session.empty(), done](Result<Json> a) {
+                              if (!a) return done(make_error(a.error()));
+                              done(Json{{"agent", *a}, {"existing", false}, {"resumed", resumed}});
+                          });
+                  });
 }
 
 } // namespace
@@ -146,18 +150,20 @@ void on_entry(Daemon& d, Agent& a, const ChatEntry& e) {
 }
 
 void start_planner(Daemon& d, const std::string& project, const std::string& backend,
-                   const std::string& prompt, std::function<void(Result<Json>)> done) {
+                   const std::string& model, const std::string& prompt,
+                   std::function<void(Result<Json>)> done) {
     CreateAgent c;
     c.kind = "plan";
     c.project = project;
     c.backend = backend;
+    c.model = model;
     c.permission_mode = "plan";
     c.prompt = role_prompt("plan", project) + "\n" + prompt;
     d.supervisor().create(c, std::move(done));
 }
 
 void start_role(Daemon& d, const std::string& kind, const std::string& project,
-                std::function<void(Result<Json>)> done) {
+                const std::string& model, std::function<void(Result<Json>)> done) {
     if (auto s = check_kind(d, kind, project); !s) return done(make_error(s.error()));
     Agent* a = newest(d, kind, project);
     if (a && live(*a))
@@ -168,6 +174,8 @@ void start_role(Daemon& d, const std::string& kind, const std::string& project,
     if (a && a->state == AgentState::failed && !a->rec.session_id.empty() &&
         !(a->link && a->link->connected() && !a->cli_exited)) {
         std::string id = a->rec.id;
+        if (auto s = check_model_name(model); !s) return done(make_error(s.error()));
+        if (!model.empty()) a->rec.model = model; // the session goes on with this model
         log::info(what(kind, project) + ": resuming agent " + id);
         return d.supervisor().resume(id, [&d, id, done](Status s) {
             Agent* ag = d.supervisor().find(id);
@@ -179,7 +187,7 @@ void start_role(Daemon& d, const std::string& kind, const std::string& project,
     // Stopped by a human: a new agent, same session (the model keeps its
     // context; `clear` is the way to drop it).
     std::string session = a ? a->rec.session_id : "";
-    create_role_agent(d, kind, project, session, std::move(done));
+    create_role_agent(d, kind, project, session, model, std::move(done));
 }
 
 void stop_role(Daemon& d, const std::string& kind, const std::string& project,
@@ -195,10 +203,10 @@ void stop_role(Daemon& d, const std::string& kind, const std::string& project,
 }
 
 void clear_role(Daemon& d, const std::string& kind, const std::string& project,
-                std::function<void(Result<Json>)> done) {
+                const std::string& model, std::function<void(Result<Json>)> done) {
     if (auto s = check_kind(d, kind, project); !s) return done(make_error(s.error()));
-    auto fresh = [&d, kind, project, done](std::string old) {
-        create_role_agent(d, kind, project, "", [old, done](Result<Json> r) {
+    auto fresh = [&d, kind, project, model, done](std::string old) {
+        create_role_agent(d, kind, project, "", model, [old, done](Result<Json> r) {
             if (!r) return done(r);
             Json out = *r;
             out["previous"] = old;

@@ -37,17 +37,20 @@ bool owns_worktree(std::string_view kind);
 // Called by the supervisor for every chat entry of every agent.
 void on_entry(Daemon& d, Agent& a, const ChatEntry& e);
 
+// backend, model: "" = the project's planner-backend / planner-model.
 void start_planner(Daemon& d, const std::string& project, const std::string& backend,
-                   const std::string& prompt, std::function<void(Result<Json>)> done);
+                   const std::string& model, const std::string& prompt,
+                   std::function<void(Result<Json>)> done);
 
 // kind: "manager" (project required) or "director" (project ignored).
-// start → {"agent": …, "existing": bool, "resumed": bool}.
+// start → {"agent": …, "existing": bool, "resumed": bool}. model: "" = the
+// config's (project model, [defaults] model); a running agent keeps its own.
 void start_role(Daemon& d, const std::string& kind, const std::string& project,
-                std::function<void(Result<Json>)> done);
+                const std::string& model, std::function<void(Result<Json>)> done);
 void stop_role(Daemon& d, const std::string& kind, const std::string& project,
                std::function<void(Result<Json>)> done);
 void clear_role(Daemon& d, const std::string& kind, const std::string& project,
-                std::function<void(Result<Json>)> done);
+                const std::string& model, std::function<void(Result<Json>)> done);
 Result<Json> role_status(Daemon& d, const std::string& kind, const std::string& project);
 
 } // namespace roles

@@ -46,15 +46,17 @@ int cmd_agent_list(Invocation& inv) {
         std::printf("no agents\n");
         return Exit::ok;
     }
-    std::printf("%-8s %-8s %-14s %-9s %-9s %-9s %-10s %s\n", "ID", "KIND", "PROJECT", "BACKEND",
-                "STATE", "RUNNING", "COST", "DOING");
+    std::printf("%-8s %-8s %-14s %-9s %-16s %-9s %-9s %-10s %s\n", "ID", "KIND", "PROJECT",
+                "BACKEND", "MODEL", "STATE", "RUNNING", "COST", "DOING");
     for (const auto& a : agents) {
         std::string doing = a.value("description", "");
         if (doing.empty()) doing = a.value("error", "");
         doing = tty_safe(doing, 1, false); // set by the agent (fab agent describe)
-        std::printf("%-8s %-8s %-14s %-9s %-9s %-9s %-10s %s\n", a.value("id", "").c_str(),
+        std::string model = a.value("model", "");
+        std::printf("%-8s %-8s %-14s %-9s %-16s %-9s %-9s %-10s %s\n", a.value("id", "").c_str(),
                     a.value("kind", "").c_str(), a.value("project", "").c_str(),
-                    a.value("backend", "").c_str(), a.value("state", "").c_str(),
+                    a.value("backend", "").c_str(), model.empty() ? "default" : model.c_str(),
+                    a.value("state", "").c_str(),
                     format_duration(a.value("running_s", int64_t{0})).c_str(),
                     money(a["usage"].value("cost_usd", 0.0)).c_str(), doing.c_str());
     }
@@ -66,6 +68,7 @@ int cmd_agent_create(Invocation& inv) {
     int rc = Exit::ok;
     Json payload = {{"project", inv.flag("project")}};
     if (inv.has("backend")) payload["backend"] = inv.flag("backend");
+    if (inv.has("model")) payload["model"] = inv.flag("model");
     if (inv.has("prompt")) payload["prompt"] = inv.flag("prompt");
     auto r = call_daemon(inv, "agent.create", payload, rc, 120000);
     if (!r) return rc;
@@ -74,17 +77,22 @@ int cmd_agent_create(Invocation& inv) {
         std::printf("%s\n", dump_json(a).c_str());
         return Exit::ok;
     }
-    std::printf("created agent %s (%s) in %s\n", a.value("id", "").c_str(),
-                a.value("backend", "").c_str(), a.value("worktree", "").c_str());
+    std::string how = a.value("backend", "");
+    if (!a.value("model", "").empty()) how += ", model " + a.value("model", "");
+    std::printf("created agent %s (%s) in %s\n", a.value("id", "").c_str(), how.c_str(),
+                a.value("worktree", "").c_str());
     return Exit::ok;
 }
 
-int cmd_agent_send(Invocation& inv) {
+int send_to_agent(Invocation& inv, const std::string& id, const std::string& text) {
     int rc = Exit::ok;
-    std::vector<std::string> words(inv.args.begin() + 1, inv.args.end());
-    auto r = call_daemon(inv, "agent.send", {{"id", inv.args[0]}, {"text", join(words, " ")}}, rc,
-                         120000);
+    auto r = call_daemon(inv, "agent.send", {{"id", id}, {"text", text}}, rc, 120000);
     return r ? Exit::ok : rc;
+}
+
+int cmd_agent_send(Invocation& inv) {
+    std::vector<std::string> words(inv.args.begin() + 1, inv.args.end());
+    return send_to_agent(inv, inv.args[0], join(words, " "));
 }
 
 int cmd_agent_abort(Invocation& inv) {
@@ -105,8 +113,12 @@ int cmd_agent_describe(Invocation& inv) {
 }
 
 int cmd_agent_history(Invocation& inv) {
+    return print_agent_history(inv, inv.args[0]);
+}
+
+int print_agent_history(Invocation& inv, const std::string& id) {
     int rc = Exit::ok;
-    auto r = call_daemon(inv, "agent.history", {{"id", inv.args[0]}}, rc, 120000);
+    auto r = call_daemon(inv, "agent.history", {{"id", id}}, rc, 120000);
     if (!r) return rc;
     auto backend = make_backend(r->value("backend", "claude"));
     auto parser = backend ? backend->make_parser() : nullptr;

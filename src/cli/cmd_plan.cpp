@@ -45,8 +45,10 @@ bool read_all_stdin(std::string& out, size_t max, std::string& why) {
 }
 
 void print_agent_created(const Json& a, const char* what) {
-    std::printf("started %s %s (%s) in %s\n", what, a.value("id", "").c_str(),
-                a.value("backend", "").c_str(), a.value("worktree", "").c_str());
+    std::string how = a.value("backend", "");
+    if (!a.value("model", "").empty()) how += ", model " + a.value("model", "");
+    std::printf("started %s %s (%s) in %s\n", what, a.value("id", "").c_str(), how.c_str(),
+                a.value("worktree", "").c_str());
 }
 
 } // namespace
@@ -57,6 +59,7 @@ int cmd_agent_plan(Invocation& inv) {
         return fail("agent plan needs --project NAME (or run it inside a fab agent)", Exit::usage);
     Json payload = {{"project", project}, {"prompt", join(inv.args, " ")}};
     if (inv.has("backend")) payload["backend"] = inv.flag("backend");
+    if (inv.has("model")) payload["model"] = inv.flag("model");
     int rc = Exit::ok;
     auto r = call_daemon(inv, "agent.plan", payload, rc, 120000);
     if (!r) return rc;
@@ -96,6 +99,36 @@ int cmd_agent_plan_list(Invocation& inv) {
                     format_duration(a.value("running_s", int64_t{0})).c_str(), doing.c_str());
     }
     return Exit::ok;
+}
+
+namespace {
+// Fails unless `id` is a planner, so `agent plan send` never talks to another kind.
+bool is_planner(Invocation& inv, const std::string& id, int& rc) {
+    auto r = call_daemon(inv, "agent.list", Json::object(), rc);
+    if (!r) return false;
+    for (const auto& a : (*r)["agents"])
+        if (a.value("id", "") == id) {
+            if (a.value("kind", "") == "plan") return true;
+            rc = fail("agent " + id + " is a " + a.value("kind", "") +
+                      " agent, not a planner (fab agent send talks to any agent)");
+            return false;
+        }
+    rc = fail("no planner \"" + id + "\" (fab agent plan list shows them)");
+    return false;
+}
+} // namespace
+
+int cmd_agent_plan_send(Invocation& inv) {
+    int rc = Exit::ok;
+    if (!is_planner(inv, inv.args[0], rc)) return rc;
+    std::vector<std::string> words(inv.args.begin() + 1, inv.args.end());
+    return send_to_agent(inv, inv.args[0], join(words, " "));
+}
+
+int cmd_agent_plan_history(Invocation& inv) {
+    int rc = Exit::ok;
+    if (!is_planner(inv, inv.args[0], rc)) return rc;
+    return print_agent_history(inv, inv.args[0]);
 }
 
 int cmd_agent_plan_stop(Invocation& inv) {
@@ -192,6 +225,7 @@ int cmd_plan_run(Invocation& inv) {
     Json payload = {{"id", inv.args[0]}};
     if (inv.has("project")) payload["project"] = inv.flag("project");
     if (inv.has("backend")) payload["backend"] = inv.flag("backend");
+    if (inv.has("model")) payload["model"] = inv.flag("model");
     auto r = call_daemon(inv, "plan.run", payload, rc, 120000);
     if (!r) return rc;
     if (inv.has("json")) {

@@ -5,6 +5,7 @@
 #include "util/fs.hpp"
 
 #include <cstdio>
+#include <unistd.h>
 
 namespace fab::cli {
 
@@ -19,6 +20,14 @@ bool looks_remote(const std::string& s) {
     auto slash = s.find('/');
     return colon != std::string::npos && (slash == std::string::npos || colon < slash) &&
            s.front() != '.' && s.front() != '/';
+}
+
+// A line from git (and the remote, through it) for the terminal: control
+// characters shown as '?' so no escape sequence reaches it.
+std::string printable(std::string s) {
+    for (char& ch : s)
+        if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';
+    return s;
 }
 
 constexpr const char* kSettingFlags[] = {"max-agents",         "issue-backend",  "agent-backend",
@@ -37,9 +46,25 @@ int cmd_project_add(Invocation& inv) {
     Json payload = {{"source", source}, {"settings", settings}};
     if (inv.has("name")) payload["name"] = inv.flag("name");
     int rc = Exit::ok;
+    // On a terminal, git's progress as one updating line on stderr (the
+    // daemon runs the clone and sends it); otherwise nothing until the end.
+    bool tty = looks_remote(source) && ::isatty(STDERR_FILENO);
+    if (tty) payload["progress"] = true;
+    auto c = connect_daemon_socket(inv, rc);
+    if (!c) return rc;
+    bool shown = false;
+    if (tty)
+        c->on_event([&shown](const Json& ev) {
+            if (ev.value("event", "") != "progress") return;
+            // \r and clear to the end of the line: the next state overwrites it.
+            std::fprintf(stderr, "\r%s\033[K", printable(ev.value("text", "")).c_str());
+            std::fflush(stderr);
+            shown = true;
+        });
     // A clone can take long; the daemon answers when git is done.
-    auto r = call_daemon(inv, "project.add", payload, rc, 30 * 60 * 1000);
-    if (!r) return rc;
+    auto r = c->call("project.add", payload, 30 * 60 * 1000);
+    if (shown) std::fprintf(stderr, "\r\033[K");
+    if (!r) return fail(r.error());
     std::printf("added project %s (%s)\n", r->value("name", "").c_str(),
                 r->value("repo", "").c_str());
     return Exit::ok;

@@ -24,6 +24,10 @@ int cmd_agent_send(Invocation&);
 int cmd_agent_abort(Invocation&);
 int cmd_agent_describe(Invocation&);
 int cmd_agent_history(Invocation&);
+// The bodies of agent send / history, for the families that name an agent
+// another way (manager send <project>, agent plan send <id>).
+int send_to_agent(Invocation&, const std::string& id, const std::string& text);
+int print_agent_history(Invocation&, const std::string& id);
 
 // cmd_merge.cpp
 int cmd_agent_done(Invocation&);
@@ -33,6 +37,8 @@ int cmd_branch_cleanup(Invocation&);
 int cmd_agent_plan(Invocation&);
 int cmd_agent_plan_list(Invocation&);
 int cmd_agent_plan_stop(Invocation&);
+int cmd_agent_plan_send(Invocation&);
+int cmd_agent_plan_history(Invocation&);
 int cmd_plan_write(Invocation&);
 int cmd_plan_list(Invocation&);
 int cmd_plan_read(Invocation&);
@@ -44,10 +50,14 @@ int cmd_manager_start(Invocation&);
 int cmd_manager_stop(Invocation&);
 int cmd_manager_status(Invocation&);
 int cmd_manager_clear(Invocation&);
+int cmd_manager_send(Invocation&);
+int cmd_manager_history(Invocation&);
 int cmd_director_start(Invocation&);
 int cmd_director_stop(Invocation&);
 int cmd_director_status(Invocation&);
 int cmd_director_clear(Invocation&);
+int cmd_director_send(Invocation&);
+int cmd_director_history(Invocation&);
 
 // cmd_issue.cpp
 int cmd_issue_list(Invocation&);
@@ -86,6 +96,9 @@ int cmd_project_remove(Invocation&);
 int cmd_project_config_show(Invocation&);
 int cmd_project_config_get(Invocation&);
 int cmd_project_config_set(Invocation&);
+
+// cmd_config.cpp
+int cmd_config_import(Invocation&);
 
 // cmd_permissions.cpp
 int cmd_permissions_init(Invocation&);

@@ -43,6 +43,11 @@ constexpr Flag kPermissionsInit[] = {
     {"force", 'f', nullptr, "replace an existing global permissions.ini"},
     {"help", 'h', nullptr, "show help for this command"},
 };
+constexpr Flag kConfigImport[] = {
+    {"force", 'f', nullptr, "merge into existing config.ini / permissions.ini (comments kept)"},
+    {"dry-run", 'n', nullptr, "print what would be written, write nothing"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
 constexpr Flag kPermissionsCheck[] = {
     {"project", 0, "NAME", "also try the project's rules first (default: $FAB_PROJECT)"},
     {"worktree", 0, "DIR", "the worktree /-patterns refer to (default: $FAB_WORKTREE or .)"},
@@ -58,6 +63,7 @@ constexpr Flag kAgentList[] = {
 constexpr Flag kAgentCreate[] = {
     {"project", 0, "NAME", "the project whose repository the agent works in (required)"},
     {"backend", 0, "BACKEND", "claude, codex or scripted (default: the project's coding-backend)"},
+    {"model", 0, "MODEL", "the model the CLI uses (default: the project's coding-model or model)"},
     {"prompt", 0, "TEXT", "the first message to the agent"},
     {"json", 0, nullptr, "print machine-readable JSON"},
     {"help", 'h', nullptr, "show help for this command"},
@@ -75,6 +81,7 @@ constexpr Flag kBranchCleanup[] = {
 constexpr Flag kAgentPlan[] = {
     {"project", 0, "NAME", "the project to plan for (default: $FAB_PROJECT)"},
     {"backend", 0, "BACKEND", "claude, codex or scripted (default: the project's planner-backend)"},
+    {"model", 0, "MODEL", "the model the CLI uses (default: the project's planner-model or model)"},
     {"json", 0, nullptr, "print machine-readable JSON"},
     {"help", 'h', nullptr, "show help for this command"},
 };
@@ -96,6 +103,12 @@ constexpr Flag kPlanTickets[] = {
 constexpr Flag kPlanRun[] = {
     {"project", 0, "NAME", "the project to work in (default: the plan's project)"},
     {"backend", 0, "BACKEND", "claude, codex or scripted (default: the project's coding-backend)"},
+    {"model", 0, "MODEL", "the model the CLI uses (default: the project's coding-model or model)"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kRoleStart[] = {
+    {"model", 0, "MODEL", "the model for a new session (default: the config's model)"},
     {"json", 0, nullptr, "print machine-readable JSON"},
     {"help", 'h', nullptr, "show help for this command"},
 };
@@ -209,6 +222,10 @@ constexpr Command kCommands[] = {
     {"project stop", "[name]", "stop starting agents for the project (running agents go on)",
      kProjectStartStop, cmd_project_stop, 0, 1},
 
+    {"config import", "[path]",
+     "turn the Go fab's config.toml and permissions.toml into config.ini and permissions.ini",
+     kConfigImport, cmd_config_import, 0, 1},
+
     {"permissions init", "", "install the default rules as the global permissions.ini",
      kPermissionsInit, cmd_permissions_init},
     {"permissions check", "<tool> <input-json>", "show which rule decides a tool call, and why",
@@ -272,6 +289,11 @@ constexpr Command kCommands[] = {
      kAgentPlan, cmd_agent_plan, 1, -1},
     {"agent plan list", "", "list planner agents", kAgentList, cmd_agent_plan_list},
     {"agent plan stop", "<id>", "stop a planner", kAgentAbort, cmd_agent_plan_stop, 1, 1},
+    {"agent plan send", "<id> <text...>",
+     "send a message to a planner (resumes a failed planner's session)", kNone, cmd_agent_plan_send,
+     2, -1},
+    {"agent plan history", "<id>", "print everything a planner said and did", kJson,
+     cmd_agent_plan_history, 1, 1},
     {"plan write", "", "store the plan on stdin (from inside an agent: as its plan)", kPlanWrite,
      cmd_plan_write},
     {"plan list", "", "list stored plans, newest first", kPlanList, cmd_plan_list},
@@ -282,21 +304,30 @@ constexpr Command kCommands[] = {
     {"plan run", "<id>", "start a task agent that carries out a stored plan", kPlanRun,
      cmd_plan_run, 1, 1},
     {"manager start", "<project>",
-     "start the project's manager agent (or return the running one; resumes its session)", kJson,
-     cmd_manager_start, 1, 1},
+     "start the project's manager agent (or return the running one; resumes its session)",
+     kRoleStart, cmd_manager_start, 1, 1},
     {"manager stop", "<project>", "stop the project's manager agent", kNone, cmd_manager_stop, 1,
      1},
     {"manager status", "<project>", "show the project's manager agent", kJson, cmd_manager_status,
      1, 1},
-    {"manager clear", "<project>", "stop the manager and start it with a fresh session", kJson,
+    {"manager clear", "<project>", "stop the manager and start it with a fresh session", kRoleStart,
      cmd_manager_clear, 1, 1},
+    {"manager send", "<project> <text...>",
+     "send a message to the project's manager agent (resumes its session)", kNone, cmd_manager_send,
+     2, -1},
+    {"manager history", "<project>", "print everything the project's manager said and did", kJson,
+     cmd_manager_history, 1, 1},
     {"director start", "",
-     "start the director agent (or return the running one; resumes its session)", kJson,
+     "start the director agent (or return the running one; resumes its session)", kRoleStart,
      cmd_director_start},
     {"director stop", "", "stop the director agent", kNone, cmd_director_stop},
     {"director status", "", "show the director agent", kJson, cmd_director_status},
-    {"director clear", "", "stop the director and start it with a fresh session", kJson,
+    {"director clear", "", "stop the director and start it with a fresh session", kRoleStart,
      cmd_director_clear},
+    {"director send", "<text...>", "send a message to the director agent (resumes its session)",
+     kNone, cmd_director_send, 1, -1},
+    {"director history", "", "print everything the director said and did", kJson,
+     cmd_director_history},
 
     {"__complete", "<projects|agents>", "print names for shell completion", kNone, cmd_complete, 1,
      1, true},

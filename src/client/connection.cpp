@@ -140,7 +140,10 @@ Result<Json> Connection::await(const std::string& id, int64_t deadline) {
         if (!line) return make_error(line.error());
         Json j = Json::parse(*line, nullptr, false);
         if (j.is_discarded() || !j.is_object()) return make_error("malformed response from daemon");
-        if (j.value("type", "") == "event") continue;
+        if (j.value("type", "") == "event") {
+            if (on_event_) on_event_(j);
+            continue;
+        }
         if (j.value("id", "") != id) continue;
         if (!j.value("success", false)) return make_error(j.value("error", "request failed"));
         auto p = j.find("payload");

@@ -8,6 +8,7 @@
 #include "util/fd.hpp"
 #include "util/result.hpp"
 
+#include <functional>
 #include <string>
 
 namespace fab {
@@ -45,6 +46,9 @@ class Connection {
     Result<std::string> read_line(int timeout_ms);
 
     int fd() const { return fd_.get(); }
+    // Called with each event that arrives while request()/call() wait
+    // (otherwise skipped), e.g. a clone's progress.
+    void on_event(std::function<void(const Json&)> f) { on_event_ = std::move(f); }
 
   private:
     explicit Connection(UniqueFd fd) : fd_(std::move(fd)) {}
@@ -53,6 +57,7 @@ class Connection {
     UniqueFd fd_;
     LineBuffer in_;
     int next_id_ = 1;
+    std::function<void(const Json&)> on_event_;
 };
 
 // Connects and performs the handshake. Errors read like

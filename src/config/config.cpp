@@ -21,9 +21,10 @@ struct Values {
 
     const IniEntry* entry(std::string_view key) const { return sec ? sec->find(key) : nullptr; }
 
+    // Aliases ("gh") come out as the choice they stand for ("github").
     std::string str(std::string_view key) const {
-        if (const IniEntry* e = entry(key)) return e->value;
         const KeySpec* k = find_key_spec(kind, key);
+        if (const IniEntry* e = entry(key)) return k ? canonical_value(*k, e->value) : e->value;
         return k ? std::string(k->default_value) : std::string();
     }
     // Values were validated before any typed read, so the parses succeed.
@@ -35,8 +36,7 @@ struct Values {
 
     // The section's own value, or `inherited` when the section does not set it.
     std::string str_or(std::string_view key, const std::string& inherited) const {
-        const IniEntry* e = entry(key);
-        return e ? e->value : inherited;
+        return entry(key) ? str(key) : inherited;
     }
 };
 
@@ -109,6 +109,9 @@ Result<Config> config_from_document(const IniDocument& doc, const std::string& f
     d.planner_backend = def.str("planner-backend");
     d.coding_backend = def.str("coding-backend");
     d.merge_strategy = def.str("merge-strategy");
+    d.model = def.str("model");
+    d.planner_model = def.str("planner-model");
+    d.coding_model = def.str("coding-model");
     d.permission_timeout = def.integer("permission-timeout");
     d.heartbeat_continue = def.integer("heartbeat-continue");
     d.heartbeat_abort = def.integer("heartbeat-abort");
@@ -163,6 +166,10 @@ Result<Config> config_from_document(const IniDocument& doc, const std::string& f
             p.planner_backend = v.str_or("planner-backend", "");
             p.coding_backend = v.str_or("coding-backend", "");
             p.merge_strategy = v.str_or("merge-strategy", d.merge_strategy);
+            // Like the backends: "" when unset, resolve_model() applies the order.
+            p.model = v.str_or("model", "");
+            p.planner_model = v.str_or("planner-model", "");
+            p.coding_model = v.str_or("coding-model", "");
             p.allowed_authors = v.list("allowed-authors");
             p.linear_team = v.str("linear-team");
             p.linear_project = v.str("linear-project");
@@ -216,6 +223,22 @@ std::string resolve_backend(const Config& config, const ProjectConfig& project,
     if (default_role && !default_role->empty()) return *default_role;
     if (!config.defaults.agent_backend.empty()) return config.defaults.agent_backend;
     return "claude";
+}
+
+std::string resolve_model(const Config& config, const ProjectConfig* project, std::string_view role,
+                          const std::string& flag) {
+    if (!flag.empty()) return flag;
+    auto role_of = [role](const std::string& planner, const std::string& coding) {
+        return role == "planner" ? planner : role == "coding" ? coding : std::string();
+    };
+    if (project) {
+        if (std::string m = role_of(project->planner_model, project->coding_model); !m.empty())
+            return m;
+        if (!project->model.empty()) return project->model;
+    }
+    const DefaultsConfig& d = config.defaults;
+    if (std::string m = role_of(d.planner_model, d.coding_model); !m.empty()) return m;
+    return d.model;
 }
 
 bool valid_project_name(std::string_view name) {

@@ -21,11 +21,12 @@ struct DefaultsConfig {
     int max_agents = 0;
     bool autostart = false;
     std::string issue_backend, permissions_checker, merge_strategy;
-    std::string agent_backend;                   // never empty ("claude" by default)
-    std::string planner_backend, coding_backend; // "" = use agent_backend
-    int permission_timeout = 0;                  // seconds
-    int heartbeat_continue = 0;                  // seconds
-    int heartbeat_abort = 0;                     // seconds
+    std::string agent_backend;                      // never empty ("claude" by default)
+    std::string planner_backend, coding_backend;    // "" = use agent_backend
+    std::string model, planner_model, coding_model; // "" = the CLI's default
+    int permission_timeout = 0;                     // seconds
+    int heartbeat_continue = 0;                     // seconds
+    int heartbeat_abort = 0;                        // seconds
     std::string log_level;
 };
 
@@ -38,6 +39,7 @@ struct ProjectConfig {
     bool autostart = false;
     std::string issue_backend, permissions_checker;
     std::string agent_backend, planner_backend, coding_backend; // "" = not set in the project
+    std::string model, planner_model, coding_model;             // "" = not set in the project
     std::string merge_strategy;
     std::vector<std::string> allowed_authors;
     std::string linear_team, linear_project;
@@ -93,6 +95,13 @@ Result<Config> config_from_document(const IniDocument& doc, const std::string& f
 // [defaults] <role>-backend, [defaults] agent-backend, then "claude".
 std::string resolve_backend(const Config& config, const ProjectConfig& project,
                             std::string_view role);
+
+// The model for `role` ("planner", "coding"; anything else uses only model):
+// `flag` when given, then project <role>-model, project model, [defaults]
+// <role>-model, [defaults] model; "" = the CLI's own default. `project` may be
+// null (the director belongs to no project).
+std::string resolve_model(const Config& config, const ProjectConfig* project, std::string_view role,
+                          const std::string& flag = {});
 
 // [A-Za-z0-9._-]{1,64}, not starting with '.' or '-': a project name becomes a
 // directory name and a command-line argument, so it must be neither a hidden

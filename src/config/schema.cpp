@@ -59,8 +59,9 @@ constexpr std::array kKeys{
             .sections = kDefProj,
             .type = Choice,
             .choices = "tk|github|linear",
+            .aliases = "gh=github", // the Go fab's spelling
             .default_value = "tk",
-            .doc = "Where issues come from."},
+            .doc = "Where issues come from (gh is accepted for github)."},
     KeySpec{.name = "permissions-checker",
             .sections = kDefProj,
             .type = Choice,
@@ -85,6 +86,21 @@ constexpr std::array kKeys{
             .type = Choice,
             .choices = kBackends,
             .doc = "Agent CLI for coding agents; unset means agent-backend."},
+    KeySpec{.name = "model",
+            .sections = kDefProj,
+            .type = Model,
+            .doc = "Model the agent CLI uses for every role unless planner-model or coding-model "
+                   "says otherwise (passed as claude --model / codex -m); unset means the CLI's "
+                   "own default. The CLI checks the name: an unknown model fails the agent "
+                   "with the CLI's message."},
+    KeySpec{.name = "planner-model",
+            .sections = kDefProj,
+            .type = Model,
+            .doc = "Model for planner agents; unset means model."},
+    KeySpec{.name = "coding-model",
+            .sections = kDefProj,
+            .type = Model,
+            .doc = "Model for coding agents; unset means model."},
     KeySpec{.name = "merge-strategy",
             .sections = kDefProj,
             .type = Choice,
@@ -184,7 +200,8 @@ constexpr std::array kKeys{
             .sections = kSectionManager,
             .type = List,
             .default_value = "fab:*",
-            .doc = "Commands the manager agent may run without asking (glob patterns)."},
+            .doc = "The only shell commands the manager and the director may run (permission-rule "
+                   "patterns: text:* is a prefix, :* everything); any other is refused."},
 };
 
 constexpr std::array kSections{
@@ -288,6 +305,8 @@ std::string describe_type(const KeySpec& k) {
         return "comma-separated list";
     case Price:
         return "decimal number >= 0";
+    case Model:
+        return "model name";
     }
     return "?";
 }
@@ -367,13 +386,16 @@ Status validate_value(std::string_view section_kind, std::string_view key, std::
                               "(like 1.25), got " +
                               quote(value));
         return {};
+    case Model:
+        if (Status s = check_model_name(value); !s) return make_error(name + ": " + s.error());
+        return {};
     case Boolean:
         if (!parse_bool(value))
             return make_error(name + " must be true or false, got " + quote(value));
         return {};
     case Choice:
         for (const std::string& c : split(k->choices, '|'))
-            if (c == value) return {};
+            if (c == value || c == canonical_value(*k, value)) return {};
         return make_error(name + " must be one of: " + choices_list(k->choices) + "; got " +
                           quote(value));
     }
@@ -396,6 +418,24 @@ std::optional<double> parse_price(std::string_view value) {
     double v = std::strtod(std::string(value).c_str(), nullptr);
     if (v < 0 || v > 1e6) return std::nullopt;
     return v;
+}
+
+Status check_model_name(std::string_view model) {
+    bool bad = model.size() > 200 || (!model.empty() && model.front() == '-');
+    for (char ch : model)
+        if (static_cast<unsigned char>(ch) <= ' ' || ch == 0x7f) bad = true;
+    if (bad)
+        return make_error("\"" + std::string(model.substr(0, 200)) +
+                          "\" is not a model name (no leading '-', blanks or control characters)");
+    return {};
+}
+
+std::string canonical_value(const KeySpec& key, std::string_view value) {
+    for (const std::string& alias : split(key.aliases, '|')) {
+        size_t eq = alias.find('=');
+        if (eq != std::string::npos && alias.substr(0, eq) == value) return alias.substr(eq + 1);
+    }
+    return std::string(value);
 }
 
 std::vector<std::string> split_list(std::string_view value) {

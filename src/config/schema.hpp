@@ -36,6 +36,7 @@ enum class ValueType {
     Choice,  // one of `choices` ('|'-separated in the table)
     List,    // comma-separated; items trimmed, empty items dropped
     Price,   // a decimal number >= 0 (US dollars per million tokens)
+    Model,   // a model name for the agent CLI (check_model_name)
 };
 
 struct KeySpec {
@@ -44,6 +45,7 @@ struct KeySpec {
     ValueType type = ValueType::String;
     int64_t min = 0, max = 0;            // Integer only
     std::string_view choices = {};       // Choice only: "a|b|c"
+    std::string_view aliases = {};       // Choice only: "other=choice|...", accepted as the choice
     std::string_view default_value = {}; // "" = no default (unset, or inherited)
     std::string_view doc = {};           // one line, for `--help` and the man page test
 };
@@ -71,6 +73,15 @@ Status validate_section(std::string_view kind, std::string_view label);
 // `unknown key "foo" in [project]; allowed keys: ...`. No file or line: the
 // caller (config_from_document, `fab project config set`) adds the location.
 Status validate_value(std::string_view section_kind, std::string_view key, std::string_view value);
+
+// Whether the CLI knows a model is the CLI's business (its error reaches the
+// agent's history); fab only refuses what cannot be a name on an argv: empty
+// is fine (no flag), but not a leading '-' (an option), blanks or control
+// characters, or more than 200 bytes.
+Status check_model_name(std::string_view model);
+
+// The value a Choice alias stands for ("gh" → "github"); other values as they are.
+std::string canonical_value(const KeySpec& key, std::string_view value);
 
 // Splits a List value: comma-separated, trimmed, empty items dropped.
 std::vector<std::string> split_list(std::string_view value);

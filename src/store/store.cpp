@@ -52,6 +52,8 @@ const char* const kMigrations[] = {
     "CREATE INDEX commits_project ON commits(project, id);",
     // 4: an agent whose work is merged ends after its turn, also after a restart.
     "ALTER TABLE agents ADD COLUMN retiring INTEGER NOT NULL DEFAULT 0;",
+    // 5: the model an agent was started with (a resume keeps it).
+    "ALTER TABLE agents ADD COLUMN model TEXT NOT NULL DEFAULT '';",
 };
 
 } // namespace
@@ -187,15 +189,15 @@ namespace {
 const char* const kSaveAgent =
     "INSERT INTO agents(id, kind, project, backend, worktree, branch, host_socket, state, "
     "session_id, description, prompt, error, created_ms, updated_ms, last_offset, input_tokens, "
-    "output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, parser_state, retiring) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+    "output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, parser_state, retiring, "
+    "model) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
     "ON CONFLICT(id) DO UPDATE SET state=excluded.state, session_id=excluded.session_id, "
     "description=excluded.description, error=excluded.error, updated_ms=excluded.updated_ms, "
     "last_offset=excluded.last_offset, input_tokens=excluded.input_tokens, "
     "output_tokens=excluded.output_tokens, cache_read_tokens=excluded.cache_read_tokens, "
     "cache_creation_tokens=excluded.cache_creation_tokens, cost_usd=excluded.cost_usd, "
     "parser_state=excluded.parser_state, worktree=excluded.worktree, branch=excluded.branch, "
-    "retiring=excluded.retiring";
+    "retiring=excluded.retiring, model=excluded.model";
 
 bool bind_and_step(sqlite3* db, const AgentRecord& a) {
     Stmt s(db, kSaveAgent);
@@ -211,6 +213,7 @@ bool bind_and_step(sqlite3* db, const AgentRecord& a) {
     s.bind(i++, a.cost_usd);
     s.bind(i++, a.parser_state);
     s.bind(i++, static_cast<int64_t>(a.retiring));
+    s.bind(i++, a.model);
     return s.step() == SQLITE_DONE;
 }
 } // namespace
@@ -237,7 +240,7 @@ Result<std::vector<AgentRecord>> Store::agents() {
     Stmt s(db_, "SELECT id, kind, project, backend, worktree, branch, host_socket, state, "
                 "session_id, description, prompt, error, created_ms, updated_ms, last_offset, "
                 "input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, "
-                "parser_state, retiring FROM agents ORDER BY created_ms, id");
+                "parser_state, retiring, model FROM agents ORDER BY created_ms, id");
     if (!s.ok()) return db_error(db_, "prepare");
     std::vector<AgentRecord> out;
     while (s.step() == SQLITE_ROW) {
@@ -253,6 +256,7 @@ Result<std::vector<AgentRecord>> Store::agents() {
         a.cost_usd = s.dbl(c++);
         a.parser_state = s.text(c++);
         a.retiring = s.i64(c++) != 0;
+        a.model = s.text(c++);
         out.push_back(std::move(a));
     }
     return out;

@@ -38,6 +38,7 @@ struct AgentRecord {
     double cost_usd = 0;
     std::string parser_state; // backend parser baseline (JSON), restored on re-attach
     bool retiring = false;    // work merged (`fab agent done`): stop at the end of the turn
+    std::string model;        // passed to the CLI ("" = the CLI's default); kept for resumes
 };
 
 // A ticket held by an agent (`fab agent claim`). At most one agent per

@@ -41,6 +41,7 @@
 //                                   (these three: every time, or with n only the first n times
 //                                   this exact prompt is seen, then echo; every request counts,
 //                                   including claude's non-streaming fallback)
+// A request for a model named unknown-* gets the API's 404 for a model that does not exist.
 // Requests whose `tools` is empty or absent (claude's title and other side requests) get a short
 // text reply and never consume a step.
 
@@ -650,6 +651,20 @@ const server = http.createServer((req, res) => {
       if (logBodies) logEntry.body = body;
       logEntry.model = body.model;
       logEntry.stream = body.stream === true;
+      // A model named unknown-* does not exist: the real APIs' 404 bodies, so the CLIs report
+      // what they report for a mistyped --model.
+      if (req.method === 'POST' && typeof body.model === 'string' && body.model.startsWith('unknown-')) {
+        logEntry.status = 404;
+        res.writeHead(404, { 'content-type': 'application/json' });
+        if (url.pathname === '/v1/messages') {
+          logEntry.api = 'anthropic';
+          res.end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: `model: ${body.model}` } }));
+        } else {
+          logEntry.api = 'openai';
+          res.end(JSON.stringify({ error: { message: `The model \`${body.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' } }));
+        }
+        return;
+      }
       if (req.method === 'POST' && url.pathname === '/v1/messages') {
         logEntry.api = 'anthropic';
         logEntry.session = req.headers['x-claude-code-session-id'];

@@ -189,4 +189,27 @@ BOOST_AUTO_TEST_CASE(a_long_chat_shows_its_end_and_scrolls_back) {
     BOOST_TEST(c.text().find("line 0\n") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(help_screen_80x24) {
+    Screen s;
+    s.key('?');
+    std::string screen = s.render(24, 80);
+    check_widths(s.canvas);
+    check_golden("help-80x24", screen);
+    // Every table is on the page somewhere: scroll to each title.
+    BOOST_TEST(screen.find("Agents and chat") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(plans_page_80x24) {
+    Screen s;
+    s.vs.plans = {{"a1b2c", "Fix the login flow", "web", "2026-12-01T10:00:00Z"},
+                  {"b3m9q", "Split the API", "api", "2026-11-30T09:00:00Z"}};
+    Context c = s.ctx();
+    c.plans = {"a1b2c", "b3m9q"};
+    s.modes.key('P', c);
+    s.modes.key('j', c);
+    std::string screen = s.render(24, 80);
+    check_widths(s.canvas);
+    check_golden("plans-80x24", screen);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

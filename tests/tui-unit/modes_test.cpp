@@ -1,5 +1,6 @@
 #include "tui/keys.hpp"
 #include "tui/modes.hpp"
+#include "tui/views.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -240,6 +241,93 @@ BOOST_AUTO_TEST_CASE(help_bar_follows_the_mode) {
     BOOST_TEST(m.help(c).find("y allow") != std::string::npos);
     m.key('i', c);
     BOOST_TEST(m.help(c).find("Alt-Enter") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(every_key_of_the_normal_table_does_something) {
+    auto c = agent_ctx();
+    c.pending_id = "r1";
+    for (const KeyTable& t : key_tables()) {
+        if (t.modes.front() != Mode::normal) continue;
+        for (const Binding& b : t.keys)
+            for (int32_t k : b.keys) {
+                if (k == 0 || b.cmd == Cmd::clear_filter) continue; // no filter to clear
+                Modes m;
+                auto acts = m.key(k, c);
+                bool effect =
+                    !acts.empty() || m.mode() != Mode::normal || m.focus() != Focus::agents;
+                BOOST_TEST(effect, "key " << b.label << " (" << b.what << ") did nothing");
+            }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(help_page_lists_every_key_of_every_mode) {
+    Modes m;
+    BOOST_TEST_REQUIRE(m.key('?', agent_ctx()).empty());
+    BOOST_TEST((m.mode() == Mode::help));
+    std::string page;
+    for (const auto& [line, attr] : help_lines(200)) page += line + "\n";
+    size_t modes_covered = 0;
+    for (const KeyTable& t : key_tables()) {
+        BOOST_TEST(page.find(t.title) != std::string::npos, t.title);
+        modes_covered += t.modes.size();
+        for (const Binding& b : t.keys) {
+            BOOST_TEST(page.find(b.label) != std::string::npos, b.label);
+            BOOST_TEST(page.find(b.what) != std::string::npos, b.what);
+        }
+    }
+    for (const EditBinding& b : edit_keys())
+        BOOST_TEST(page.find(b.what) != std::string::npos, b.what);
+    // One table per mode: a mode added without keys in the help fails here.
+    BOOST_TEST(modes_covered == static_cast<size_t>(Mode::plan_read) + 1);
+    // Scrolls, and closes with Esc, q or ? back to where it was.
+    m.key('j', agent_ctx());
+    BOOST_TEST(m.scroll() == 1);
+    m.key('?', agent_ctx());
+    BOOST_TEST((m.mode() == Mode::normal));
+}
+
+BOOST_AUTO_TEST_CASE(orchestrator_manager_and_director_keys) {
+    Modes m;
+    auto c = agent_ctx();
+    auto a = m.key('O', c);
+    BOOST_TEST_REQUIRE(a.size() == 1u);
+    BOOST_TEST((a[0].type == T::orchestrator && a[0].project == "web" && a[0].allow));
+    a = m.key('X', c);
+    BOOST_TEST((a[0].type == T::orchestrator && a[0].project == "web" && !a[0].allow));
+    a = m.key('S', c);
+    BOOST_TEST((a[0].type == T::manager_stop && a[0].project == "web"));
+    BOOST_TEST((m.key('d', c)[0].type == T::director));
+    BOOST_TEST((m.key('D', c)[0].type == T::director_stop));
+    Context none;
+    a = m.key('O', none);
+    BOOST_TEST((a[0].type == T::message));
+}
+
+BOOST_AUTO_TEST_CASE(plans_are_listed_read_turned_into_tickets_and_run) {
+    Modes m;
+    auto c = agent_ctx();
+    auto a = m.key('P', c);
+    BOOST_TEST((m.mode() == Mode::plans));
+    BOOST_TEST_REQUIRE(a.size() == 1u);
+    BOOST_TEST((a[0].type == T::plans));
+    BOOST_TEST((m.key(key::kEnter, c)[0].type == T::message)); // none listed yet
+    c.plans = {"p1", "p2"};
+    m.key('j', c);
+    m.key('j', c); // stays on the last
+    BOOST_TEST(m.choice() == 1u);
+    a = m.key('t', c);
+    BOOST_TEST((a[0].type == T::plan_tickets && a[0].id == "p2"));
+    a = m.key(key::kEnter, c);
+    BOOST_TEST((a[0].type == T::plan_read && a[0].id == "p2"));
+    BOOST_TEST((m.mode() == Mode::plan_read));
+    m.key('j', c);
+    BOOST_TEST(m.scroll() == 1);
+    a = m.key('R', c);
+    BOOST_TEST((a[0].type == T::plan_run && a[0].id == "p2"));
+    m.key(key::kEsc, c);
+    BOOST_TEST((m.mode() == Mode::plans));
+    m.key('q', c);
+    BOOST_TEST((m.mode() == Mode::normal));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

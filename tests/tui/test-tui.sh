@@ -7,6 +7,7 @@
 #     in the TUI reaches the agent; a typed message is answered `Echo: …`
 #   - CJK and emoji output keep the columns aligned; NO_COLOR=1 draws without colours
 #   - x aborts after a confirmation; a daemon restart shows "reconnecting…", then the agents
+#   - ? shows every key, P the stored plans, X stops the project's orchestrator
 #   - `fab tui --frames 3` exits 0 by itself; q quits; both leave the terminal usable
 # Prints ok/FAIL lines, then `N passed, N failed`; exits 1 on any failure.
 # Env: FAB_BUILD (default <repo>/build); FAB_E2E_KEEP=1 keeps the temp dir; FAB_E2E_VERBOSE=1.
@@ -148,6 +149,20 @@ flows() {
 }
 
 flows small 80 24
+
+# ---------- ? help, P plans, X orchestrator (80x24) ----------
+keys '?'
+if expect_screen small-help 10 '─ Keys ' && expect_screen small-help-tables 5 'Agents and chat'; then
+  keys Escape
+  expect_screen small-help-closes 10 'connected *$' && wait_no_screen 5 '─ Keys ' || true
+fi
+keys P
+if expect_screen small-plans 10 '─ Plans 0 ' && expect_screen small-plans-empty 10 'no stored plans'; then
+  keys Escape
+  wait_no_screen 5 '─ Plans ' || true
+fi
+keys X
+expect_screen small-orchestrator-stop 10 'web: orchestrator stopped' || true
 
 # ---------- wide characters (80x24: stacked layout) ----------
 W=$(create_agent scripted "SCRIPT:say $WIDE")

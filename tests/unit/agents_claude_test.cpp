@@ -139,6 +139,25 @@ BOOST_AUTO_TEST_CASE(api_error_turn) {
           {"usage", usage(0, 0, 0.0011)}}});
 }
 
+// `--model unknown-model-x`: the API's 404 becomes claude's own advice, and
+// the turn fails with it (what fab shows as the agent's error).
+BOOST_AUTO_TEST_CASE(unknown_model_turn) {
+    const std::string sid = "df7882f4-33a3-4e7f-a9a0-a633491ea47f";
+    const std::string msg = "There's an issue with the selected model (unknown-model-x). It may "
+                            "not exist or you may not have access to it. Run --model to pick a "
+                            "different model.";
+    auto got = parse_fixture("claude-unknown-model.jsonl");
+    BOOST_TEST_REQUIRE(got.size() == 3u);
+    check_entries(
+        {got.begin() + 1, got.end()},
+        {{{"kind", "error"}, {"subtype", "model_not_found"}, {"session_id", sid}, {"text", msg}},
+         {{"kind", "turn_result"},
+          {"subtype", "success"},
+          {"is_error", true},
+          {"session_id", sid},
+          {"text", msg}}}); // no usage: nothing was billed
+}
+
 BOOST_AUTO_TEST_CASE(interrupted_turn) {
     const std::string sid = "33333333-3333-4333-8333-333333333333";
     auto got = parse_fixture("claude-interrupt.jsonl");

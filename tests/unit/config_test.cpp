@@ -467,6 +467,51 @@ BOOST_AUTO_TEST_CASE(resolve_backend_prefers_project_role_then_agent_then_defaul
     BOOST_TEST(resolve_backend(full, *full.project("web"), "coding") == "codex");
 }
 
+BOOST_AUTO_TEST_CASE(resolve_model_prefers_flag_then_project_role_then_project_then_defaults) {
+    Config c = config_ok("[defaults]\nmodel = d-any\n"
+                         "[project \"p\"]\nremote-url = /r\n"
+                         "[project \"q\"]\nremote-url = /q\nmodel = q-any\n"
+                         "planner-model = q-plan\n");
+    const ProjectConfig* p = c.project("p");
+    const ProjectConfig* q = c.project("q");
+    BOOST_TEST(resolve_model(c, p, "coding") == "d-any");   // only [defaults] model
+    BOOST_TEST(resolve_model(c, q, "coding") == "q-any");   // project model beats defaults
+    BOOST_TEST(resolve_model(c, q, "planner") == "q-plan"); // project role beats project model
+    BOOST_TEST(resolve_model(c, q, "agent") == "q-any");    // manager: model only
+    BOOST_TEST(resolve_model(c, q, "planner", "flag") == "flag"); // the flag beats everything
+    BOOST_TEST(resolve_model(c, nullptr, "agent") == "d-any");    // the director: [defaults]
+    c.defaults.coding_model = "d-code";
+    BOOST_TEST(resolve_model(c, p, "coding") == "d-code"); // defaults role beats defaults model
+    BOOST_TEST(resolve_model(c, p, "planner") == "d-any");
+    BOOST_TEST(resolve_model(c, q, "coding") == "q-any"); // project model beats defaults role
+    c.defaults.model.clear();
+    c.defaults.coding_model.clear();
+    BOOST_TEST(resolve_model(c, p, "coding").empty()); // the CLI's own default
+    // The keys are accepted in both sections and nowhere else.
+    std::string err = config_error("[manager]\nplanner-model = x\n");
+    BOOST_TEST(err.find("unknown key \"planner-model\" in [manager]") != std::string::npos, err);
+}
+
+BOOST_AUTO_TEST_CASE(issue_backend_gh_is_github) {
+    Config c = config_ok("[defaults]\nissue-backend = gh\n"
+                         "[project \"p\"]\nremote-url = /r\n"
+                         "[project \"q\"]\nremote-url = /q\nissue-backend = gh\n");
+    BOOST_TEST(c.defaults.issue_backend == "github");
+    BOOST_TEST(c.project("p")->issue_backend == "github");
+    BOOST_TEST(c.project("q")->issue_backend == "github");
+    BOOST_TEST(static_cast<bool>(validate_value("project", "issue-backend", "gh")));
+    BOOST_TEST(!validate_value("project", "issue-backend", "ghx"));
+}
+
+BOOST_AUTO_TEST_CASE(check_model_name_refuses_only_what_cannot_be_an_argument) {
+    for (std::string ok : {std::string(), std::string("opus"), std::string("claude-opus-4-8[1m]"),
+                           std::string("gpt-5.1-codex"), std::string("no-such-model")})
+        BOOST_TEST(static_cast<bool>(check_model_name(ok)), ok);
+    for (std::string bad : {std::string("--dangerously-skip-permissions"), std::string("a b"),
+                            std::string("a\nb"), std::string(201, 'x')})
+        BOOST_TEST(!check_model_name(bad), bad);
+}
+
 BOOST_AUTO_TEST_CASE(valid_project_name_allows_safe_directory_names_only) {
     for (std::string ok : {std::string("web"), std::string("my-app_2"), std::string("a.b"),
                            std::string("A"), std::string(64, 'x')})

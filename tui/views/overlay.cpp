@@ -119,6 +119,25 @@ RenderInfo render(Canvas& c, Frame& f) {
                                  f.model.recent_work().size());
     const Layout& l = info.layout;
     draw_header(c, l.header, f);
+    if (f.modes.mode() == Mode::help) { // the whole screen below the header
+        draw_help_page(c, {l.header.row + 1, 0, c.rows() - l.header.rows - 1, c.cols()}, f);
+        draw_help(c, {c.rows() - 1, 0, 1, c.cols()}, f);
+        return info;
+    }
+    if (f.modes.mode() == Mode::plans || f.modes.mode() == Mode::plan_read) {
+        draw_agents(c, l.agents, f);
+        // Stacked panes: the plans take recent work's rows too.
+        Rect r = l.chat;
+        if (!l.side_by_side && l.recent.row == r.row + r.rows) r.rows += l.recent.rows;
+        draw_plans(c, r, f);
+        if (r.rows == l.chat.rows) draw_recent(c, l.recent, f);
+        if (l.side_by_side)
+            for (int y = l.chat.row; y < l.chat.row + l.chat.rows; ++y)
+                c.put(y, l.chat.col - 1, f.g.vline, kDim);
+        draw_input(c, l.input, f);
+        draw_help(c, l.help, f);
+        return info;
+    }
     draw_agents(c, l.agents, f);
     // A box over the chat takes rows from it, so the newest lines stay in
     // view above the question they lead to.
