@@ -32,6 +32,10 @@ trap 'exit 130' INT TERM
 for f in "$CLAUDE" "$CODEX"; do
   [ -x "$f" ] || { echo "FAIL setup: $f not found (set FAB_NPM_BIN)"; echo "0 passed, 1 failed"; exit 1; }
 done
+# A fresh machine's first start of each CLI reads and compiles its whole package from a cold disk
+# cache (CI once spent the whole 30 s step on it); warm both up, untimed by the checks below.
+timeout -k 2 120 "$CLAUDE" --version >/dev/null 2>&1
+timeout -k 2 120 "$CODEX" --version >/dev/null 2>&1
 if ! fake_server_start "$T"; then
   echo "FAIL server-start"; cat "$T/server.err"; echo "0 passed, 1 failed"; exit 1
 fi
@@ -74,6 +78,7 @@ run_claude() {
 run_claude claude-tool --msg "FAKE:bash touch a.txt" -- --settings "$(settings "$T/allow-hook.sh")"
 if [ ! -f "$T/claude-tool/repo/a.txt" ]; then
   fail claude-tool "a.txt not created" "$T/claude-tool/out"
+  tail -n 8 "$T/claude-tool/err" | cut -c1-400 | sed 's/^/    err| /'
 elif ! has_line "$T/claude-tool/out" 'o.type==="result" && o.is_error===false && o.result.startsWith("Ran it. Result:")'; then
   fail claude-tool "no successful result line" "$T/claude-tool/out"
 else
