@@ -1,26 +1,27 @@
 #include "daemon/router.hpp"
 
-#include "daemon/server.hpp"
 #include "util/log.hpp"
+
+#include <cassert>
 
 namespace fab {
 
+bool Reply::first_answer() const {
+    if (!to_->answered_) {
+        to_->answered_ = true;
+        return true;
+    }
+    assert(!"a request answered twice");
+    log::error("a request was answered twice; the second answer is dropped");
+    return false;
+}
+
 void Reply::ok(const Json& payload) const {
-    server_->send(client_, encode_response(type_, id_, payload));
+    if (first_answer()) to_->send_ok(payload);
 }
 
 void Reply::fail(const std::string& error) const {
-    server_->send(client_, encode_error(type_, id_, error));
-}
-
-bool Reply::event(const Json& ev) const {
-    constexpr size_t kMaxQueued = 64 * 1024;
-    if (server_->queued_bytes(client_) > kMaxQueued) return false;
-    Json e = ev;
-    e["type"] = "event";
-    e["request_id"] = id_;
-    server_->send(client_, dump_json(e) + "\n");
-    return true;
+    if (first_answer()) to_->send_error(error);
 }
 
 void Router::dispatch(const Request& req, const Reply& reply) const {

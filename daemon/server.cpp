@@ -13,6 +13,39 @@
 
 namespace fab {
 
+namespace {
+
+// A request that came over the socket is answered on the same connection:
+// one NDJSON line, tagged with the request's type and id.
+class SocketResponder final : public Responder {
+  public:
+    SocketResponder(IpcServer* server, uint64_t client, std::string type, std::string id)
+        : server_(server), client_(client), type_(std::move(type)), id_(std::move(id)) {}
+    void send_ok(const Json& payload) override {
+        server_->send(client_, encode_response(type_, id_, payload));
+    }
+    void send_error(const std::string& error) override {
+        server_->send(client_, encode_error(type_, id_, error));
+    }
+    bool send_event(const Json& ev) override {
+        constexpr size_t kMaxQueued = 64 * 1024;
+        if (server_->queued_bytes(client_) > kMaxQueued) return false;
+        Json e = ev;
+        e["type"] = "event";
+        e["request_id"] = id_;
+        server_->send(client_, dump_json(e) + "\n");
+        return true;
+    }
+    uint64_t client() const override { return client_; }
+
+  private:
+    IpcServer* server_;
+    uint64_t client_;
+    std::string type_, id_;
+};
+
+} // namespace
+
 IpcServer::IpcServer(uv_loop_t* loop, const Router& router) : loop_(loop), router_(router) {
     if (const char* v = std::getenv("FAB_MAX_CLIENTS"))
         if (auto n = parse_int(v); n && *n > 0) max_clients_per_uid_ = static_cast<size_t>(*n);
@@ -142,7 +175,8 @@ void IpcServer::on_data(Client& c, const char* data, size_t len) {
         if (line.empty()) continue;
         ++requests_;
         auto parsed = parse_request(line);
-        Reply reply(this, id, parsed.request.type, parsed.request.id);
+        Reply reply(
+            std::make_shared<SocketResponder>(this, id, parsed.request.type, parsed.request.id));
         if (!parsed.error.empty()) {
             reply.fail(parsed.error);
         } else {
