@@ -11,6 +11,9 @@ int cmd_version(Invocation&);
 int cmd_complete(Invocation&);
 int cmd_tui(Invocation&);
 
+// cmd_remote.cpp: runs the command in the sibling `fab-remote` (OpenSSL, libcurl)
+int cmd_remote(Invocation&);
+
 // cmd_server.cpp
 int cmd_server_start(Invocation&);
 int cmd_server_stop(Invocation&);
