@@ -31,4 +31,15 @@ int cmd_remote(Invocation& inv) {
     return fail("cannot run " + prog + ": " + errno_string(errno));
 }
 
+int exec_remote(const std::vector<std::string>& words) {
+    std::string prog = sibling_program("fab-remote");
+    std::vector<std::string> args = {prog, "remote"};
+    args.insert(args.end(), words.begin(), words.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    return fail("cannot run " + prog + ": " + errno_string(errno));
+}
+
 } // namespace fab::cli

@@ -26,6 +26,10 @@ const std::map<std::string_view, cli::Handler> kRemoteHandlers = {
 int main(int argc, char** argv) {
     StdFds std_fds = ensure_std_fds();
     std::vector<std::string> words(argv + 1, argv + argc);
+    if (!words.empty() && words[0] == "remote") {
+        words.erase(words.begin());
+        return remote::run_remote(words);
+    }
     size_t consumed = 0;
     const cli::Command* cmd = words.empty() ? nullptr : cli::find_command(words, consumed);
     auto handler = cmd ? kRemoteHandlers.find(cmd->path) : kRemoteHandlers.end();
