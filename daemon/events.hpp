@@ -8,6 +8,7 @@
 #include "daemon/server.hpp"
 #include "protocol/envelope.hpp"
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -44,6 +45,17 @@ class EventHub {
                  int64_t offset = -1);
     size_t subscribers() const { return subs_.size(); }
 
+    // A client that is not a connection of the socket server (an HTTP
+    // stream): how to reach it. Subscribed, held and lagging like any other.
+    struct ExternalClient {
+        std::function<void(std::string line)> send;
+        std::function<size_t()> queued_bytes;
+    };
+    // The client id to subscribe with; never one the socket server uses.
+    uint64_t add_external(ExternalClient c);
+    // Forgets it and its subscription (the stream is gone).
+    void remove_external(uint64_t client);
+
   private:
     struct Sub {
         Filter filter;
@@ -52,10 +64,14 @@ class EventHub {
         size_t held_bytes = 0;
     };
     void deliver(uint64_t client, Sub& s, const std::string& line);
+    void send(uint64_t client, std::string line);
+    size_t queued_bytes(uint64_t client) const;
     void lag(uint64_t client, Sub& s);
 
     IpcServer& server_;
     std::map<uint64_t, Sub> subs_;
+    std::map<uint64_t, ExternalClient> external_;
+    uint64_t next_external_ = uint64_t{1} << 48; // far above the socket server's ids
 };
 
 } // namespace fab
