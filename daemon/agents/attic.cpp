@@ -256,7 +256,9 @@ void write_manifest(uv_loop_t* loop, const std::string& dir, const std::string& 
     text +=
         "\nTo get work back: `git fetch <file>.bundle 'refs/heads/*:refs/heads/saved/*'` in any\n"
         "clone of the project restores the branches; `git apply <file>.patch` on the\n"
-        "commit named beside it restores uncommitted changes (new files included).\n";
+        "commit named beside it restores uncommitted changes (new files included);\n"
+        "<name>.ignored/ holds ignored files of that worktree as they were, and\n"
+        "<name>.ignored.txt lists them all.\n";
     auto status = std::make_shared<Status>();
     std::string path = dir + "/MANIFEST.txt";
     ev::queue_work(
