@@ -228,6 +228,34 @@ flow_codex_sandbox() {
   fi
 }
 
+# With the daemon down (SIGKILLed while a command runs), the agent host decides the next
+# approval requests by the rules itself, as claude's hook does without the daemon: the allowed
+# `touch` runs and the turn ends with no daemon; a restarted daemon has it in its history.
+flow_codex_rules_without_daemon() {
+  local id wt
+  id=$(create_agent codex "FAKE:multi sleep 3 ;; touch alone.txt")
+  if [ -z "$id" ]; then fail codex-rules-without-daemon "fab agent create failed" "$T/create.out"; return; fi
+  wt=$(worktree_of "$id")
+  if ! wait_until "$TURN_TIMEOUT" eval "agent_pids $id >/dev/null; grep -q 'sleep 3' '$T/procs.$id'"; then
+    fail codex-rules-without-daemon "the 'sleep 3' never ran" "$(hist "$id")" "$FAB_DIR/permissions.log"
+    return
+  fi
+  daemon_kill9 || { fail codex-rules-without-daemon "could not kill the daemon"; return; }
+  if wait_until 20 test -e "$wt/alone.txt" && wait_until 20 transcript_turn_ends_at_least "$id" 1 &&
+     grep -q "agent=$id tool=Bash decision=allow rule=\"e2e-touch\"" "$FAB_DIR/permissions.log"; then
+    ok codex-rules-without-daemon
+  else
+    fail codex-rules-without-daemon "with the daemon down the allowed touch did not run (or the turn did not end)" \
+      "$FAB_DIR/agents/$id/transcript.jsonl" "$FAB_DIR/agents/$id/host.log" "$FAB_DIR/permissions.log"
+  fi
+  daemon_start || return
+  if wait_until 20 text_seen "$id" "Ran 2 commands."; then
+    ok codex-rules-without-daemon-history
+  else
+    fail codex-rules-without-daemon-history "the turn is not in the history after the restart" "$(hist "$id")" "$FAB_DIR/fab.log"
+  fi
+}
+
 e2e_init codex
 start_fake_server
 use_codex
@@ -254,6 +282,7 @@ flow_codex_rule_allows
 flow_codex_cli_approval
 flow_codex_question
 flow_codex_sandbox
+flow_codex_rules_without_daemon
 flow_daemon_crash
 flow_abort
 finish
