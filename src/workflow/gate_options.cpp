@@ -33,10 +33,10 @@ Accelerated split_accelerator(std::string_view label) {
             if (ok) return {upper(key), std::string(trim(s.substr(close + 1)))};
         }
     }
-    // "A) Approve" and "A - Approve": a short key, then the separator.
-    size_t k = 0;
-    while (k < s.size() && k < 3 && key_char(s[k])) ++k;
-    if (k > 0 && k < s.size()) {
+    // "A) Approve" and "A - Approve": one character, then the separator (a
+    // longer word would catch labels such as "Go - now").
+    size_t k = 1;
+    if (s.size() > 1 && key_char(s[0])) {
         if (s[k] == ')') return {upper(s.substr(0, k)), std::string(trim(s.substr(k + 1)))};
         auto rest = s.substr(k);
         if (rest.starts_with(" - ") || rest.starts_with(" -\t"))

@@ -93,6 +93,9 @@ Loaded load_workflow_text(std::string_view text, const std::string& file, const 
     auto lock = lock_cgraph();
     ReadResult read = read_graph(text, file);
     out.errors = std::move(read.errors);
+    for (auto& d : out.errors)
+        if (d.line == 0 && d.message.starts_with("more than one graph"))
+            d.line = lines.second_graph_line();
     if (!read.graph) return out;
     Agraph_t* g = read.graph.get();
     if (!agisdirected(g)) {

@@ -208,6 +208,17 @@ int SourceLines::graph_attr_line(std::string_view name) const {
     return 0;
 }
 
+int SourceLines::second_graph_line() const {
+    int seen = 0;
+    for (const Token& t : tokens_) {
+        if (t.kind != Kind::word || t.depth != 0) continue;
+        std::string l = t.text;
+        for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if ((l == "digraph" || l == "graph") && ++seen == 2) return line_of(t.offset);
+    }
+    return 0;
+}
+
 int SourceLines::graph_line() const {
     for (const Token& t : tokens_) {
         if (t.kind != Kind::word) continue;

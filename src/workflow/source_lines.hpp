@@ -31,8 +31,9 @@ class SourceLines {
     int edge_line(std::string_view tail, std::string_view head, int occurrence) const;
     // Where `name = …` is set at the graph's top level (or in `graph [ … ]`).
     int graph_attr_line(std::string_view name) const;
-    // The `digraph` (or `graph`) keyword.
+    // The `digraph` (or `graph`) keyword; the second one's (0 when none).
     int graph_line() const;
+    int second_graph_line() const;
     // The line that holds byte `offset` of the text.
     int line_of(size_t offset) const;
 
