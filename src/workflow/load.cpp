@@ -183,7 +183,13 @@ Loaded load_workflow_text(std::string_view text, const std::string& file, const 
             std::filesystem::path p = prompt.substr(1);
             if (p.is_relative()) p = std::filesystem::path(dir) / p;
             node.prompt_file = p.lexically_normal().string();
-            auto body = read_file(node.prompt_file);
+            // Only a regular file of sane size: `@/dev/zero` must not hang the loader.
+            std::error_code ec;
+            bool regular = std::filesystem::is_regular_file(node.prompt_file, ec);
+            auto size = regular ? std::filesystem::file_size(node.prompt_file, ec) : 0;
+            auto body = regular && !ec && size <= kMaxWorkflowBytes
+                            ? read_file(node.prompt_file)
+                            : Result<std::string>(make_error("not a readable regular file"));
             if (body)
                 node.prompt = std::move(*body);
             else

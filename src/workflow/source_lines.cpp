@@ -134,6 +134,7 @@ SourceLines::SourceLines(std::string_view text) {
         last_word.clear();
         ++i;
     }
+    build_indexes();
 }
 
 int SourceLines::line_of(size_t offset) const {
@@ -161,17 +162,29 @@ bool SourceLines::is_node_mention(size_t i) const {
     return true;
 }
 
-int SourceLines::node_line(std::string_view id) const {
-    int first = 0;
+void SourceLines::build_indexes() {
     for (size_t i = 0; i < tokens_.size(); ++i) {
-        if (!is_name(i) || tokens_[i].text != id || !is_node_mention(i)) continue;
-        int line = line_of(tokens_[i].offset);
-        bool in_edge = is_punct(i + 1, "->") || is_punct(i + 1, "--") ||
-                       (i > 0 && (is_punct(i - 1, "->") || is_punct(i - 1, "--")));
-        if (!in_edge) return line; // a node statement
-        if (!first) first = line;
+        if (is_name(i) && is_node_mention(i)) {
+            int line = line_of(tokens_[i].offset);
+            bool in_edge = is_punct(i + 1, "->") || is_punct(i + 1, "--") ||
+                           (i > 0 && (is_punct(i - 1, "->") || is_punct(i - 1, "--")));
+            Mentions& m = nodes_[tokens_[i].text];
+            if (!m.first) m.first = line;
+            if (!in_edge && !m.statement) m.statement = line;
+        }
+        if ((is_punct(i, "->") || is_punct(i, "--")) && is_name(i + 1)) {
+            size_t t = endpoint_before(i);
+            if (t == std::string::npos) continue;
+            edges_[tokens_[t].text + '\0' + tokens_[i + 1].text].push_back(
+                line_of(tokens_[i].offset));
+        }
     }
-    return first;
+}
+
+int SourceLines::node_line(std::string_view id) const {
+    auto it = nodes_.find(std::string(id));
+    if (it == nodes_.end()) return 0;
+    return it->second.statement ? it->second.statement : it->second.first;
 }
 
 size_t SourceLines::endpoint_before(size_t i) const {
@@ -183,18 +196,14 @@ size_t SourceLines::endpoint_before(size_t i) const {
 }
 
 int SourceLines::edge_line(std::string_view tail, std::string_view head, int occurrence) const {
-    int seen = 0;
-    int last = 0;
-    for (size_t i = 0; i < tokens_.size(); ++i) {
-        if (!is_punct(i, "->") && !is_punct(i, "--")) continue;
-        size_t t = endpoint_before(i);
-        if (t == std::string::npos || tokens_[t].text != tail) continue;
-        if (!is_name(i + 1) || tokens_[i + 1].text != head) continue;
-        last = line_of(tokens_[i].offset);
-        if (seen++ == occurrence) return last;
-    }
-    if (last) return last;
-    return node_line(tail);
+    std::string key(tail);
+    key += '\0';
+    key += head;
+    auto it = edges_.find(key);
+    if (it == edges_.end() || it->second.empty()) return node_line(tail);
+    const auto& lines = it->second;
+    size_t n = static_cast<size_t>(std::max(occurrence, 0));
+    return n < lines.size() ? lines[n] : lines.back();
 }
 
 int SourceLines::graph_attr_line(std::string_view name) const {

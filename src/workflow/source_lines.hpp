@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace fab::workflow {
@@ -54,8 +55,17 @@ class SourceLines {
     // The endpoint name ending just before token `i` (skipping `:port`), or npos.
     size_t endpoint_before(size_t i) const;
 
+    void build_indexes();
+
     std::vector<Token> tokens_;
     std::vector<size_t> line_starts_;
+    // Built once, so that each lookup is O(1) on large workflows.
+    struct Mentions {
+        int statement = 0; // first `id [`-style mention
+        int first = 0;     // first mention of any kind
+    };
+    std::unordered_map<std::string, Mentions> nodes_;
+    std::unordered_map<std::string, std::vector<int>> edges_; // "tail\0head" → lines
 };
 
 } // namespace fab::workflow

@@ -120,7 +120,8 @@ class Checker {
         std::string who = "stage " + q(n.id);
         bool needs_prompt = n.kind == StageKind::agent || n.kind == StageKind::prompt;
         if (n.prompt_file_missing)
-            error(n.line, who + ": prompt file " + n.prompt_file + " not found");
+            error(n.line, who + ": prompt file " + n.prompt_file +
+                              " not found (or not a regular file of at most 1 MiB)");
         else if (needs_prompt && trim(n.prompt).empty())
             error(n.line, who + ": an " + std::string(kind_name(n.kind)) +
                               " stage needs a prompt (prompt=\"…\" or prompt=\"@file.md\")");
