@@ -85,6 +85,11 @@ Loaded load_workflow_text(std::string_view text, const std::string& file, const 
         return out;
     }
     SourceLines lines(text);
+    if (const auto& open = lines.unterminated()) {
+        out.errors.push_back(Diagnostic{
+            file, open->line, "DOT: " + open->what + " not closed before the end of the file"});
+        return out;
+    }
     Workflow wf;
     wf.file = file;
     wf.dir = dir;

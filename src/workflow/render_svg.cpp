@@ -1,6 +1,7 @@
 #include "workflow/render_svg.hpp"
 
 #include "workflow/cgraph_read.hpp"
+#include "workflow/source_lines.hpp"
 
 #include <graphviz/gvc.h>
 #include <graphviz/gvplugin.h>
@@ -27,6 +28,12 @@ struct ContextCloser {
 } // namespace
 
 Result<std::string> render_svg(std::string_view dot_text, const std::string& file) {
+    // Text that ends inside a string or comment would leave cgraph's lexer
+    // in that state for the next read (load.cpp refuses it the same way).
+    SourceLines lines(dot_text);
+    if (const auto& open = lines.unterminated())
+        return make_error(file + ":" + std::to_string(open->line) + ": " + open->what +
+                          " not closed before the end of the file");
     auto lock = lock_cgraph();
     ReadResult read = read_graph(dot_text, file);
     if (!read.graph) {

@@ -60,6 +60,8 @@ SourceLines::SourceLines(std::string_view text) {
         }
         if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
             auto end = text.find("*/", i + 2);
+            if (end == std::string_view::npos && !unterminated_)
+                unterminated_ = Unterminated{line_of(i), "comment"};
             i = end == std::string_view::npos ? text.size() : end + 2;
             continue;
         }
@@ -80,6 +82,8 @@ SourceLines::SourceLines(std::string_view text) {
                 }
                 s += text[i++];
             }
+            if (i >= text.size() && !unterminated_)
+                unterminated_ = Unterminated{line_of(at), "quoted string"};
             ++i; // the closing quote
             push(Kind::string, std::move(s), at);
             last_word.clear();
@@ -93,6 +97,8 @@ SourceLines::SourceLines(std::string_view text) {
                 if (text[i] == '>' && --level == 0) break;
                 ++i;
             }
+            if (i >= text.size() && !unterminated_)
+                unterminated_ = Unterminated{line_of(at), "HTML string (<…>)"};
             ++i;
             push(Kind::html, {}, at);
             last_word.clear();

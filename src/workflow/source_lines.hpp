@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -38,6 +39,16 @@ class SourceLines {
     // The line that holds byte `offset` of the text.
     int line_of(size_t offset) const;
 
+    // A quoted string, `/* comment` or HTML string still open at the end of
+    // the text: what it is and the line it starts on. cgraph's lexer would
+    // end such a text inside that state and keep it for the next file, so
+    // the loader refuses the text before cgraph sees it.
+    struct Unterminated {
+        int line = 0;
+        std::string what; // "quoted string", "comment", "HTML string"
+    };
+    const std::optional<Unterminated>& unterminated() const { return unterminated_; }
+
   private:
     enum class Kind { word, string, html, punct };
     struct Token {
@@ -56,6 +67,8 @@ class SourceLines {
     size_t endpoint_before(size_t i) const;
 
     void build_indexes();
+
+    std::optional<Unterminated> unterminated_;
 
     std::vector<Token> tokens_;
     std::vector<size_t> line_starts_;
