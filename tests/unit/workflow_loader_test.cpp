@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(texts_ending_inside_a_string_or_comment_are_refused_with_th
     const char* cases[][2] = {
         {"// x\n.fast { model }\n\"\n start -> exit\n}\n", "3"},
         {"digraph {\n a [label=\"x\"]\n /* open\n}", "3"},
-        {"digraph {\n\n a [label=<b>open</b>\n}", "3"},
+        {"digraph {\n\n a [label=<<b>open</b>\n}", "3"},
     };
     for (auto& c : cases) {
         Loaded l = load_workflow_text(c[0], "u.dot", "/");
