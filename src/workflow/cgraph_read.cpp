@@ -54,6 +54,33 @@ Diagnostic cgraph_diagnostic(const std::string& file, std::string text) {
     return d;
 }
 
+Agiodisc_t g_io = {read_channel, AgIoDisc.putstr, AgIoDisc.flush};
+Agdisc_t g_disc = {&AgMemDisc, &AgIdDisc, &g_io};
+
+// True when cgraph reads an empty graph cleanly: its lexer is in its initial
+// state with nothing buffered.
+bool lexer_clean() {
+    TextChannel probe{"digraph{}", 0};
+    GraphPtr g{agread(&probe, &g_disc)};
+    bool ok = g && agnnodes(g.get()) == 0;
+    while (GraphPtr more{agread(&probe, &g_disc)}) ok = false;
+    return ok;
+}
+
+// After a failed read. The loader refuses texts that end inside a string,
+// comment or HTML string (source_lines.hpp), which is what leaves cgraph's
+// lexer in such a state for the next read; should one get through anyway,
+// this closes it with each closer in turn until an empty graph reads cleanly.
+void recover_lexer() {
+    if (lexer_clean()) return;
+    for (int round = 0; round < 70; ++round) // HTML strings nest: one '>' per level
+        for (const char* closer : {"\"", "*/", ">"}) {
+            TextChannel c{closer, 0};
+            while (GraphPtr g{agread(&c, &g_disc)}) {}
+            if (lexer_clean()) return;
+        }
+}
+
 } // namespace
 
 std::unique_lock<std::mutex> lock_cgraph() {
@@ -61,22 +88,22 @@ std::unique_lock<std::mutex> lock_cgraph() {
 }
 
 ReadResult read_graph(std::string_view text, const std::string& file) {
-    static Agiodisc_t io = {read_channel, AgIoDisc.putstr, AgIoDisc.flush};
-    static Agdisc_t disc = {&AgMemDisc, &AgIdDisc, &io};
     ReadResult r;
     g_messages.clear();
     agreseterrors();
     agreadline(1);
     auto previous = agseterrf(collect_error);
     TextChannel chan{text, 0};
-    r.graph.reset(agread(&chan, &disc));
+    r.graph.reset(agread(&chan, &g_disc));
     // Anything after the first graph: another graph, or garbage cgraph reports.
     int extra = 0;
     if (r.graph)
-        while (GraphPtr more{agread(&chan, &disc)}) ++extra;
-    agseterrf(previous);
+        while (GraphPtr more{agread(&chan, &g_disc)}) ++extra;
     std::string messages = std::move(g_messages);
+    recover_lexer(); // a read can succeed and still leave the lexer inside a comment
+    agseterrf(previous);
     g_messages.clear();
+    agreseterrors();
     // cgraph reports in pieces; one message per "Error"/"Warning" start.
     std::vector<std::string> parts;
     for (size_t pos = 0; pos < messages.size();) {

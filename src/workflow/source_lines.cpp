@@ -32,7 +32,6 @@ SourceLines::SourceLines(std::string_view text) {
     int brackets = 0;
     std::string owner;
     std::string last_word;
-    bool line_start = true; // only blanks so far on this line (`#` lines)
     size_t i = 0;
     auto push = [&](Kind k, std::string t, size_t at) {
         tokens_.push_back(Token{k, std::move(t), at, depth, brackets > 0, owner});
@@ -40,7 +39,6 @@ SourceLines::SourceLines(std::string_view text) {
     while (i < text.size()) {
         unsigned char c = static_cast<unsigned char>(text[i]);
         if (c == '\n') {
-            line_start = true;
             ++i;
             continue;
         }
@@ -48,9 +46,9 @@ SourceLines::SourceLines(std::string_view text) {
             ++i;
             continue;
         }
-        bool was_line_start = line_start;
-        line_start = false;
-        if (c == '#' && was_line_start) { // a C preprocessor line: cgraph skips it
+        // cgraph's lexer takes `#` anywhere outside a string as a comment to
+        // the end of the line (at a line's start, a preprocessor line).
+        if (c == '#') {
             while (i < text.size() && text[i] != '\n') ++i;
             continue;
         }

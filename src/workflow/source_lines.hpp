@@ -5,8 +5,8 @@
 // cgraph has already accepted the text, so all that is needed is to find
 // where a name it reported is written. The scan splits the text into words
 // (identifiers, numerals, quoted strings), `->`/`--` and single punctuation,
-// skipping comments (`//`, `/* */`, `#` lines) and HTML strings, so a node id
-// that also occurs in a comment or inside a prompt string is never matched
+// skipping comments (`//`, `/* */`, and `#` to the end of the line, as cgraph does) and HTML
+// strings, so a node id that also occurs in a comment or inside a prompt string is never matched
 // there. A node's line is where its id is first written as a statement or
 // edge end (not as an attribute's name or value, a port, or a graph name),
 // preferring a node statement `id [` over a mention in an edge; an edge's

@@ -1,6 +1,7 @@
 // Tests for src/workflow/load + source_lines: cgraph loading into the model
 // (kinds from shapes and type=, unescaping, clusters as classes, @file
 // prompts, one digraph per file) and the source line of every node and edge.
+#include "workflow/cgraph_read.hpp"
 #include "workflow/load.hpp"
 #include "workflow/source_lines.hpp"
 
@@ -207,6 +208,8 @@ BOOST_AUTO_TEST_CASE(texts_ending_inside_a_string_or_comment_are_refused_with_th
         {"// x\n.fast { model }\n\"\n start -> exit\n}\n", "3"},
         {"digraph {\n a [label=\"x\"]\n /* open\n}", "3"},
         {"digraph {\n\n a [label=<<b>open</b>\n}", "3"},
+        // `#` comments out the rest of its line, quotes included (fuzzer again).
+        {"t#\"\n\"\"\"", "2"},
     };
     for (auto& c : cases) {
         Loaded l = load_workflow_text(c[0], "u.dot", "/");
@@ -220,6 +223,21 @@ BOOST_AUTO_TEST_CASE(texts_ending_inside_a_string_or_comment_are_refused_with_th
     // An escaped quote does not end a string; a closed one is fine.
     auto wf = load_ok("digraph { a [label=\"say \\\"hi\\\"\"] }");
     BOOST_TEST(wf.node("a")->label == "say \"hi\"");
+}
+
+// The second line of defence: texts handed to cgraph directly (no pre-check)
+// that leave its lexer inside a string, comment or HTML string; the next read
+// is clean all the same.
+BOOST_AUTO_TEST_CASE(cgraphs_lexer_is_reset_after_a_read_that_ends_inside_a_token) {
+    for (const char* text : {"t#\"\n\"\"\"", "digraph { a } /* open", "x [label=<<<b>", "\"open"}) {
+        {
+            auto lock = lock_cgraph();
+            ReadResult r = read_graph(text, "raw.dot"); // may even parse: "digraph { a } /*"
+            (void)r;
+        }
+        auto wf = load_ok("digraph { a -> b }");
+        BOOST_TEST(wf.nodes.size() == 2u, "after \"" << text << "\"");
+    }
 }
 
 BOOST_AUTO_TEST_CASE(binary_and_oversized_input_is_refused_before_cgraph) {
