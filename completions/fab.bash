@@ -33,6 +33,8 @@ declare -gA _fab_commands=(
     ['config import']='files -f --force -n --dry-run -h --help'
     ['permissions init']='- -f --force -h --help'
     ['permissions check']='- --project= --worktree= --json -h --help'
+    ['workflow validate']='files -h --help'
+    ['workflow graph']='files --svg -h --help'
     ['hook']='- -h --help'
     ['agent list']='- --project= --json -h --help'
     ['agent create']='- --project= --backend= --model= --prompt= --json -h --help'

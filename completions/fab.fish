@@ -293,6 +293,11 @@ __fab_command 'permissions check' - 'show which rule decides a tool call, and wh
     '--worktree=' 'the worktree /-patterns refer to (default: $FAB_WORKTREE or .)' \
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
+__fab_command 'workflow validate' files 'check workflow files; each error names file:line' \
+    '-h --help' 'show help for this command'
+__fab_command 'workflow graph' files "print a workflow's stages and edges as text, or as SVG" \
+    '--svg' 'print SVG laid out by Graphviz instead of text' \
+    '-h --help' 'show help for this command'
 __fab_command 'hook' - 'answer a Claude Code hook of a fab agent (run by Claude Code, not by hand)' \
     '-h --help' 'show help for this command'
 __fab_command 'agent list' - 'list agents with their state, usage and what they are doing' \

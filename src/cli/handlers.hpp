@@ -113,6 +113,10 @@ int cmd_config_import(Invocation&);
 int cmd_permissions_init(Invocation&);
 int cmd_permissions_check(Invocation&);
 
+// cmd_workflow.cpp
+int cmd_workflow_validate(Invocation&);
+int cmd_workflow_graph(Invocation&);
+
 // cmd_hook.cpp
 int cmd_hook(Invocation&);
 // For main(): the hook when resolve_paths() failed (FAB_DIR too long, no

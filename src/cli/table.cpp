@@ -48,6 +48,10 @@ constexpr Flag kConfigImport[] = {
     {"dry-run", 'n', nullptr, "print what would be written, write nothing"},
     {"help", 'h', nullptr, "show help for this command"},
 };
+constexpr Flag kWorkflowGraph[] = {
+    {"svg", 0, nullptr, "print SVG laid out by Graphviz instead of text"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
 constexpr Flag kPermissionsCheck[] = {
     {"project", 0, "NAME", "also try the project's rules first (default: $FAB_PROJECT)"},
     {"worktree", 0, "DIR", "the worktree /-patterns refer to (default: $FAB_WORKTREE or .)"},
@@ -248,6 +252,10 @@ constexpr Command kCommands[] = {
      kPermissionsInit, cmd_permissions_init},
     {"permissions check", "<tool> <input-json>", "show which rule decides a tool call, and why",
      kPermissionsCheck, cmd_permissions_check, 2, 2},
+    {"workflow validate", "<file>...", "check workflow files; each error names file:line", kNone,
+     cmd_workflow_validate, 1, -1},
+    {"workflow graph", "<file>", "print a workflow's stages and edges as text, or as SVG",
+     kWorkflowGraph, cmd_workflow_graph, 1, 1},
     {"hook", "<event>",
      "answer a Claude Code hook of a fab agent (run by Claude Code, not by hand)", kNone, cmd_hook,
      1, 1},
