@@ -5,8 +5,8 @@
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/agents/worktree.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/git/runner.hpp"
 #include "daemon/git/worktree_link.hpp"
-#include "daemon/orchestrator/git_cmd.hpp"
 #include "daemon/orchestrator/merge.hpp"
 #include "ev/stream.hpp"
 #include "ev/timer.hpp"
@@ -248,27 +248,32 @@ struct Removal : std::enable_shared_from_this<Removal> {
 
     void locked() {
         auto self = shared_from_this();
-        merge::run_exclusive(name, [self](std::function<void()> merges_done) {
-            worktree::exclusive(self->repo, [self, merges_done](std::function<void()> trees_done) {
-                self->release = [merges_done, trees_done] {
-                    trees_done();
-                    merges_done();
-                };
-                self->survey();
-            });
+        // main_line first, then worktrees: the order every job that takes
+        // both keeps (repo_jobs.hpp).
+        using Lane = git::RepoJobs::Lane;
+        git::RepoJobs& jobs = d.git().jobs();
+        jobs.run(repo, Lane::main_line, [self, &jobs](std::function<void()> merges_done) {
+            jobs.run(self->repo, Lane::worktrees,
+                     [self, merges_done](std::function<void()> trees_done) {
+                         self->release = [merges_done, trees_done] {
+                             trees_done();
+                             merges_done();
+                         };
+                         self->survey();
+                     });
         });
     }
 
     void git(std::vector<std::string> args, const safegit::Where& in,
              std::function<void(ev::ProcessResult)> next) {
-        gitcmd::run(d.loop(), in, std::move(args),
+        d.git().run(in, std::move(args),
                     [self = shared_from_this(), next](ev::ProcessResult r) { next(std::move(r)); });
     }
 
     void survey() {
         if (!path_exists(repo)) return decide(); // a half-made project: nothing in git
         git({"worktree", "list", "--porcelain", "-z"}, repo, [this](ev::ProcessResult r) {
-            if (!r.ok()) return fail(gitcmd::failure("git worktree list in " + repo, r));
+            if (!r.ok()) return fail(git::failure("git worktree list in " + repo, r));
             for (auto& t : porcelain::parse_worktrees(r.out))
                 if (!t.bare && path_exists(t.path)) trees.push_back(std::move(t));
             find_strays();
@@ -325,15 +330,15 @@ struct Removal : std::enable_shared_from_this<Removal> {
             where = safegit::Where(t.path, *link);
         }
         git({"status", "--porcelain", "-z"}, where, [this, t](ev::ProcessResult r) {
-            if (!r.ok()) return fail(gitcmd::failure("git status in " + t.path, r));
+            if (!r.ok()) return fail(git::failure("git status in " + t.path, r));
             auto files = porcelain::status_paths(r.out);
             std::string branch = t.branch.rfind("refs/heads/", 0) == 0 ? t.branch.substr(11) : "";
             if (!files.empty()) dirty.push_back({t.path, branch, std::move(files)});
             if (!t.branch.empty() || t.head.empty()) return next_tree();
             git({"rev-list", "--count", t.head, "--not", "--branches", "--remotes"}, repo,
                 [this, t](ev::ProcessResult c) {
-                    auto n = parse_int(gitcmd::first_line(c.out));
-                    if (!c.ok() || !n) return fail(gitcmd::failure("git rev-list " + t.head, c));
+                    auto n = parse_int(git::first_line(c.out));
+                    if (!c.ok() || !n) return fail(git::failure("git rev-list " + t.head, c));
                     if (*n > 0) detached.push_back({t.path, t.head, *n});
                     next_tree();
                 });
@@ -342,15 +347,15 @@ struct Removal : std::enable_shared_from_this<Removal> {
 
     void find_main() {
         git({"symbolic-ref", "--quiet", "HEAD"}, repo, [this](ev::ProcessResult r) {
-            main_ref = r.ok() ? gitcmd::first_line(r.out) : "";
+            main_ref = r.ok() ? git::first_line(r.out) : "";
             git({"remote"}, repo, [this](ev::ProcessResult rm) {
-                has_remote = rm.ok() && !gitcmd::lines(rm.out).empty();
+                has_remote = rm.ok() && !git::lines(rm.out).empty();
                 git({"for-each-ref", "--format=%(refname)", "refs/heads/"}, repo,
                     [this](ev::ProcessResult fr) {
-                        if (!fr.ok()) return fail(gitcmd::failure("git for-each-ref", fr));
-                        refs = gitcmd::lines(fr.out); // ref names hold no spaces
+                        if (!fr.ok()) return fail(git::failure("git for-each-ref", fr));
+                        refs = git::lines(fr.out); // ref names hold no spaces
                         git({"stash", "list", "--format=%gd"}, repo, [this](ev::ProcessResult sl) {
-                            if (sl.ok()) stashes = gitcmd::lines(sl.out);
+                            if (sl.ok()) stashes = git::lines(sl.out);
                             ref_ix = 0;
                             next_ref();
                         });
@@ -372,8 +377,8 @@ struct Removal : std::enable_shared_from_this<Removal> {
             args.push_back((main_ref.empty() ? std::string("HEAD") : main_ref) + ".." + ref);
         }
         git(args, repo, [this, ref, is_main](ev::ProcessResult r) {
-            auto n = parse_int(gitcmd::first_line(r.out));
-            if (!r.ok() || !n) return fail(gitcmd::failure("git rev-list " + ref, r));
+            auto n = parse_int(git::first_line(r.out));
+            if (!r.ok() || !n) return fail(git::failure("git rev-list " + ref, r));
             if (*n > 0) branches.push_back({ref, *n, is_main});
             next_ref();
         });
@@ -455,7 +460,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
         }
         if (at_risk.empty()) return save_next_detached();
         std::string file = attic_dir + "/branches.bundle";
-        attic::save_refs(d.loop(), repo, at_risk, file,
+        attic::save_refs(d.git(), repo, at_risk, file,
                          [self = shared_from_this(), names](Status s) {
                              if (!s) return self->save_failed(s.error());
                              self->saved.push_back({"branches " + join(names, ", "),
@@ -469,7 +474,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
         const DetachedTree& t = detached[detached_ix++];
         std::string file = label_of(t.path) + "-HEAD.bundle";
         // Run in the worktree: its HEAD is the ref the bundle records.
-        attic::save_refs(d.loop(), t.path, {"HEAD"}, attic_dir + "/" + file,
+        attic::save_refs(d.git(), t.path, {"HEAD"}, attic_dir + "/" + file,
                          [self = shared_from_this(), t, file](Status s) {
                              if (!s) return self->save_failed(s.error());
                              self->saved.push_back({"detached HEAD of " + t.path + " (" +
@@ -494,7 +499,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
             if (!link) return save_failed(link.error());
             where = safegit::Where(t.path, *link);
         }
-        attic::save_changes(d.loop(), where, attic_dir + "/" + file,
+        attic::save_changes(d.git(), where, attic_dir + "/" + file,
                             [self = shared_from_this(), t, file](Result<attic::Changes> c) {
                                 if (!c) return self->save_failed(c.error());
                                 if (c->saved)
@@ -518,11 +523,11 @@ struct Removal : std::enable_shared_from_this<Removal> {
         git({"stash", "show", "-p", "--binary", "--include-untracked", "--no-color",
              "--no-ext-diff", "--output=" + attic_dir + "/" + file, entry},
             repo, [this, entry, file](ev::ProcessResult r) {
-                if (!r.ok()) return save_failed(gitcmd::failure("git stash show " + entry, r));
+                if (!r.ok()) return save_failed(git::failure("git stash show " + entry, r));
                 git({"rev-parse", "--verify", "--quiet", entry + "^1"}, repo,
                     [this, entry, file](ev::ProcessResult b) {
                         saved.push_back({entry + " of " + repo, file,
-                                         "applies on commit " + gitcmd::first_line(b.out)});
+                                         "applies on commit " + git::first_line(b.out)});
                         save_next_stash();
                     });
             });
