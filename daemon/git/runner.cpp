@@ -11,7 +11,7 @@ namespace {
 // core.sshCommand from the user's global, XDG and system config files (not
 // from any repository's: an agent can write its clone's config). "" when
 // unset or unreadable. Needs libgit2 initialised (gitq::Library).
-std::string users_ssh_command() {
+std::string read_users_ssh_command() {
     git_config* cfg = nullptr;
     if (git_config_open_default(&cfg) != 0) return {};
     std::string out;
@@ -24,19 +24,29 @@ std::string users_ssh_command() {
 
 } // namespace
 
-Runner::Runner(uv_loop_t* loop) : loop_(loop), users_ssh_command_(users_ssh_command()) {}
-
-ev::SpawnOptions Runner::command(const safegit::Where& where,
-                                 const std::vector<std::string>& args) const {
-    return safegit::command(where, args, users_ssh_command_);
+void Runner::init_libgit2() {
+    if (!libgit2_) libgit2_.emplace();
 }
 
-void Runner::run(const ev::SpawnOptions& command, ev::Process::DoneFn done) const {
+const std::string& Runner::users_ssh_command() {
+    if (!users_ssh_command_) {
+        init_libgit2();
+        users_ssh_command_ = read_users_ssh_command();
+    }
+    return *users_ssh_command_;
+}
+
+ev::SpawnOptions Runner::command(const safegit::Where& where,
+                                 const std::vector<std::string>& args) {
+    return safegit::command(where, args, users_ssh_command());
+}
+
+void Runner::run(const ev::SpawnOptions& command, ev::Process::DoneFn done) {
     ev::run_process(loop_, command, std::move(done));
 }
 
 void Runner::run(const safegit::Where& where, std::vector<std::string> args,
-                 ev::Process::DoneFn done, std::vector<std::string> extra_env) const {
+                 ev::Process::DoneFn done, std::vector<std::string> extra_env) {
     ev::SpawnOptions o = command(where, args);
     for (auto& e : extra_env) o.env.push_back(std::move(e));
     ev::run_process(loop_, o, std::move(done));

@@ -29,10 +29,13 @@ namespace fab::git {
 
 class Runner {
   public:
-    // Reads the user's own core.sshCommand (global and system config, never
-    // a repository's) once: see safegit::env(). A change to it takes a
-    // daemon restart.
-    explicit Runner(uv_loop_t* loop);
+    // libgit2 is initialised, and the user's own core.sshCommand (global and
+    // system config, never a repository's: see safegit::env()) read, on the
+    // first git this runner runs, not before: libgit2's initialisation (it
+    // initialises OpenSSL) costs ~0.55 MiB of private memory, which a daemon
+    // that has run no git yet does not pay. A change to core.sshCommand
+    // takes a daemon restart.
+    explicit Runner(uv_loop_t* loop) : loop_(loop) {}
 
     uv_loop_t* loop() const { return loop_; }
     RepoJobs& jobs() { return jobs_; }
@@ -41,21 +44,21 @@ class Runner {
     // output. `extra_env` ("KEY=value") is added (GIT_INDEX_FILE for the
     // attic's temporary index).
     void run(const safegit::Where& where, std::vector<std::string> args, ev::Process::DoneFn done,
-             std::vector<std::string> extra_env = {}) const;
+             std::vector<std::string> extra_env = {});
 
     // The same command as spawn options, for a caller that needs its own
     // (a clone that streams its progress), then run as it is.
-    ev::SpawnOptions command(const safegit::Where& where,
-                             const std::vector<std::string>& args) const;
-    void run(const ev::SpawnOptions& command, ev::Process::DoneFn done) const;
+    ev::SpawnOptions command(const safegit::Where& where, const std::vector<std::string>& args);
+    void run(const ev::SpawnOptions& command, ev::Process::DoneFn done);
 
     // The environment for programs that run git themselves (gh).
-    std::vector<std::string> env() const { return safegit::env(users_ssh_command_); }
+    std::vector<std::string> env() { return safegit::env(users_ssh_command()); }
 
     // `work` on the thread pool (it must touch nothing of the loop's), then
     // `done(result)` on the loop thread.
     template <typename T>
-    void query(std::function<Result<T>()> work, std::function<void(Result<T>)> done) const {
+    void query(std::function<Result<T>()> work, std::function<void(Result<T>)> done) {
+        init_libgit2(); // here, on the loop thread: the pool threads find it done
         auto out = std::make_shared<std::optional<Result<T>>>();
         ev::queue_work(
             loop_, [out, work = std::move(work)] { out->emplace(work()); },
@@ -63,9 +66,12 @@ class Runner {
     }
 
   private:
-    gitq::Library libgit2_; // initialised for as long as the runner lives
+    void init_libgit2();
+    const std::string& users_ssh_command();
+
     uv_loop_t* loop_;
-    std::string users_ssh_command_;
+    std::optional<gitq::Library> libgit2_; // from the first git on, while the runner lives
+    std::optional<std::string> users_ssh_command_;
     RepoJobs jobs_;
 };
 
