@@ -8,38 +8,21 @@ namespace fab::gitq {
 namespace {
 
 // RAII for libgit2's objects: each type with its own free function.
-struct RepoFree {
-    void operator()(git_repository* p) const { git_repository_free(p); }
+template <auto free_fn>
+struct Free {
+    template <typename T>
+    void operator()(T* p) const {
+        free_fn(p);
+    }
 };
-struct ObjectFree {
-    void operator()(git_object* p) const { git_object_free(p); }
-};
-struct TreeFree {
-    void operator()(git_tree* p) const { git_tree_free(p); }
-};
-struct IndexFree {
-    void operator()(git_index* p) const { git_index_free(p); }
-};
-struct DiffFree {
-    void operator()(git_diff* p) const { git_diff_free(p); }
-};
-struct WalkFree {
-    void operator()(git_revwalk* p) const { git_revwalk_free(p); }
-};
-struct CommitFree {
-    void operator()(git_commit* p) const { git_commit_free(p); }
-};
-struct StatsFree {
-    void operator()(git_diff_stats* p) const { git_diff_stats_free(p); }
-};
-using RepoPtr = std::unique_ptr<git_repository, RepoFree>;
-using ObjectPtr = std::unique_ptr<git_object, ObjectFree>;
-using TreePtr = std::unique_ptr<git_tree, TreeFree>;
-using IndexPtr = std::unique_ptr<git_index, IndexFree>;
-using DiffPtr = std::unique_ptr<git_diff, DiffFree>;
-using WalkPtr = std::unique_ptr<git_revwalk, WalkFree>;
-using CommitPtr = std::unique_ptr<git_commit, CommitFree>;
-using StatsPtr = std::unique_ptr<git_diff_stats, StatsFree>;
+using RepoPtr = std::unique_ptr<git_repository, Free<git_repository_free>>;
+using ObjectPtr = std::unique_ptr<git_object, Free<git_object_free>>;
+using TreePtr = std::unique_ptr<git_tree, Free<git_tree_free>>;
+using IndexPtr = std::unique_ptr<git_index, Free<git_index_free>>;
+using DiffPtr = std::unique_ptr<git_diff, Free<git_diff_free>>;
+using WalkPtr = std::unique_ptr<git_revwalk, Free<git_revwalk_free>>;
+using CommitPtr = std::unique_ptr<git_commit, Free<git_commit_free>>;
+using StatsPtr = std::unique_ptr<git_diff_stats, Free<git_diff_stats_free>>;
 
 // "<what>: <libgit2's message>" for the error libgit2 just set on this thread.
 Error failure(const std::string& what) {

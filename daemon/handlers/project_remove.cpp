@@ -270,6 +270,15 @@ struct Removal : std::enable_shared_from_this<Removal> {
                     [self = shared_from_this(), next](ev::ProcessResult r) { next(std::move(r)); });
     }
 
+    // `git rev-list --count <include> --not <exclude…>` in the clone,
+    // through libgit2 on the thread pool (git/queries.hpp).
+    void count(const std::string& include, std::vector<std::string> exclude,
+               std::function<void(Result<int>)> next) {
+        d.git().query<int>(
+            [r = repo, include, exclude] { return gitq::count(r, include, exclude); },
+            [self = shared_from_this(), next](Result<int> n) { next(std::move(n)); });
+    }
+
     void survey() {
         if (!path_exists(repo)) return decide(); // a half-made project: nothing in git
         git({"worktree", "list", "--porcelain", "-z"}, repo, [this](ev::ProcessResult r) {
@@ -335,13 +344,12 @@ struct Removal : std::enable_shared_from_this<Removal> {
             std::string branch = t.branch.rfind("refs/heads/", 0) == 0 ? t.branch.substr(11) : "";
             if (!files.empty()) dirty.push_back({t.path, branch, std::move(files)});
             if (!t.branch.empty() || t.head.empty()) return next_tree();
-            git({"rev-list", "--count", t.head, "--not", "--branches", "--remotes"}, repo,
-                [this, t](ev::ProcessResult c) {
-                    auto n = parse_int(git::first_line(c.out));
-                    if (!c.ok() || !n) return fail(git::failure("git rev-list " + t.head, c));
-                    if (*n > 0) detached.push_back({t.path, t.head, *n});
-                    next_tree();
-                });
+            // `rev-list --count <head> --not --branches --remotes`.
+            count(t.head, {"refs/heads/*", "refs/remotes/*"}, [this, t](Result<int> n) {
+                if (!n) return fail("git rev-list " + t.head + ": " + n.error());
+                if (*n > 0) detached.push_back({t.path, t.head, *n});
+                next_tree();
+            });
         });
     }
 
@@ -368,17 +376,14 @@ struct Removal : std::enable_shared_from_this<Removal> {
         if (ref_ix >= refs.size()) return decide();
         std::string ref = refs[ref_ix++];
         bool is_main = ref == main_ref;
-        std::vector<std::string> args = {"rev-list", "--count"};
-        if (is_main) {
-            // What origin lacks; with no remote at all, every commit is only here.
-            args.push_back(ref);
-            if (has_remote) args.insert(args.end(), {"--not", "--remotes"});
-        } else {
-            args.push_back((main_ref.empty() ? std::string("HEAD") : main_ref) + ".." + ref);
-        }
-        git(args, repo, [this, ref, is_main](ev::ProcessResult r) {
-            auto n = parse_int(git::first_line(r.out));
-            if (!r.ok() || !n) return fail(git::failure("git rev-list " + ref, r));
+        // `rev-list --count`: for main, what origin lacks (`main --not
+        // --remotes`; with no remote at all, every commit is only here); for
+        // another branch, what main lacks (`main..branch`).
+        std::vector<std::string> exclude;
+        if (is_main && has_remote) exclude = {"refs/remotes/*"};
+        if (!is_main) exclude = {main_ref.empty() ? std::string("HEAD") : main_ref};
+        count(ref, exclude, [this, ref, is_main](Result<int> n) {
+            if (!n) return fail("git rev-list " + ref + ": " + n.error());
             if (*n > 0) branches.push_back({ref, *n, is_main});
             next_ref();
         });
