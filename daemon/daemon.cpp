@@ -9,7 +9,6 @@
 
 #include <csignal>
 #include <fcntl.h>
-#include <git2.h>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -18,12 +17,10 @@ namespace fab {
 
 namespace {
 std::string library_versions() {
-    int maj = 0, min = 0, rev = 0;
-    git_libgit2_version(&maj, &min, &rev);
     return std::string("libuv ") + uv_version_string() + ", SQLite " + sqlite3_libversion() +
-           ", libgit2 " + std::to_string(maj) + "." + std::to_string(min) + "." +
-           std::to_string(rev) + ", nlohmann_json " + std::to_string(NLOHMANN_JSON_VERSION_MAJOR) +
-           "." + std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." +
+           ", libgit2 " + gitq::Library::version() + ", nlohmann_json " +
+           std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." +
+           std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." +
            std::to_string(NLOHMANN_JSON_VERSION_PATCH);
 }
 // A path as typed at a shell prompt: bare when it is plain, quoted otherwise.
@@ -107,6 +104,8 @@ Status Daemon::start() {
 
     uv_loop_init(&loop_);
     loop_.data = this;
+    git_ = std::make_unique<git::Runner>(&loop_);
+    merges_ = std::make_unique<merge::Merges>(*git_);
     register_server_handlers(router_, *this);
     register_project_handlers(router_, *this);
     register_agent_handlers(router_, *this);

@@ -5,6 +5,8 @@
 
 #include "config/paths.hpp"
 #include "daemon/agents/supervisor.hpp"
+#include "daemon/git/runner.hpp"
+#include "daemon/orchestrator/merge.hpp"
 #include "daemon/orchestrator/orchestrator.hpp"
 #include "daemon/pidfile.hpp"
 #include "daemon/registry.hpp"
@@ -38,6 +40,8 @@ class Daemon {
     IpcServer& server() { return *server_; }
     Supervisor& supervisor() { return *supervisor_; }
     Orchestrators& orchestrators() { return *orchestrators_; }
+    git::Runner& git() { return *git_; }
+    merge::Merges& merges() { return *merges_; }
     int64_t started_ms() const { return started_ms_; }
     void request_stop(); // graceful, after the current callback returns
 
@@ -52,6 +56,8 @@ class Daemon {
     std::optional<PidFile> pid_file_;
     std::unique_ptr<Store> store_;
     std::unique_ptr<Registry> registry_;
+    std::unique_ptr<git::Runner> git_;      // every git, and the per-repository queue
+    std::unique_ptr<merge::Merges> merges_; // after git_: uses it
     Router router_;
     std::unique_ptr<IpcServer> server_;
     std::unique_ptr<Supervisor> supervisor_;

@@ -1,6 +1,6 @@
 #include "daemon/agents/attic.hpp"
 
-#include "daemon/orchestrator/git_cmd.hpp"
+#include "daemon/git/runner.hpp"
 #include "ev/stream.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
@@ -134,116 +134,116 @@ namespace {
 // The ignored files of a worktree whose patch is saved: listed, and the
 // small ones copied (Changes). A failure here fails the save: the caller
 // must not delete a worktree whose .env could not be kept.
-void save_ignored(uv_loop_t* loop, const safegit::Where& worktree, const std::string& patch_file,
+void save_ignored(git::Runner* g, const safegit::Where& worktree, const std::string& patch_file,
                   Changes changes, std::function<void(Result<Changes>)> done) {
-    gitcmd::run(loop, worktree,
-                {"ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"},
-                [=](ev::ProcessResult ls) mutable {
-                    if (!ls.ok())
-                        return done(make_error(gitcmd::failure(
-                            "git ls-files (ignored files) in " + worktree.dir, ls)));
-                    bool truncated = false;
-                    auto paths = std::make_shared<std::vector<std::string>>(
-                        nul_separated(ls.out, truncated));
-                    if (paths->empty() && !truncated) return done(changes);
-                    std::string stem = stem_of(patch_file);
-                    auto result = std::make_shared<IgnoredCopy>();
-                    std::string root = worktree.dir;
-                    ev::queue_work(
-                        loop, [=] { *result = copy_ignored(root, *paths, truncated, stem); },
-                        [=]() mutable {
-                            if (!result->status) return done(make_error(result->status.error()));
-                            changes.ignored_list =
-                                std::filesystem::path(stem).filename().string() + ".ignored.txt";
-                            changes.ignored_entries = result->listed;
-                            changes.ignored_copied = result->copied;
-                            done(changes);
-                        });
-                });
+    g->run(worktree,
+           {"ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"},
+           [=](ev::ProcessResult ls) mutable {
+               if (!ls.ok())
+                   return done(make_error(
+                       git::failure("git ls-files (ignored files) in " + worktree.dir, ls)));
+               bool truncated = false;
+               auto paths =
+                   std::make_shared<std::vector<std::string>>(nul_separated(ls.out, truncated));
+               if (paths->empty() && !truncated) return done(changes);
+               std::string stem = stem_of(patch_file);
+               auto result = std::make_shared<IgnoredCopy>();
+               std::string root = worktree.dir;
+               ev::queue_work(
+                   g->loop(), [=] { *result = copy_ignored(root, *paths, truncated, stem); },
+                   [=]() mutable {
+                       if (!result->status) return done(make_error(result->status.error()));
+                       changes.ignored_list =
+                           std::filesystem::path(stem).filename().string() + ".ignored.txt";
+                       changes.ignored_entries = result->listed;
+                       changes.ignored_copied = result->copied;
+                       done(changes);
+                   });
+           });
 }
 
 } // namespace
 
-void save_changes(uv_loop_t* loop, const safegit::Where& worktree, const std::string& patch_file,
-                  std::function<void(Result<Changes>)> done) {
+void save_changes(git::Runner& runner, const safegit::Where& worktree,
+                  const std::string& patch_file, std::function<void(Result<Changes>)> done) {
     // A private index in the attic (never the worktree's own): HEAD's tree,
     // then every file of the worktree added to it; its diff against HEAD is
     // exactly what is not committed, untracked files included.
     std::string index = patch_file + ".index";
     std::vector<std::string> env = {"GIT_INDEX_FILE=" + index};
+    git::Runner* g = &runner; // the daemon's: outlives every callback
     auto fail = [index, patch_file, done](const std::string& why) {
         remove_quietly(index);
         remove_quietly(patch_file);
         done(make_error(why));
     };
-    gitcmd::run(
-        loop, worktree, {"rev-parse", "--verify", "--quiet", "HEAD^{commit}"},
-        [=](ev::ProcessResult head) {
-            std::string base = head.ok() ? gitcmd::first_line(head.out) : "";
-            auto add_all = [=] {
-                gitcmd::run(
-                    loop, worktree, {"add", "--all", "--", ":/"},
-                    [=](ev::ProcessResult add) {
-                        if (!add.ok())
-                            return fail(gitcmd::failure(
-                                "git add (temporary index) in " + worktree.dir, add));
-                        std::vector<std::string> diff = {"diff",          "--cached",
-                                                         "--binary",      "--no-color",
-                                                         "--no-ext-diff", "--output=" + patch_file};
-                        if (!base.empty()) diff.push_back(base);
-                        gitcmd::run(
-                            loop, worktree, std::move(diff),
-                            [=](ev::ProcessResult d) {
-                                remove_quietly(index);
-                                if (!d.ok())
-                                    return fail(gitcmd::failure("git diff in " + worktree.dir, d));
-                                std::error_code ec;
-                                auto size = std::filesystem::file_size(patch_file, ec);
-                                if (ec)
-                                    return fail("no patch written for " + worktree.dir + ": " +
-                                                ec.message());
-                                if (size == 0) {
-                                    remove_quietly(patch_file);
-                                    return done(Changes{false, base});
-                                }
-                                save_ignored(loop, worktree, patch_file, Changes{true, base}, done);
-                            },
-                            env);
-                    },
-                    env);
-            };
-            if (base.empty()) return add_all(); // unborn: the empty index is HEAD's tree
-            gitcmd::run(
-                loop, worktree, {"read-tree", base},
-                [=](ev::ProcessResult rt) {
-                    if (!rt.ok())
-                        return fail(gitcmd::failure(
-                            "git read-tree (temporary index) in " + worktree.dir, rt));
-                    add_all();
-                },
-                env);
-        });
+    g->run(worktree, {"rev-parse", "--verify", "--quiet", "HEAD^{commit}"},
+           [=](ev::ProcessResult head) {
+               std::string base = head.ok() ? git::first_line(head.out) : "";
+               auto add_all = [=] {
+                   g->run(
+                       worktree, {"add", "--all", "--", ":/"},
+                       [=](ev::ProcessResult add) {
+                           if (!add.ok())
+                               return fail(git::failure(
+                                   "git add (temporary index) in " + worktree.dir, add));
+                           std::vector<std::string> diff = {
+                               "diff",       "--cached",      "--binary",
+                               "--no-color", "--no-ext-diff", "--output=" + patch_file};
+                           if (!base.empty()) diff.push_back(base);
+                           g->run(
+                               worktree, std::move(diff),
+                               [=](ev::ProcessResult d) {
+                                   remove_quietly(index);
+                                   if (!d.ok())
+                                       return fail(git::failure("git diff in " + worktree.dir, d));
+                                   std::error_code ec;
+                                   auto size = std::filesystem::file_size(patch_file, ec);
+                                   if (ec)
+                                       return fail("no patch written for " + worktree.dir + ": " +
+                                                   ec.message());
+                                   if (size == 0) {
+                                       remove_quietly(patch_file);
+                                       return done(Changes{false, base});
+                                   }
+                                   save_ignored(g, worktree, patch_file, Changes{true, base}, done);
+                               },
+                               env);
+                       },
+                       env);
+               };
+               if (base.empty()) return add_all(); // unborn: the empty index is HEAD's tree
+               g->run(
+                   worktree, {"read-tree", base},
+                   [=](ev::ProcessResult rt) {
+                       if (!rt.ok())
+                           return fail(git::failure(
+                               "git read-tree (temporary index) in " + worktree.dir, rt));
+                       add_all();
+                   },
+                   env);
+           });
 }
 
-void save_refs(uv_loop_t* loop, const std::string& repo, const std::vector<std::string>& refs,
+void save_refs(git::Runner& runner, const std::string& repo, const std::vector<std::string>& refs,
                const std::string& bundle_file, std::function<void(Status)> done) {
     if (refs.empty()) return done({});
     std::vector<std::string> args = {"bundle", "create", "--quiet", bundle_file};
     args.insert(args.end(), refs.begin(), refs.end());
-    gitcmd::run(loop, repo, std::move(args), [=](ev::ProcessResult r) {
+    git::Runner* g = &runner; // the daemon's: outlives every callback
+    g->run(repo, std::move(args), [=](ev::ProcessResult r) {
         if (!r.ok()) {
             remove_quietly(bundle_file);
-            return done(make_error(gitcmd::failure("git bundle create in " + repo, r)));
+            return done(make_error(git::failure("git bundle create in " + repo, r)));
         }
         // Read back before anything is deleted: a bundle that does not verify
         // saved nothing.
-        gitcmd::run(loop, repo, {"bundle", "verify", "--quiet", bundle_file},
-                    [done, bundle_file](ev::ProcessResult v) {
-                        if (!v.ok())
-                            return done(
-                                make_error(gitcmd::failure("git bundle verify " + bundle_file, v)));
-                        done({});
-                    });
+        g->run(repo, {"bundle", "verify", "--quiet", bundle_file},
+               [done, bundle_file](ev::ProcessResult v) {
+                   if (!v.ok())
+                       return done(make_error(git::failure("git bundle verify " + bundle_file, v)));
+                   done({});
+               });
     });
 }
 

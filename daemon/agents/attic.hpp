@@ -5,11 +5,11 @@
 // alike. Ignored files of a dirty worktree (a .env, local notes) are copied
 // beside the patch when small, and all of them listed. The patch is made through a temporary
 // index (GIT_INDEX_FILE): the worktree, its index and its stash are never
-// touched. Every git runs as a child of the loop through gitcmd::run; the
+// touched. Every git runs as a child of the loop through git::Runner; the
 // caller deletes nothing unless `done` reports success. Loop thread only.
 #pragma once
 
-#include "daemon/git/safe_git.hpp"
+#include "daemon/git/runner.hpp"
 #include "ev/process.hpp"
 #include "util/result.hpp"
 
@@ -40,12 +40,12 @@ struct Changes {
 };
 constexpr uintmax_t kIgnoredFileMax = 1u << 20;   // a bigger ignored file is only listed
 constexpr uintmax_t kIgnoredTotalMax = 32u << 20; // copies stop at this total
-void save_changes(uv_loop_t* loop, const safegit::Where& worktree, const std::string& patch_file,
-                  std::function<void(Result<Changes>)> done);
+void save_changes(git::Runner& runner, const safegit::Where& worktree,
+                  const std::string& patch_file, std::function<void(Result<Changes>)> done);
 
 // `refs` (full names, "refs/heads/fab/x") of `repo` with all their history
 // into `bundle_file`, then `git bundle verify`.
-void save_refs(uv_loop_t* loop, const std::string& repo, const std::vector<std::string>& refs,
+void save_refs(git::Runner& runner, const std::string& repo, const std::vector<std::string>& refs,
                const std::string& bundle_file, std::function<void(Status)> done);
 
 // What one save did, for the manifest and the caller's report.

@@ -155,7 +155,7 @@ void Supervisor::start() {
 }
 
 void Supervisor::stop() {
-    llm_checker::cancel_all(); // uv_run would otherwise wait for model calls in flight
+    llm_checker::cancel_all(llm_checks_); // uv_run would otherwise wait for model calls in flight
     flush();
     tick_.reset();
     for (auto& [id, a] : agents_) a->link.reset(); // hosts keep running
@@ -248,7 +248,7 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
         });
     };
     if (!c.worktree.empty()) return then({}); // made (and kept) by daemon/roles
-    worktree::add(d_.loop(), repo, r.worktree, r.branch, std::move(then));
+    worktree::add(d_.git(), repo, r.worktree, r.branch, std::move(then));
 }
 
 void Supervisor::spawn_host(Agent& a, const std::string& prompt, bool resume,

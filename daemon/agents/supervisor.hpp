@@ -8,6 +8,7 @@
 #include "agents/backend.hpp"
 #include "daemon/agents/host_link.hpp"
 #include "daemon/events.hpp"
+#include "daemon/permissions/llm_checker.hpp"
 #include "ev/process.hpp"
 #include "ev/timer.hpp"
 #include "store/store.hpp"
@@ -16,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 namespace fab {
@@ -103,6 +105,12 @@ class Supervisor {
     // Sends the catch-up for `since` (agent → offset) to `client`, then live.
     void catch_up(uint64_t client, const std::string& id, int64_t since);
 
+    // The LLM permission checker's queue and cancel flag (llm_checker.cpp).
+    llm_checker::Queue& llm_checks() { return llm_checks_; }
+    // Role agents being created, by "<kind>/<project>": a second start while
+    // the first still makes the worktree is refused (daemon/roles/roles.cpp).
+    std::set<std::string>& roles_starting() { return roles_starting_; }
+
     Agent* find(const std::string& id);
     Json agent_json(const Agent& a) const;
     Json list_json(const std::string& project) const;
@@ -150,6 +158,9 @@ class Supervisor {
     std::map<std::string, std::unique_ptr<ev::Process>> host_procs_; // hosts we spawned
     std::unique_ptr<ev::Timer> tick_;
     std::vector<StateListener> state_listeners_;
+    llm_checker::Queue llm_checks_;
+    std::set<std::string> roles_starting_;
+    std::set<std::string> unpriced_models_; // warned about once per daemon
 };
 
 } // namespace fab

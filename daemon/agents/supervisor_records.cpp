@@ -70,8 +70,7 @@ double Supervisor::turn_cost(const Agent& a, const Usage& u) {
     if (model.empty()) model = a.model;
     const PricingConfig* p = find_pricing(d_.registry().config(), model);
     if (!p) {
-        static std::set<std::string> warned; // once per model and daemon
-        if (warned.insert(model).second)
+        if (unpriced_models_.insert(model).second) // once per model and daemon
             log::warn("no price for model \"" + model + "\": its usage counts $0; add [pricing \"" +
                       model + "\"] to config.ini");
         return 0;
@@ -248,7 +247,7 @@ void Supervisor::finish(Agent& a, AgentState s, const std::string& error) {
     if (!roles::owns_worktree(a.rec.kind)) return; // a manager's place outlives each session
     std::string id = a.rec.id;
     worktree::remove_if_clean(
-        d_.loop(), d_.paths().project_repo(a.rec.project), a.rec.worktree, a.rec.branch,
+        d_.git(), d_.paths().project_repo(a.rec.project), a.rec.worktree, a.rec.branch,
         [this, id](bool kept, worktree::Leftover what, Status st) {
             Agent* ag = find(id);
             if (!ag) return;
@@ -322,7 +321,7 @@ void Supervisor::report_orphans() {
         std::string repo = d_.paths().project_repo(p.name);
         if (!path_exists(repo)) continue;
         worktree::find_orphans(
-            d_.loop(), repo, d_.paths().project_dir(p.name) + "/worktrees",
+            d_.git(), repo, d_.paths().project_dir(p.name) + "/worktrees",
             [this](const std::string& id) { return agents_.count(id) > 0; },
             [this, name = p.name](std::vector<std::string> orphans) {
                 for (const auto& o : orphans) {

@@ -1,59 +1,33 @@
 #include "daemon/agents/worktree.hpp"
 
+#include "daemon/git/queries.hpp"
 #include "daemon/git/safe_git.hpp"
 #include "daemon/git/worktree_link.hpp"
 #include "util/strings.hpp"
 
-#include <deque>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <unistd.h>
 
 namespace fab::worktree {
 
 namespace {
-// `git -C <dir> <args…>`, hardened (safe_git.hpp).
-ev::SpawnOptions git(const safegit::Where& where, const std::vector<std::string>& args) {
-    return safegit::command(where, args);
-}
-ev::SpawnOptions git(std::vector<std::string> args) {
-    if (args.size() >= 2 && args[0] == "-C")
-        return git(args[1], std::vector<std::string>(args.begin() + 2, args.end()));
-    return git(std::string(), args);
-}
-// One worktree mutation at a time per repository: concurrent `git worktree
-// add`s race on .git/worktrees (measured: "failed to read …/commondir"), and
-// a failed add's `worktree prune` could remove another add in progress.
-// Loop thread only.
-using Job = std::function<void(std::function<void()> release)>;
-std::map<std::string, std::deque<Job>>& queues() {
-    static std::map<std::string, std::deque<Job>> q;
-    return q;
-}
-
-void run_next(const std::string& repo) {
-    auto& q = queues()[repo];
-    if (q.empty()) {
-        queues().erase(repo);
-        return;
+// `git -C <dir> <args…>` as a child of the loop, hardened (safe_git.hpp).
+void git(git::Runner& g, std::vector<std::string> args, ev::Process::DoneFn done) {
+    if (args.size() >= 2 && args[0] == "-C") {
+        std::string dir = args[1];
+        return g.run(dir, std::vector<std::string>(args.begin() + 2, args.end()), std::move(done));
     }
-    Job job = std::move(q.front());
-    job([repo] {
-        queues()[repo].pop_front();
-        run_next(repo);
-    });
+    g.run(std::string(), std::move(args), std::move(done));
 }
-
-void serialized(const std::string& repo, Job job) {
-    auto& q = queues()[repo];
-    q.push_back(std::move(job));
-    if (q.size() == 1) run_next(repo);
+// One worktree mutation at a time per repository (git::RepoJobs).
+void serialized(git::Runner& g, const std::string& repo, git::RepoJobs::Job job) {
+    g.jobs().run(repo, git::RepoJobs::Lane::worktrees, std::move(job));
 }
 } // namespace
 
 namespace {
-void add_now(uv_loop_t* loop, const std::string& repo, const std::string& path,
+void add_now(git::Runner& g, const std::string& repo, const std::string& path,
              const std::string& branch, std::function<void(Status)> done) {
     std::error_code ec;
     // A failed add removes `path`: it must be one this add makes.
@@ -65,41 +39,38 @@ void add_now(uv_loop_t* loop, const std::string& repo, const std::string& path,
     // holds work: it is checked out as it is, and never deleted on failure.
     // The prune first drops metadata of worktrees whose directory is gone,
     // which would block checking the branch out again.
-    ev::run_process(loop, git({"-C", repo, "worktree", "prune"}), [=](ev::ProcessResult) {
-        ev::run_process(
-            loop, git({"-C", repo, "rev-parse", "--verify", "--quiet", "refs/heads/" + branch}),
-            [=](ev::ProcessResult known) {
+    git(g, {"-C", repo, "worktree", "prune"}, [=, &g](ev::ProcessResult) {
+        git(g, {"-C", repo, "rev-parse", "--verify", "--quiet", "refs/heads/" + branch},
+            [=, &g](ev::ProcessResult known) {
                 bool existed = known.ok();
                 std::vector<std::string> args = {"-C", repo, "worktree", "add", "--quiet"};
                 if (existed)
                     args.insert(args.end(), {path, branch});
                 else
                     args.insert(args.end(), {"-b", branch, path, "HEAD"});
-                ev::run_process(loop, git(args), [=](ev::ProcessResult r) {
+                git(g, args, [=, &g](ev::ProcessResult r) {
                     if (r.ok()) return done({});
                     std::string why = "git worktree add failed: " + r.last_error_line();
                     // Leave nothing behind that this add made: directory,
                     // metadata, and the branch when it made it.
                     std::error_code e2;
                     std::filesystem::remove_all(path, e2);
-                    ev::run_process(
-                        loop, git({"-C", repo, "worktree", "prune"}), [=](ev::ProcessResult) {
-                            if (existed) return done(make_error(why));
-                            ev::run_process(
-                                loop, git({"-C", repo, "branch", "-D", branch}),
-                                [done, why](ev::ProcessResult) { done(make_error(why)); });
-                        });
+                    git(g, {"-C", repo, "worktree", "prune"}, [=, &g](ev::ProcessResult) {
+                        if (existed) return done(make_error(why));
+                        git(g, {"-C", repo, "branch", "-D", branch},
+                            [done, why](ev::ProcessResult) { done(make_error(why)); });
+                    });
                 });
             });
     });
 }
 
-void remove_if_clean_now(uv_loop_t* loop, const std::string& repo, const std::string& path,
+void remove_if_clean_now(git::Runner& g, const std::string& repo, const std::string& path,
                          const std::string& branch,
                          std::function<void(bool, Leftover, Status)> done) {
     if (!std::filesystem::exists(path)) {
-        ev::run_process(loop, git({"-C", repo, "worktree", "prune"}),
-                        [done](ev::ProcessResult) { done(false, {}, {}); });
+        git(g, {"-C", repo, "worktree", "prune"},
+            [done](ev::ProcessResult) { done(false, {}, {}); });
         return;
     }
     auto what = std::make_shared<Leftover>();
@@ -109,28 +80,30 @@ void remove_if_clean_now(uv_loop_t* loop, const std::string& repo, const std::st
         what->refused = link.error();
         return done(true, *what, make_error(link.error()));
     }
-    ev::run_process(
-        loop, git({path, *link}, {"status", "--porcelain=v2", "-z"}), [=](ev::ProcessResult st) {
-            if (!st.ok())
-                return done(true, *what, make_error("git status: " + st.last_error_line()));
-            what->dirty = !st.out.empty();
-            ev::run_process(
-                loop, git({"-C", repo, "rev-list", "--count", "HEAD.." + branch}),
-                [=](ev::ProcessResult rl) {
-                    auto n = parse_int(rl.out);
-                    what->unmerged = rl.ok() && n ? static_cast<int>(*n) : 0;
-                    if (what->dirty || what->unmerged > 0) return done(true, *what, {});
-                    ev::run_process(
-                        loop, git({"-C", repo, "worktree", "remove", path}),
-                        [=](ev::ProcessResult rm) {
-                            if (!rm.ok())
-                                return done(
-                                    true, *what,
-                                    make_error("git worktree remove: " + rm.last_error_line()));
-                            ev::run_process(loop, git({"-C", repo, "branch", "-D", branch}),
-                                            [=](ev::ProcessResult) { done(false, *what, {}); });
-                        });
-                });
+    // Both checks read only: libgit2 on the thread pool (git/queries.hpp).
+    struct Checks {
+        Result<bool> dirty = false;
+        Result<int> unmerged = 0;
+    };
+    safegit::Where where(path, *link);
+    g.query<Checks>(
+        [where, repo, branch]() -> Result<Checks> {
+            // `status --porcelain=v2 -z` printed anything; `rev-list --count
+            // HEAD..<branch>` (0 when it fails: a branch that is gone holds nothing).
+            return Checks{gitq::is_dirty(where), gitq::count(repo, branch, {"HEAD"})};
+        },
+        [=, &g](Result<Checks> c) {
+            if (!c->dirty) return done(true, *what, make_error("git status: " + c->dirty.error()));
+            what->dirty = *c->dirty;
+            what->unmerged = c->unmerged ? *c->unmerged : 0;
+            if (what->dirty || what->unmerged > 0) return done(true, *what, {});
+            git(g, {"-C", repo, "worktree", "remove", path}, [=, &g](ev::ProcessResult rm) {
+                if (!rm.ok())
+                    return done(true, *what,
+                                make_error("git worktree remove: " + rm.last_error_line()));
+                git(g, {"-C", repo, "branch", "-D", branch},
+                    [=](ev::ProcessResult) { done(false, *what, {}); });
+            });
         });
 }
 
@@ -144,20 +117,20 @@ std::string Leftover::describe() const {
     return join(parts, " and ");
 }
 
-void add(uv_loop_t* loop, const std::string& repo, const std::string& path,
+void add(git::Runner& g, const std::string& repo, const std::string& path,
          const std::string& branch, std::function<void(Status)> done) {
-    serialized(repo, [=](std::function<void()> release) {
-        add_now(loop, repo, path, branch, [done, release](Status s) {
+    serialized(g, repo, [=, &g](std::function<void()> release) {
+        add_now(g, repo, path, branch, [done, release](Status s) {
             release();
             done(std::move(s));
         });
     });
 }
 
-void remove_if_clean(uv_loop_t* loop, const std::string& repo, const std::string& path,
+void remove_if_clean(git::Runner& g, const std::string& repo, const std::string& path,
                      const std::string& branch, std::function<void(bool, Leftover, Status)> done) {
-    serialized(repo, [=](std::function<void()> release) {
-        remove_if_clean_now(loop, repo, path, branch,
+    serialized(g, repo, [=, &g](std::function<void()> release) {
+        remove_if_clean_now(g, repo, path, branch,
                             [done, release](bool kept, Leftover what, Status s) {
                                 release();
                                 done(kept, what, std::move(s));
@@ -165,11 +138,7 @@ void remove_if_clean(uv_loop_t* loop, const std::string& repo, const std::string
     });
 }
 
-void exclusive(const std::string& repo, std::function<void(std::function<void()>)> job) {
-    serialized(repo, std::move(job));
-}
-
-void find_orphans(uv_loop_t* loop, const std::string& repo, const std::string& worktrees_dir,
+void find_orphans(git::Runner& g, const std::string& repo, const std::string& worktrees_dir,
                   std::function<bool(const std::string&)> known,
                   std::function<void(std::vector<std::string>)> done) {
     std::vector<std::string> orphans;
@@ -179,8 +148,7 @@ void find_orphans(uv_loop_t* loop, const std::string& repo, const std::string& w
         if (name.rfind("wt-", 0) == 0 && !known(name.substr(3)))
             orphans.push_back("worktree " + e.path().string());
     }
-    ev::run_process(
-        loop, git({"-C", repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/fab/"}),
+    git(g, {"-C", repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/fab/"},
         [orphans, known, done](ev::ProcessResult r) mutable {
             for (const auto& b : split(r.out, '\n'))
                 if (b.rfind("fab/", 0) == 0 && !known(b.substr(4)))

@@ -32,6 +32,8 @@ bool kept_git_variable(std::string_view name) {
     return false;
 }
 
+constexpr const char* kBatchSsh = "ssh -o BatchMode=yes";
+
 // Set by env() itself; any value the daemon inherited is replaced.
 bool set_here(std::string_view name) {
     for (const char* n : {"GIT_TERMINAL_PROMPT", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_PAGER",
@@ -102,15 +104,22 @@ std::vector<std::string> argv(const Where& where, const std::vector<std::string>
     return v;
 }
 
-std::vector<std::string> env() {
+std::vector<std::string> env(const std::string& users_ssh_command) {
     std::vector<std::string> e;
+    bool users_ssh = false;
     for (char** p = environ; p && *p; ++p) {
         std::string_view kv(*p);
         std::string_view name = kv.substr(0, kv.find('='));
         if (set_here(name)) continue;
         if (name.starts_with("GIT_") && !kept_git_variable(name)) continue;
+        if (name == "GIT_SSH_COMMAND" || name == "GIT_SSH") users_ssh = true;
         e.emplace_back(kv);
     }
+    // Nobody can type a passphrase or accept a host key. GIT_SSH_COMMAND
+    // beats every core.sshCommand, so a repository's own cannot run.
+    if (!users_ssh)
+        e.push_back("GIT_SSH_COMMAND=" +
+                    (users_ssh_command.empty() ? std::string(kBatchSsh) : users_ssh_command));
     // Nobody can answer a prompt: fail instead of waiting for ever.
     e.emplace_back("GIT_TERMINAL_PROMPT=0");
     e.emplace_back("GCM_INTERACTIVE=never");
@@ -129,15 +138,15 @@ std::vector<std::string> env() {
     return e;
 }
 
-ev::SpawnOptions command(const Where& where, const std::vector<std::string>& args) {
+ev::SpawnOptions command(const Where& where, const std::vector<std::string>& args,
+                         const std::string& users_ssh_command) {
     ev::SpawnOptions o;
     o.argv = argv(where, args);
-    o.env = env();
+    o.env = env(users_ssh_command);
     // Its own session, without a controlling terminal: ssh (and anything
     // else git starts) cannot prompt on the terminal `fabd --foreground`
-    // may have, so it fails instead of waiting. Unlike forcing
-    // GIT_SSH_COMMAND="ssh -o BatchMode=yes", this keeps the user's
-    // core.sshCommand (a key of their choice) working.
+    // may have, so it fails instead of waiting — also when the user's own
+    // ssh command is used (it gets no BatchMode from us).
     o.detached = true;
     // A clone whose .git went missing must not make git use a repository
     // above it (a home directory under git, say): git looks in `dir` only.

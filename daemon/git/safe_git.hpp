@@ -11,7 +11,7 @@
 //     nested repository whose HEAD moved, without running anything;
 //   - diff, log and show: no external diff, no textconv;
 //   - no pager, no editor, no prompt (no terminal either: its own session),
-//     no optional index writes;
+//     SSH in batch mode, no optional index writes;
 //   - bare repositories only when named (safe.bareRepository=explicit);
 //   - an environment that cannot steer git: GIT_DIR, GIT_WORK_TREE,
 //     GIT_CONFIG_PARAMETERS and every other GIT_* variable of the daemon's
@@ -56,9 +56,18 @@ std::vector<std::string> argv(const Where& where, const std::vector<std::string>
 // The environment for git and for programs that run git (gh): the daemon's,
 // without GIT_* variables that choose repositories or config, plus the
 // settings above.
-std::vector<std::string> env();
+// SSH: the user's choice stays — GIT_SSH_COMMAND or GIT_SSH from the
+// daemon's environment as they are, else `users_ssh_command` (their
+// core.sshCommand from global/system config, read by git::Runner) — and
+// otherwise GIT_SSH_COMMAND="ssh -o BatchMode=yes": a missing key or an
+// unknown host key fails at once instead of asking. GIT_SSH_COMMAND beats
+// every core.sshCommand, so one written into a repository's own config (an
+// agent can) never runs — unless the user chose GIT_SSH, which git ranks
+// below core.sshCommand.
+std::vector<std::string> env(const std::string& users_ssh_command = "");
 
 // argv() and env() as spawn options, ready for ev::run_process.
-ev::SpawnOptions command(const Where& where, const std::vector<std::string>& args);
+ev::SpawnOptions command(const Where& where, const std::vector<std::string>& args,
+                         const std::string& users_ssh_command = "");
 
 } // namespace fab::safegit

@@ -9,8 +9,8 @@
 // file must reach the orchestrator. File reads and writes run on the
 // thread pool, git as child processes of the loop; the loop never blocks.
 #include "daemon/daemon.hpp"
+#include "daemon/git/runner.hpp"
 #include "daemon/git/worktree_link.hpp"
-#include "daemon/orchestrator/git_cmd.hpp"
 #include "daemon/orchestrator/merge.hpp"
 #include "issues/tickets.hpp"
 #include "issues/write.hpp"
@@ -143,7 +143,7 @@ Json ticket_reply(const Target& t, const Ticket& ticket) {
 // Owned by the callbacks of its git children (each holds `self`): it lives
 // until the last one has run.
 struct CommitJob : std::enable_shared_from_this<CommitJob> {
-    uv_loop_t* loop;
+    git::Runner* runner = nullptr;
     Target t;
     safegit::Where where; // t.repo; an agent's worktree with its verified git dir
     std::string message;
@@ -160,7 +160,7 @@ struct CommitJob : std::enable_shared_from_this<CommitJob> {
 
     void start() {
         // A fresh HOME (CI, tests) has no identity; do not override a real one.
-        gitcmd::run(loop, where, {"config", "user.email"},
+        runner->run(where, {"config", "user.email"},
                     [this, self = shared_from_this()](ev::ProcessResult r) {
                         if (!r.ok())
                             identity = {"-c", "user.name=fab", "-c", "user.email=fab@localhost"};
@@ -171,17 +171,17 @@ struct CommitJob : std::enable_shared_from_this<CommitJob> {
     void add() {
         // Ticket files only: a temp file a crash left behind (…md.tmp.<pid>)
         // must not be committed. The pattern also matches deleted tickets.
-        gitcmd::run(loop, where, {"add", "--all", "--", ".tickets/*.md"},
+        runner->run(where, {"add", "--all", "--", ".tickets/*.md"},
                     [this, self = shared_from_this()](ev::ProcessResult r) {
                         // No .tickets at all: nothing to commit.
                         if (!r.ok() && r.err.find("did not match") != std::string::npos)
                             return nothing();
-                        if (!r.ok()) return fail(gitcmd::failure("git add .tickets", r));
-                        gitcmd::run(loop, where, {"diff", "--cached", "--quiet", "--", ".tickets"},
+                        if (!r.ok()) return fail(git::failure("git add .tickets", r));
+                        runner->run(where, {"diff", "--cached", "--quiet", "--", ".tickets"},
                                     [this, self = shared_from_this()](ev::ProcessResult r2) {
                                         if (r2.ok()) return nothing();
                                         if (r2.exit_status != 1)
-                                            return fail(gitcmd::failure("git diff --cached", r2));
+                                            return fail(git::failure("git diff --cached", r2));
                                         commit();
                                     });
                     });
@@ -201,60 +201,57 @@ struct CommitJob : std::enable_shared_from_this<CommitJob> {
         args.push_back(message);
         args.emplace_back("--");
         args.emplace_back(".tickets");
-        gitcmd::run(
-            loop, where, std::move(args), [this, self = shared_from_this()](ev::ProcessResult r) {
-                if (!r.ok()) return fail(gitcmd::failure("git commit", r));
-                // An agent's worktree: the commit rides on its branch and is
-                // merged (and pushed) with its work by `fab agent done`.
-                if (t.agent_worktree) return finish(false, "");
-                gitcmd::run(loop, where, {"remote", "get-url", "origin"},
-                            [this, self = shared_from_this()](ev::ProcessResult o) {
-                                if (!o.ok()) return finish(false, "");
-                                gitcmd::run(loop, where, {"rev-parse", "--abbrev-ref", "HEAD"},
-                                            [this, self = shared_from_this()](ev::ProcessResult b) {
-                                                branch = gitcmd::first_line(b.out);
-                                                if (!b.ok() || branch.empty() || branch == "HEAD")
-                                                    return finish(false,
-                                                                  "detached HEAD: not pushed");
-                                                push(true);
-                                            });
-                            });
-            });
+        runner->run(where, std::move(args), [this, self = shared_from_this()](ev::ProcessResult r) {
+            if (!r.ok()) return fail(git::failure("git commit", r));
+            // An agent's worktree: the commit rides on its branch and is
+            // merged (and pushed) with its work by `fab agent done`.
+            if (t.agent_worktree) return finish(false, "");
+            runner->run(where, {"remote", "get-url", "origin"},
+                        [this, self = shared_from_this()](ev::ProcessResult o) {
+                            if (!o.ok()) return finish(false, "");
+                            runner->run(where, {"rev-parse", "--abbrev-ref", "HEAD"},
+                                        [this, self = shared_from_this()](ev::ProcessResult b) {
+                                            branch = git::first_line(b.out);
+                                            if (!b.ok() || branch.empty() || branch == "HEAD")
+                                                return finish(false, "detached HEAD: not pushed");
+                                            push(true);
+                                        });
+                        });
+        });
     }
 
     void push(bool first) {
-        gitcmd::run(loop, where, {"push", "--quiet", "origin", "HEAD:refs/heads/" + branch},
-                    [this, self = shared_from_this(), first](ev::ProcessResult r) {
-                        if (r.ok()) return finish(true, "");
-                        if (!first) return finish(false, gitcmd::failure("git push", r));
-                        // origin moved on: replay the ticket commit on top, once.
-                        std::vector<std::string> args = identity;
-                        for (const char* a : {"pull", "--rebase", "--quiet", "origin"})
-                            args.emplace_back(a);
-                        args.push_back(branch);
-                        gitcmd::run(loop, where, std::move(args),
-                                    [this, self = shared_from_this()](ev::ProcessResult p) {
-                                        if (!p.ok()) {
-                                            gitcmd::run(
-                                                loop, where, {"rebase", "--abort"},
-                                                [this, self, p](ev::ProcessResult) {
-                                                    finish(false,
-                                                           gitcmd::failure("git pull --rebase", p));
-                                                });
-                                            return;
-                                        }
-                                        push(false);
-                                    });
+        runner->run(
+            where, {"push", "--quiet", "origin", "HEAD:refs/heads/" + branch},
+            [this, self = shared_from_this(), first](ev::ProcessResult r) {
+                if (r.ok()) return finish(true, "");
+                if (!first) return finish(false, git::failure("git push", r));
+                // origin moved on: replay the ticket commit on top, once.
+                std::vector<std::string> args = identity;
+                for (const char* a : {"pull", "--rebase", "--quiet", "origin"})
+                    args.emplace_back(a);
+                args.push_back(branch);
+                runner->run(
+                    where, std::move(args), [this, self = shared_from_this()](ev::ProcessResult p) {
+                        if (!p.ok()) {
+                            runner->run(where, {"rebase", "--abort"},
+                                        [this, self, p](ev::ProcessResult) {
+                                            finish(false, git::failure("git pull --rebase", p));
+                                        });
+                            return;
+                        }
+                        push(false);
                     });
+            });
     }
 
     void finish(bool pushed, const std::string& warning) {
-        gitcmd::run(loop, where, {"rev-parse", "HEAD"},
+        runner->run(where, {"rev-parse", "HEAD"},
                     [this, self = shared_from_this(), pushed, warning](ev::ProcessResult r) {
                         Json j = {{"committed", true},
                                   {"pushed", pushed},
                                   {"repo", t.repo},
-                                  {"sha", gitcmd::first_line(r.out)},
+                                  {"sha", git::first_line(r.out)},
                                   {"message", message}};
                         if (!warning.empty()) j["warning"] = warning;
                         done(j);
@@ -432,7 +429,7 @@ void register_issue_handlers(Router& router, Daemon& d) {
         std::string message = field_string(q.payload, "message");
         if (trim(message).empty()) message = "tickets: update";
         auto job = std::make_shared<CommitJob>();
-        job->loop = d.loop();
+        job->runner = &d.git();
         job->t = *t;
         job->where = t->repo;
         if (t->agent_worktree) {
@@ -454,7 +451,8 @@ void register_issue_handlers(Router& router, Daemon& d) {
         if (t->agent_worktree) {
             run([] {});
         } else {
-            merge::run_exclusive(t->project, run);
+            d.git().jobs().run(d.paths().project_repo(t->project), git::RepoJobs::Lane::main_line,
+                               run);
         }
     });
 }

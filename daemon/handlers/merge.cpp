@@ -4,8 +4,8 @@
 #include "daemon/orchestrator/merge.hpp"
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/git/runner.hpp"
 #include "daemon/orchestrator/branch_cleanup.hpp"
-#include "daemon/orchestrator/git_cmd.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
@@ -42,13 +42,6 @@ std::string ticket_title(const std::string& worktree, const std::vector<std::str
         }
     }
     return {};
-}
-
-// Agents whose `done` is reading ticket titles, before the merge queue has
-// them (merge::in_progress covers the rest). Loop thread only.
-std::set<std::string>& preparing() {
-    static std::set<std::string> ids;
-    return ids;
 }
 
 std::string journal_path(Daemon& d, const std::string& project, const std::string& agent_id) {
@@ -184,31 +177,35 @@ void recover_interrupted_merges(Daemon& d) {
             // Did main reach the branch before the daemon died? Then the
             // branch's commits are merged: log them (the push, if it did not
             // happen, is made by the agent's next `fab agent done`).
-            gitcmd::run(d.loop(), repo, {"merge-base", "--is-ancestor", branch, main},
-                        [&d, repo, project, agent, branch, old_main, path](ev::ProcessResult r) {
-                            if (!r.ok()) {
-                                ::unlink(path.c_str()); // main never moved: nothing to log
-                                return;
-                            }
-                            gitcmd::run(
-                                d.loop(), repo,
-                                {"log", "--reverse", "--format=%H%x1f%s", old_main + ".." + branch},
-                                [&d, project, agent, branch, path](ev::ProcessResult l) {
-                                    if (!l.ok()) return; // kept for the next start
-                                    std::string tickets;
-                                    if (auto cl = d.store().claims(project); cl)
-                                        for (const auto& c : *cl)
-                                            if (c.agent_id == agent)
-                                                tickets += (tickets.empty() ? "" : ",") + c.ticket;
-                                    auto commits = merge::parse_commits(l.out);
-                                    log::info("merge of " + branch +
-                                              " was interrupted after main moved; " +
-                                              "logging its " + std::to_string(commits.size()) +
-                                              " commit(s)");
-                                    record_merged(d, project, agent, branch, tickets, commits);
-                                    ::unlink(path.c_str());
-                                });
-                        });
+            // `merge-base --is-ancestor branch main`, then `log --reverse
+            // old_main..branch`: both through libgit2, on the thread pool.
+            struct Found {
+                Result<bool> merged = false;
+                Result<std::vector<merge::Commit>> commits = std::vector<merge::Commit>{};
+            };
+            d.git().query<Found>(
+                [repo, branch, main, old_main]() -> Result<Found> {
+                    Found f{gitq::is_ancestor(repo, branch, main), std::vector<merge::Commit>{}};
+                    if (f.merged && *f.merged) f.commits = gitq::log(repo, old_main, branch);
+                    return f;
+                },
+                [&d, project, agent, branch, path](Result<Found> f) {
+                    if (!f->merged || !*f->merged) {
+                        ::unlink(path.c_str()); // main never moved: nothing to log
+                        return;
+                    }
+                    if (!f->commits) return; // kept for the next start
+                    std::string tickets;
+                    if (auto cl = d.store().claims(project); cl)
+                        for (const auto& c : *cl)
+                            if (c.agent_id == agent)
+                                tickets += (tickets.empty() ? "" : ",") + c.ticket;
+                    const auto& commits = *f->commits;
+                    log::info("merge of " + branch + " was interrupted after main moved; " +
+                              "logging its " + std::to_string(commits.size()) + " commit(s)");
+                    record_merged(d, project, agent, branch, tickets, commits);
+                    ::unlink(path.c_str());
+                });
         }
     }
 }
@@ -221,7 +218,7 @@ void register_merge_handlers(Router& router, Daemon& d) {
         if (!a) return r.fail("no agent \"" + id + "\"");
         if (is_final(a->state)) return r.fail("agent " + id + " has already " + a->rec.state);
         if (a->rec.retiring) return r.fail("agent " + id + " is done: its work is merged already");
-        if (merge::in_progress(id) || preparing().count(id))
+        if (d.merges().in_progress(id) || d.merges().preparing(id))
             return r.fail("a merge of agent " + id + "'s branch is already in progress");
         if (a->rec.branch.rfind("fab/", 0) != 0)
             return r.fail("agent " + id + " works on " + a->rec.branch +
@@ -252,12 +249,12 @@ void register_merge_handlers(Router& router, Daemon& d) {
             req->body = tickets->empty() ? "" : "Tickets: " + join(*tickets, ", ");
         }
         log::info("agent " + id + ": done; merging " + req->branch + " (" + req->strategy + ")");
-        preparing().insert(id);
+        d.merges().mark_preparing(id);
         ev::queue_work(
             d.loop(), [req, tickets] { req->title = ticket_title(req->worktree, *tickets); },
             [&d, req, tickets, r] {
-                preparing().erase(req->agent_id);
-                merge::submit(d.loop(), *req, [&d, req, tickets, r](merge::Outcome o) {
+                d.merges().unmark_preparing(req->agent_id);
+                d.merges().submit(*req, [&d, req, tickets, r](merge::Outcome o) {
                     on_outcome(d, *req, *tickets, std::move(o), r);
                 });
             });

@@ -113,40 +113,37 @@ struct ProjectHandlers {
                                   ? dir + " already exists; remove it or choose another --name"
                                   : "cannot create " + dir + ": " + errno_string(errno));
         adding.insert(name);
-        ev::SpawnOptions o = safegit::command(
+        ev::SpawnOptions o = d.git().command(
             std::string(), {"clone", "--quiet", "--", source, d.paths().project_repo(name)});
         auto progress = want_progress(req, o, reply);
         log::info("project " + name + ": cloning " + source);
-        ev::run_process(
-            d.loop(), o, [this, name, dir, source, settings, reply, progress](ev::ProcessResult r) {
-                if (progress) r.err = progress->text(); // stderr went through it
-                if (!r.ok()) {
-                    std::string why = r.last_error_line();
-                    log::warn("project " + name + ": clone failed: " + why);
-                    remove_tree_async(d.loop(), dir, [this, name, why, reply] {
-                        adding.erase(name);
-                        reply.fail("git clone failed: " + why);
-                    });
-                    return;
-                }
-                auto s = d.registry().add_project(name, settings);
-                if (!s) {
-                    remove_tree_async(d.loop(), dir, [this, name, err = s.error(), reply] {
-                        adding.erase(name);
-                        reply.fail(err);
-                    });
-                    return;
-                }
-                adding.erase(name);
-                (void)d.store().upsert_project(
-                    {name, source, d.paths().project_repo(name), now_ms()});
-                (void)d.store().record_event("project.add", name + " " + source);
-                log::info("project " + name + ": added");
-                const ProjectConfig* p = d.registry().config().project(name);
-                reply.ok(
-                    p ? project_json(d.registry(), *p, d.paths(), d.orchestrators().state(name))
-                      : Json{{"name", name}});
-            });
+        d.git().run(o, [this, name, dir, source, settings, reply, progress](ev::ProcessResult r) {
+            if (progress) r.err = progress->text(); // stderr went through it
+            if (!r.ok()) {
+                std::string why = r.last_error_line();
+                log::warn("project " + name + ": clone failed: " + why);
+                remove_tree_async(d.loop(), dir, [this, name, why, reply] {
+                    adding.erase(name);
+                    reply.fail("git clone failed: " + why);
+                });
+                return;
+            }
+            auto s = d.registry().add_project(name, settings);
+            if (!s) {
+                remove_tree_async(d.loop(), dir, [this, name, err = s.error(), reply] {
+                    adding.erase(name);
+                    reply.fail(err);
+                });
+                return;
+            }
+            adding.erase(name);
+            (void)d.store().upsert_project({name, source, d.paths().project_repo(name), now_ms()});
+            (void)d.store().record_event("project.add", name + " " + source);
+            log::info("project " + name + ": added");
+            const ProjectConfig* p = d.registry().config().project(name);
+            reply.ok(p ? project_json(d.registry(), *p, d.paths(), d.orchestrators().state(name))
+                       : Json{{"name", name}});
+        });
     }
 
     void list(const Request&, const Reply& reply) {

@@ -5,8 +5,8 @@
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/agents/worktree.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/git/runner.hpp"
 #include "daemon/git/worktree_link.hpp"
-#include "daemon/orchestrator/git_cmd.hpp"
 #include "daemon/orchestrator/merge.hpp"
 #include "ev/stream.hpp"
 #include "ev/timer.hpp"
@@ -248,27 +248,41 @@ struct Removal : std::enable_shared_from_this<Removal> {
 
     void locked() {
         auto self = shared_from_this();
-        merge::run_exclusive(name, [self](std::function<void()> merges_done) {
-            worktree::exclusive(self->repo, [self, merges_done](std::function<void()> trees_done) {
-                self->release = [merges_done, trees_done] {
-                    trees_done();
-                    merges_done();
-                };
-                self->survey();
-            });
+        // main_line first, then worktrees: the order every job that takes
+        // both keeps (repo_jobs.hpp).
+        using Lane = git::RepoJobs::Lane;
+        git::RepoJobs& jobs = d.git().jobs();
+        jobs.run(repo, Lane::main_line, [self, &jobs](std::function<void()> merges_done) {
+            jobs.run(self->repo, Lane::worktrees,
+                     [self, merges_done](std::function<void()> trees_done) {
+                         self->release = [merges_done, trees_done] {
+                             trees_done();
+                             merges_done();
+                         };
+                         self->survey();
+                     });
         });
     }
 
     void git(std::vector<std::string> args, const safegit::Where& in,
              std::function<void(ev::ProcessResult)> next) {
-        gitcmd::run(d.loop(), in, std::move(args),
+        d.git().run(in, std::move(args),
                     [self = shared_from_this(), next](ev::ProcessResult r) { next(std::move(r)); });
+    }
+
+    // `git rev-list --count <include> --not <exclude…>` in the clone,
+    // through libgit2 on the thread pool (git/queries.hpp).
+    void count(const std::string& include, std::vector<std::string> exclude,
+               std::function<void(Result<int>)> next) {
+        d.git().query<int>(
+            [r = repo, include, exclude] { return gitq::count(r, include, exclude); },
+            [self = shared_from_this(), next](Result<int> n) { next(std::move(n)); });
     }
 
     void survey() {
         if (!path_exists(repo)) return decide(); // a half-made project: nothing in git
         git({"worktree", "list", "--porcelain", "-z"}, repo, [this](ev::ProcessResult r) {
-            if (!r.ok()) return fail(gitcmd::failure("git worktree list in " + repo, r));
+            if (!r.ok()) return fail(git::failure("git worktree list in " + repo, r));
             for (auto& t : porcelain::parse_worktrees(r.out))
                 if (!t.bare && path_exists(t.path)) trees.push_back(std::move(t));
             find_strays();
@@ -325,32 +339,31 @@ struct Removal : std::enable_shared_from_this<Removal> {
             where = safegit::Where(t.path, *link);
         }
         git({"status", "--porcelain", "-z"}, where, [this, t](ev::ProcessResult r) {
-            if (!r.ok()) return fail(gitcmd::failure("git status in " + t.path, r));
+            if (!r.ok()) return fail(git::failure("git status in " + t.path, r));
             auto files = porcelain::status_paths(r.out);
             std::string branch = t.branch.rfind("refs/heads/", 0) == 0 ? t.branch.substr(11) : "";
             if (!files.empty()) dirty.push_back({t.path, branch, std::move(files)});
             if (!t.branch.empty() || t.head.empty()) return next_tree();
-            git({"rev-list", "--count", t.head, "--not", "--branches", "--remotes"}, repo,
-                [this, t](ev::ProcessResult c) {
-                    auto n = parse_int(gitcmd::first_line(c.out));
-                    if (!c.ok() || !n) return fail(gitcmd::failure("git rev-list " + t.head, c));
-                    if (*n > 0) detached.push_back({t.path, t.head, *n});
-                    next_tree();
-                });
+            // `rev-list --count <head> --not --branches --remotes`.
+            count(t.head, {"refs/heads/*", "refs/remotes/*"}, [this, t](Result<int> n) {
+                if (!n) return fail("git rev-list " + t.head + ": " + n.error());
+                if (*n > 0) detached.push_back({t.path, t.head, *n});
+                next_tree();
+            });
         });
     }
 
     void find_main() {
         git({"symbolic-ref", "--quiet", "HEAD"}, repo, [this](ev::ProcessResult r) {
-            main_ref = r.ok() ? gitcmd::first_line(r.out) : "";
+            main_ref = r.ok() ? git::first_line(r.out) : "";
             git({"remote"}, repo, [this](ev::ProcessResult rm) {
-                has_remote = rm.ok() && !gitcmd::lines(rm.out).empty();
+                has_remote = rm.ok() && !git::lines(rm.out).empty();
                 git({"for-each-ref", "--format=%(refname)", "refs/heads/"}, repo,
                     [this](ev::ProcessResult fr) {
-                        if (!fr.ok()) return fail(gitcmd::failure("git for-each-ref", fr));
-                        refs = gitcmd::lines(fr.out); // ref names hold no spaces
+                        if (!fr.ok()) return fail(git::failure("git for-each-ref", fr));
+                        refs = git::lines(fr.out); // ref names hold no spaces
                         git({"stash", "list", "--format=%gd"}, repo, [this](ev::ProcessResult sl) {
-                            if (sl.ok()) stashes = gitcmd::lines(sl.out);
+                            if (sl.ok()) stashes = git::lines(sl.out);
                             ref_ix = 0;
                             next_ref();
                         });
@@ -363,17 +376,14 @@ struct Removal : std::enable_shared_from_this<Removal> {
         if (ref_ix >= refs.size()) return decide();
         std::string ref = refs[ref_ix++];
         bool is_main = ref == main_ref;
-        std::vector<std::string> args = {"rev-list", "--count"};
-        if (is_main) {
-            // What origin lacks; with no remote at all, every commit is only here.
-            args.push_back(ref);
-            if (has_remote) args.insert(args.end(), {"--not", "--remotes"});
-        } else {
-            args.push_back((main_ref.empty() ? std::string("HEAD") : main_ref) + ".." + ref);
-        }
-        git(args, repo, [this, ref, is_main](ev::ProcessResult r) {
-            auto n = parse_int(gitcmd::first_line(r.out));
-            if (!r.ok() || !n) return fail(gitcmd::failure("git rev-list " + ref, r));
+        // `rev-list --count`: for main, what origin lacks (`main --not
+        // --remotes`; with no remote at all, every commit is only here); for
+        // another branch, what main lacks (`main..branch`).
+        std::vector<std::string> exclude;
+        if (is_main && has_remote) exclude = {"refs/remotes/*"};
+        if (!is_main) exclude = {main_ref.empty() ? std::string("HEAD") : main_ref};
+        count(ref, exclude, [this, ref, is_main](Result<int> n) {
+            if (!n) return fail("git rev-list " + ref + ": " + n.error());
             if (*n > 0) branches.push_back({ref, *n, is_main});
             next_ref();
         });
@@ -455,7 +465,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
         }
         if (at_risk.empty()) return save_next_detached();
         std::string file = attic_dir + "/branches.bundle";
-        attic::save_refs(d.loop(), repo, at_risk, file,
+        attic::save_refs(d.git(), repo, at_risk, file,
                          [self = shared_from_this(), names](Status s) {
                              if (!s) return self->save_failed(s.error());
                              self->saved.push_back({"branches " + join(names, ", "),
@@ -469,7 +479,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
         const DetachedTree& t = detached[detached_ix++];
         std::string file = label_of(t.path) + "-HEAD.bundle";
         // Run in the worktree: its HEAD is the ref the bundle records.
-        attic::save_refs(d.loop(), t.path, {"HEAD"}, attic_dir + "/" + file,
+        attic::save_refs(d.git(), t.path, {"HEAD"}, attic_dir + "/" + file,
                          [self = shared_from_this(), t, file](Status s) {
                              if (!s) return self->save_failed(s.error());
                              self->saved.push_back({"detached HEAD of " + t.path + " (" +
@@ -494,7 +504,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
             if (!link) return save_failed(link.error());
             where = safegit::Where(t.path, *link);
         }
-        attic::save_changes(d.loop(), where, attic_dir + "/" + file,
+        attic::save_changes(d.git(), where, attic_dir + "/" + file,
                             [self = shared_from_this(), t, file](Result<attic::Changes> c) {
                                 if (!c) return self->save_failed(c.error());
                                 if (c->saved)
@@ -524,11 +534,11 @@ struct Removal : std::enable_shared_from_this<Removal> {
         git({"stash", "show", "-p", "--binary", "--include-untracked", "--no-color",
              "--no-ext-diff", "--output=" + attic_dir + "/" + file, entry},
             repo, [this, entry, file](ev::ProcessResult r) {
-                if (!r.ok()) return save_failed(gitcmd::failure("git stash show " + entry, r));
+                if (!r.ok()) return save_failed(git::failure("git stash show " + entry, r));
                 git({"rev-parse", "--verify", "--quiet", entry + "^1"}, repo,
                     [this, entry, file](ev::ProcessResult b) {
                         saved.push_back({entry + " of " + repo, file,
-                                         "applies on commit " + gitcmd::first_line(b.out)});
+                                         "applies on commit " + git::first_line(b.out)});
                         save_next_stash();
                     });
             });

@@ -3,7 +3,7 @@
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/agents/worktree.hpp"
 #include "daemon/daemon.hpp"
-#include "daemon/orchestrator/git_cmd.hpp"
+#include "daemon/git/runner.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 
@@ -45,11 +45,11 @@ struct Cleanup : std::enable_shared_from_this<Cleanup> {
             return next_project();
         }
         auto self = shared_from_this();
-        gitcmd::run(d.loop(), repo(), {"symbolic-ref", "--quiet", "--short", "HEAD"},
+        d.git().run(repo(), {"symbolic-ref", "--quiet", "--short", "HEAD"},
                     [self](ev::ProcessResult r) {
-                        std::string main = gitcmd::first_line(r.out);
+                        std::string main = git::first_line(r.out);
                         if (!r.ok() || main.empty()) {
-                            self->keep("", gitcmd::failure("no branch checked out", r));
+                            self->keep("", git::failure("no branch checked out", r));
                             ++self->project_ix;
                             return self->next_project();
                         }
@@ -60,19 +60,19 @@ struct Cleanup : std::enable_shared_from_this<Cleanup> {
     void prune_then_list(const std::string& main) {
         auto self = shared_from_this();
         auto list = [self, main] {
-            gitcmd::run(
-                self->d.loop(), self->repo(),
+            self->d.git().run(
+                self->repo(),
                 {"for-each-ref", "--format=%(refname:short)", "--merged", main, "refs/heads/fab/"},
                 [self](ev::ProcessResult r) {
-                    self->branches = r.ok() ? gitcmd::lines(r.out) : std::vector<std::string>{};
-                    if (!r.ok()) self->keep("", gitcmd::failure("git for-each-ref", r));
+                    self->branches = r.ok() ? git::lines(r.out) : std::vector<std::string>{};
+                    if (!r.ok()) self->keep("", git::failure("git for-each-ref", r));
                     self->branch_ix = 0;
                     self->next_branch();
                 });
         };
         if (dry_run) return list();
         // Metadata of worktrees whose directory is gone would block `branch -D`.
-        gitcmd::run(d.loop(), repo(), {"worktree", "prune"}, [list](ev::ProcessResult) { list(); });
+        d.git().run(repo(), {"worktree", "prune"}, [list](ev::ProcessResult) { list(); });
     }
 
     void next_branch() {
@@ -94,7 +94,7 @@ struct Cleanup : std::enable_shared_from_this<Cleanup> {
         std::string wt = d.paths().project_dir(project()) + "/worktrees/wt-" + id;
         if (path_exists(wt)) {
             worktree::remove_if_clean(
-                d.loop(), repo(), wt, branch,
+                d.git(), repo(), wt, branch,
                 [self, branch, wt](bool was_kept, worktree::Leftover what, Status st) {
                     if (!st)
                         self->keep(branch, st.error());
@@ -109,16 +109,15 @@ struct Cleanup : std::enable_shared_from_this<Cleanup> {
         }
         // Contained in main (for-each-ref --merged): deleting loses nothing.
         // -d, not -D: git checks that again at the moment it deletes.
-        gitcmd::run(
-            d.loop(), repo(), {"branch", "-d", branch}, [self, branch](ev::ProcessResult r) {
-                if (r.ok()) {
-                    log::info("branch cleanup: removed " + branch + " (" + self->project() + ")");
-                    self->removed.push_back({{"project", self->project()}, {"branch", branch}});
-                } else {
-                    self->keep(branch, gitcmd::failure("git branch -d", r));
-                }
-                self->next_branch();
-            });
+        d.git().run(repo(), {"branch", "-d", branch}, [self, branch](ev::ProcessResult r) {
+            if (r.ok()) {
+                log::info("branch cleanup: removed " + branch + " (" + self->project() + ")");
+                self->removed.push_back({{"project", self->project()}, {"branch", branch}});
+            } else {
+                self->keep(branch, git::failure("git branch -d", r));
+            }
+            self->next_branch();
+        });
     }
 };
 

@@ -4,45 +4,17 @@
 
 #include "daemon/agents/porcelain.hpp"
 #include "daemon/git/worktree_link.hpp"
-#include "daemon/orchestrator/git_cmd.hpp"
 #include "daemon/orchestrator/merge_job.hpp"
 #include "protocol/envelope.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
 
-#include <deque>
-#include <map>
-#include <set>
 #include <unistd.h>
 
 namespace fab::merge {
 
 namespace {
-
-// One merge at a time per project. Loop thread only.
-std::map<std::string, std::deque<ExclusiveJob>>& queues() {
-    static std::map<std::string, std::deque<ExclusiveJob>> q;
-    return q;
-}
-
-std::set<std::string>& active() {
-    static std::set<std::string> agents;
-    return agents;
-}
-
-void run_next(const std::string& project) {
-    auto& q = queues()[project];
-    if (q.empty()) {
-        queues().erase(project);
-        return;
-    }
-    ExclusiveJob job = std::move(q.front());
-    job([project] {
-        queues()[project].pop_front();
-        run_next(project);
-    });
-}
 
 // origin is a non-bare repository with main checked out (`fab project add
 // ~/src/web`): git refuses every push to that branch.
@@ -52,29 +24,21 @@ bool pushes_refused(const ev::ProcessResult& r) {
 
 } // namespace
 
-void run_exclusive(const std::string& project, ExclusiveJob job) {
-    auto& q = queues()[project];
-    q.push_back(std::move(job));
-    if (q.size() == 1) run_next(project);
-}
-
-bool in_progress(const std::string& agent_id) {
-    return active().count(agent_id) > 0;
-}
-
-void submit(uv_loop_t* loop, Request req, std::function<void(Outcome)> done) {
+void Merges::submit(Request req, std::function<void(Outcome)> done) {
     std::string agent = req.agent_id;
-    active().insert(agent);
-    std::string project = req.project;
-    run_exclusive(project, [loop, req = std::move(req), done = std::move(done),
-                            agent](std::function<void()> release) mutable {
-        auto job = std::make_shared<Job>(loop, std::move(req), [done, release, agent](Outcome o) {
-            active().erase(agent);
-            release();
-            done(std::move(o));
-        });
-        job->start();
-    });
+    active_.insert(agent);
+    std::string repo = req.repo;
+    git_.jobs().run(repo, git::RepoJobs::Lane::main_line,
+                    [this, req = std::move(req), done = std::move(done),
+                     agent](std::function<void()> release) mutable {
+                        auto job = std::make_shared<Job>(git_, std::move(req),
+                                                         [this, done, release, agent](Outcome o) {
+                                                             active_.erase(agent);
+                                                             release();
+                                                             done(std::move(o));
+                                                         });
+                        job->start();
+                    });
 }
 
 std::string conflict_advice(const Outcome& o, const std::string& branch) {
@@ -93,20 +57,20 @@ std::string conflict_advice(const Outcome& o, const std::string& branch) {
 
 std::vector<Commit> parse_commits(const std::string& out) {
     std::vector<Commit> cs;
-    for (const auto& l : gitcmd::lines(out)) {
+    for (const auto& l : git::lines(out)) {
         auto sep = l.find('\x1f');
         cs.push_back({l.substr(0, sep), sep == std::string::npos ? "" : l.substr(sep + 1)});
     }
     return cs;
 }
 
-Job::Job(uv_loop_t* loop, Request req, std::function<void(Outcome)> done)
-    : loop_(loop), req_(std::move(req)), done_(std::move(done)) {}
+Job::Job(git::Runner& git, Request req, std::function<void(Outcome)> done)
+    : git_(git), req_(std::move(req)), done_(std::move(done)) {}
 
 void Job::git(const safegit::Where& where, std::vector<std::string> args, Next next) {
     auto self = shared_from_this();
-    gitcmd::run(loop_, where, std::move(args),
-                [self, next = std::move(next)](ev::ProcessResult r) { next(std::move(r)); });
+    git_.run(where, std::move(args),
+             [self, next = std::move(next)](ev::ProcessResult r) { next(std::move(r)); });
 }
 
 void Job::fail(const std::string& message) {
@@ -135,10 +99,9 @@ void Job::start() {
     if (!link) return fail(link.error() + " (" + req_.branch + " is kept)");
     wt_ = safegit::Where(req_.worktree, *link);
     git(req_.repo, {"symbolic-ref", "--quiet", "--short", "HEAD"}, [this](ev::ProcessResult r) {
-        out_.main_branch = gitcmd::first_line(r.out);
+        out_.main_branch = git::first_line(r.out);
         if (!r.ok() || out_.main_branch.empty())
-            return fail(
-                gitcmd::failure("the clone " + req_.repo + " has no branch checked out", r));
+            return fail(git::failure("the clone " + req_.repo + " has no branch checked out", r));
         if (out_.main_branch == req_.branch)
             return fail("the clone has " + req_.branch + " checked out instead of its main line");
         check_worktree();
@@ -150,7 +113,7 @@ void Job::check_worktree() {
     // worktree could not be recycled.
     // -z: names exactly as they are (no trimming of the status columns, no quoting).
     git(wt_, {"status", "--porcelain", "-z"}, [this](ev::ProcessResult r) {
-        if (!r.ok()) return fail(gitcmd::failure("git status in " + req_.worktree, r));
+        if (!r.ok()) return fail(git::failure("git status in " + req_.worktree, r));
         std::vector<std::string> files = porcelain::status_paths(r.out);
         if (!files.empty()) {
             if (files.size() > 10) {
@@ -162,7 +125,7 @@ void Job::check_worktree() {
         }
         git(wt_, {"rev-parse", "--git-path", "rebase-merge", "--git-path", "rebase-apply"},
             [this](ev::ProcessResult g) {
-                for (auto p : gitcmd::lines(g.out)) {
+                for (auto p : git::lines(g.out)) {
                     if (p.front() != '/') p = req_.worktree + "/" + p;
                     if (path_exists(p))
                         return fail("a rebase is in progress in your worktree: finish it (`git "
@@ -176,7 +139,7 @@ void Job::check_worktree() {
 
 void Job::find_remote() {
     git(req_.repo, {"remote"}, [this](ev::ProcessResult r) {
-        for (const auto& l : gitcmd::lines(r.out))
+        for (const auto& l : git::lines(r.out))
             if (l == "origin") has_remote_ = true;
         if (req_.strategy == "pull-request") {
             if (!has_remote_)
@@ -190,7 +153,7 @@ void Job::find_remote() {
 
 void Job::fetch(std::function<void()> next) {
     git(req_.repo, {"fetch", "--quiet", "origin"}, [this, next](ev::ProcessResult r) {
-        if (!r.ok()) return fail(gitcmd::failure("git fetch origin", r));
+        if (!r.ok()) return fail(git::failure("git fetch origin", r));
         next();
     });
 }
@@ -205,7 +168,7 @@ void Job::sync_main() {
                 git(req_.repo, {"merge", "--ff-only", "--quiet", upstream},
                     [this, upstream](ev::ProcessResult r) {
                         if (!r.ok())
-                            return fail(gitcmd::failure(
+                            return fail(git::failure(
                                 out_.main_branch + " of the clone cannot fast-forward to " +
                                     upstream + " (" + req_.branch + " is kept)",
                                 r));
@@ -218,22 +181,24 @@ void Job::sync_main() {
 void Job::count_commits() {
     git(req_.repo, {"rev-parse", "--verify", "--quiet", out_.main_branch},
         [this](ev::ProcessResult head) {
-            old_main_ = gitcmd::first_line(head.out);
+            old_main_ = git::first_line(head.out);
             if (!head.ok() || old_main_.empty())
-                return fail(gitcmd::failure("git rev-parse " + out_.main_branch, head));
-            git(req_.repo, {"rev-list", "--count", out_.main_branch + ".." + req_.branch},
-                [this](ev::ProcessResult r) {
-                    auto n = parse_int(gitcmd::first_line(r.out));
-                    if (!r.ok() || !n)
-                        return fail(gitcmd::failure("git rev-list " + req_.branch, r));
-                    if (*n == 0) {
-                        out_.kind = Outcome::Kind::nothing;
-                        out_.message = "nothing to merge: " + req_.branch +
-                                       " has no commits that " + out_.main_branch + " lacks";
-                        return push_leftovers();
-                    }
-                    rebase();
-                });
+                return fail(git::failure("git rev-parse " + out_.main_branch, head));
+            // `rev-list --count main..branch`, through libgit2.
+            query<int>([repo = req_.repo, main = out_.main_branch,
+                        branch = req_.branch] { return gitq::count(repo, branch, {main}); },
+                       [this](Result<int> n) {
+                           if (!n)
+                               return fail("counting the commits of " + req_.branch + ": " +
+                                           n.error());
+                           if (*n == 0) {
+                               out_.kind = Outcome::Kind::nothing;
+                               out_.message = "nothing to merge: " + req_.branch +
+                                              " has no commits that " + out_.main_branch + " lacks";
+                               return push_leftovers();
+                           }
+                           rebase();
+                       });
         });
 }
 
@@ -244,34 +209,41 @@ void Job::push_leftovers() {
     // it, which the interrupted merge never got to record.
     std::string upstream = "origin/" + out_.main_branch;
     if (!has_remote_) return finish();
-    git(req_.repo, {"rev-list", "--count", upstream + ".." + out_.main_branch},
-        [this, upstream](ev::ProcessResult r) {
-            auto ahead = parse_int(gitcmd::first_line(r.out));
-            if (!r.ok() || !ahead || *ahead == 0) return finish();
-            git(req_.repo, {"log", "--reverse", "--format=%H%x1f%s", upstream + ".." + req_.branch},
-                [this, n = *ahead](ev::ProcessResult mine) {
-                    std::vector<Commit> ours = parse_commits(mine.out);
-                    git(req_.repo, {"push", "--quiet", "origin", out_.main_branch},
-                        [this, n, ours](ev::ProcessResult p) {
-                            if (!p.ok() && pushes_refused(p)) return finish(); // a working copy
-                            if (!p.ok())
-                                return fail(
-                                    gitcmd::failure("git push origin " + out_.main_branch, p) +
-                                    " (" + std::to_string(n) + " commit(s) of " + out_.main_branch +
+    // `rev-list --count origin/main..main` and `log origin/main..branch`,
+    // through libgit2 (a failure: nothing is pushed, as before).
+    struct Leftovers {
+        Result<int> ahead = 0;
+        Result<std::vector<Commit>> ours = std::vector<Commit>{};
+    };
+    query<Leftovers>(
+        [repo = req_.repo, main = out_.main_branch, branch = req_.branch,
+         upstream]() -> Result<Leftovers> {
+            Leftovers l{gitq::count(repo, main, {upstream}), std::vector<Commit>{}};
+            if (l.ahead && *l.ahead > 0) l.ours = gitq::log(repo, upstream, branch);
+            return l;
+        },
+        [this](Result<Leftovers> l) {
+            if (!l->ahead || *l->ahead == 0) return finish();
+            int n = *l->ahead;
+            std::vector<Commit> ours = l->ours ? *l->ours : std::vector<Commit>{};
+            git(req_.repo, {"push", "--quiet", "origin", out_.main_branch},
+                [this, n, ours](ev::ProcessResult p) {
+                    if (!p.ok() && pushes_refused(p)) return finish(); // a working copy
+                    if (!p.ok())
+                        return fail(git::failure("git push origin " + out_.main_branch, p) + " (" +
+                                    std::to_string(n) + " commit(s) of " + out_.main_branch +
                                     " are not on origin yet)");
-                            out_.pushed = true;
-                            if (!ours.empty()) {
-                                out_.kind = Outcome::Kind::merged;
-                                out_.commits = ours;
-                                out_.message = "merged " + std::to_string(ours.size()) +
-                                               " commit(s) of " + req_.branch + " into " +
-                                               out_.main_branch + " and pushed it to origin";
-                            }
-                            out_.message += "; pushed " + std::to_string(n) + " commit(s) of " +
-                                            out_.main_branch +
-                                            " that an interrupted merge had left";
-                            finish();
-                        });
+                    out_.pushed = true;
+                    if (!ours.empty()) {
+                        out_.kind = Outcome::Kind::merged;
+                        out_.commits = ours;
+                        out_.message = "merged " + std::to_string(ours.size()) + " commit(s) of " +
+                                       req_.branch + " into " + out_.main_branch +
+                                       " and pushed it to origin";
+                    }
+                    out_.message += "; pushed " + std::to_string(n) + " commit(s) of " +
+                                    out_.main_branch + " that an interrupted merge had left";
+                    finish();
                 });
         });
 }
@@ -279,14 +251,14 @@ void Job::push_leftovers() {
 void Job::rebase() {
     git(wt_, {"rebase", "--quiet", out_.main_branch}, [this](ev::ProcessResult r) {
         if (r.ok()) return fast_forward();
-        std::string why = gitcmd::failure("git rebase " + out_.main_branch, r);
+        std::string why = git::failure("git rebase " + out_.main_branch, r);
         git(wt_, {"diff", "--name-only", "-z", "--diff-filter=U"},
             [this, why](ev::ProcessResult d) {
                 out_.conflicts = porcelain::nul_fields(d.out);
                 git(wt_, {"rebase", "--abort"}, [this, why](ev::ProcessResult a) {
                     if (!a.ok())
                         log::warn("merge " + req_.branch + ": " +
-                                  gitcmd::failure("git rebase --abort", a));
+                                  git::failure("git rebase --abort", a));
                     if (out_.conflicts.empty()) return fail(why + " (" + req_.branch + " is kept)");
                     out_.kind = Outcome::Kind::conflict;
                     out_.message = conflict_advice(out_, req_.branch);
@@ -308,8 +280,8 @@ void Job::fast_forward() {
     }
     git(req_.repo, {"merge", "--ff-only", "--quiet", req_.branch}, [this](ev::ProcessResult r) {
         if (!r.ok())
-            return fail(gitcmd::failure("git merge --ff-only " + req_.branch, r) + " (" +
-                        req_.branch + " is kept)");
+            return fail(git::failure("git merge --ff-only " + req_.branch, r) + " (" + req_.branch +
+                        " is kept)");
         if (!has_remote_) return collect();
         push();
     });
@@ -322,7 +294,7 @@ void Job::push() {
             out_.pushed = true;
             return collect();
         }
-        std::string why = gitcmd::failure("git push origin " + out_.main_branch, r);
+        std::string why = git::failure("git push origin " + out_.main_branch, r);
         if (pushes_refused(r)) {
             // origin is somebody's working copy (`fab project add ~/src/web`)
             // with main checked out: git never pushes there. The merge stays
@@ -335,14 +307,17 @@ void Job::push() {
         // refused, and the branch (not main) is what keeps them. Only when
         // every commit of main is on the branch: a commit made on the clone's
         // main meanwhile would be lost by the reset.
-        git(req_.repo, {"merge-base", "--is-ancestor", out_.main_branch, req_.branch},
-            [this, why](ev::ProcessResult on_branch) {
-                if (!on_branch.ok())
-                    return fail(why + "; " + out_.main_branch + " gained commits meanwhile that " +
-                                req_.branch + " lacks, so it is left as it is (" + req_.branch +
-                                " is kept)");
-                put_main_back(why);
-            });
+        // `merge-base --is-ancestor main branch`, through libgit2.
+        query<bool>([repo = req_.repo, main = out_.main_branch,
+                     branch = req_.branch] { return gitq::is_ancestor(repo, main, branch); },
+                    [this, why](Result<bool> on_branch) {
+                        if (!on_branch || !*on_branch)
+                            return fail(why + "; " + out_.main_branch +
+                                        " gained commits meanwhile that " + req_.branch +
+                                        " lacks, so it is left as it is (" + req_.branch +
+                                        " is kept)");
+                        put_main_back(why);
+                    });
     });
 }
 
@@ -352,7 +327,7 @@ void Job::put_main_back(const std::string& why) {
     git(req_.repo, {"reset", "--quiet", "--keep", old_main_}, [this, why](ev::ProcessResult back) {
         if (!back.ok())
             return fail(why + "; and " +
-                        gitcmd::failure("putting " + out_.main_branch + " back", back));
+                        git::failure("putting " + out_.main_branch + " back", back));
         if (push_attempts_ >= 2)
             return fail(why + "; " + out_.main_branch + " is unchanged and " + req_.branch +
                         " keeps its commits");
@@ -362,16 +337,24 @@ void Job::put_main_back(const std::string& why) {
 }
 
 void Job::collect() {
-    git(req_.repo, {"log", "--reverse", "--format=%H%x1f%s", old_main_ + ".." + out_.main_branch},
-        [this](ev::ProcessResult r) {
-            out_.commits = parse_commits(r.out);
-            out_.kind = Outcome::Kind::merged;
-            out_.message = "merged " + std::to_string(out_.commits.size()) + " commit(s) of " +
-                           req_.branch + " into " + out_.main_branch +
-                           (out_.pushed ? " and pushed it to origin" : "") +
-                           (not_pushed_.empty() ? "" : " (" + not_pushed_ + ")");
-            finish();
-        });
+    // `log --reverse --format=%H%x1f%s old..main`, through libgit2 (a
+    // failure logs no commits, as an empty output did).
+    query<std::vector<Commit>>([repo = req_.repo, from = old_main_,
+                                to = out_.main_branch] { return gitq::log(repo, from, to); },
+                               [this](Result<std::vector<Commit>> r) {
+                                   if (r)
+                                       out_.commits = std::move(*r);
+                                   else
+                                       log::warn("merge " + req_.branch + ": " + r.error());
+                                   out_.kind = Outcome::Kind::merged;
+                                   out_.message =
+                                       "merged " + std::to_string(out_.commits.size()) +
+                                       " commit(s) of " + req_.branch + " into " +
+                                       out_.main_branch +
+                                       (out_.pushed ? " and pushed it to origin" : "") +
+                                       (not_pushed_.empty() ? "" : " (" + not_pushed_ + ")");
+                                   finish();
+                               });
 }
 
 } // namespace fab::merge

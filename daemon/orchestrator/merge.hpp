@@ -7,16 +7,19 @@
 // fetch, rebase and push once more). pull-request: push the branch and run
 // `gh pr create`.
 //
-// Merges of one project run one at a time (a queue per project): two agents
-// finishing together must not race on main. Nothing here deletes a branch or
-// a commit; when a step fails, main is put back where it was and the branch
-// keeps every commit. The caller (daemon/handlers/merge.cpp) records the
-// commits, releases claims and retires the agent. Loop thread only.
+// Merges of one project run one at a time (the main_line lane of the
+// clone's git::RepoJobs): two agents finishing together must not race on main. Nothing here deletes
+// a branch or a commit; when a step fails, main is put back where it was and the branch keeps every
+// commit. The caller (daemon/handlers/merge.cpp) records the commits, releases claims and retires
+// the agent. Loop thread only.
 #pragma once
 
+#include "daemon/git/queries.hpp"
+#include "daemon/git/runner.hpp"
 #include "ev/process.hpp"
 
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,9 +40,7 @@ struct Request {
     std::string journal;
 };
 
-struct Commit {
-    std::string sha, subject;
-};
+using Commit = gitq::Commit;
 
 struct Outcome {
     enum class Kind { merged, nothing, conflict, pull_request, failed };
@@ -56,18 +57,30 @@ struct Outcome {
 // `git log --format=%H%x1f%s` output as commits, in the order given.
 std::vector<Commit> parse_commits(const std::string& git_log_out);
 
-// Queues the merge; `done` runs on the loop once it has finished.
-void submit(uv_loop_t* loop, Request req, std::function<void(Outcome)> done);
+// The daemon's merges (Daemon::merges()): which agents have one queued or
+// running. Anything else that moves main in a clone (a ticket commit, a
+// fetch and fast-forward) takes the same main_line lane of git.jobs(), so
+// it cannot race a merge.
+class Merges {
+  public:
+    explicit Merges(git::Runner& git) : git_(git) {}
 
-// Runs `job` when no other merge (or exclusive job) of `project` runs; the
-// job calls `release` when it is done with the clone's main. For anything
-// else that moves main in the clone (a ticket commit, a fetch and
-// fast-forward), so it cannot race a merge.
-using ExclusiveJob = std::function<void(std::function<void()> release)>;
-void run_exclusive(const std::string& project, ExclusiveJob job);
+    // Queues the merge; `done` runs on the loop once it has finished.
+    void submit(Request req, std::function<void(Outcome)> done);
 
-// True while a merge of this agent's branch is queued or running.
-bool in_progress(const std::string& agent_id);
+    // True while a merge of this agent's branch is queued or running.
+    bool in_progress(const std::string& agent_id) const { return active_.count(agent_id) > 0; }
+    // Agents whose `done` is reading ticket titles, before submit() has them
+    // (daemon/handlers/merge.cpp).
+    bool preparing(const std::string& agent_id) const { return preparing_.count(agent_id) > 0; }
+    void mark_preparing(const std::string& agent_id) { preparing_.insert(agent_id); }
+    void unmark_preparing(const std::string& agent_id) { preparing_.erase(agent_id); }
+
+  private:
+    git::Runner& git_;
+    std::set<std::string> active_;    // queued or running
+    std::set<std::string> preparing_; // reading ticket titles before submit()
+};
 
 // The conflict text the agent reads (answer to `fab agent done` and message).
 std::string conflict_advice(const Outcome& o, const std::string& branch);

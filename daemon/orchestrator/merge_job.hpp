@@ -13,12 +13,18 @@ namespace fab::merge {
 
 class Job : public std::enable_shared_from_this<Job> {
   public:
-    Job(uv_loop_t* loop, Request req, std::function<void(Outcome)> done);
+    Job(git::Runner& git, Request req, std::function<void(Outcome)> done);
     void start();
 
   private:
     using Next = std::function<void(ev::ProcessResult)>;
     void git(const safegit::Where& where, std::vector<std::string> args, Next next);
+    // A read-only libgit2 query (git/queries.hpp) on the thread pool.
+    template <typename T>
+    void query(std::function<Result<T>()> work, std::function<void(Result<T>)> next) {
+        git_.query<T>(std::move(work), [self = shared_from_this(), next = std::move(next)](
+                                           Result<T> r) { next(std::move(r)); });
+    }
     void fail(const std::string& message);
     void finish();
 
@@ -40,7 +46,7 @@ class Job : public std::enable_shared_from_this<Job> {
     void pr_push();
     void pr_create();
 
-    uv_loop_t* loop_;
+    git::Runner& git_;
     Request req_;
     std::function<void(Outcome)> done_;
     Outcome out_;

@@ -3,7 +3,6 @@
 // branch and the agent stay: review feedback goes to the same agent, and its
 // next `fab agent done` pushes the new commits to the same pull request.
 #include "daemon/git/safe_git.hpp"
-#include "daemon/orchestrator/git_cmd.hpp"
 #include "daemon/orchestrator/merge_job.hpp"
 #include "util/strings.hpp"
 
@@ -15,7 +14,7 @@ namespace {
 // name the existing one on stderr.
 std::string find_url(const std::string& text) {
     std::string url;
-    for (const auto& l : gitcmd::lines(text)) {
+    for (const auto& l : git::lines(text)) {
         auto at = l.find("https://");
         if (at == std::string::npos) at = l.find("http://");
         if (at != std::string::npos) url = std::string(trim(l.substr(at)));
@@ -27,14 +26,12 @@ std::string find_url(const std::string& text) {
 
 void Job::pr_count() {
     std::string base = "origin/" + out_.main_branch;
-    git(req_.repo, {"log", "--reverse", "--format=%H%x1f%s", base + ".." + req_.branch},
-        [this, base](ev::ProcessResult r) {
-            if (!r.ok()) return fail(gitcmd::failure("git log " + base + ".." + req_.branch, r));
-            for (const auto& l : gitcmd::lines(r.out)) {
-                auto sep = l.find('\x1f');
-                out_.commits.push_back(
-                    {l.substr(0, sep), sep == std::string::npos ? "" : l.substr(sep + 1)});
-            }
+    // `git log --reverse --format=%H%x1f%s origin/main..branch`, through libgit2.
+    query<std::vector<Commit>>(
+        [repo = req_.repo, base, branch = req_.branch] { return gitq::log(repo, base, branch); },
+        [this, base](Result<std::vector<Commit>> r) {
+            if (!r) return fail("git log " + base + ".." + req_.branch + ": " + r.error());
+            out_.commits = std::move(*r);
             if (out_.commits.empty()) {
                 out_.kind = Outcome::Kind::nothing;
                 out_.message =
@@ -50,7 +47,7 @@ void Job::pr_push() {
     // never over commits someone else pushed to it (--force-with-lease).
     git(req_.repo, {"push", "--quiet", "--force-with-lease", "-u", "origin", req_.branch},
         [this](ev::ProcessResult r) {
-            if (!r.ok()) return fail(gitcmd::failure("git push origin " + req_.branch, r));
+            if (!r.ok()) return fail(git::failure("git push origin " + req_.branch, r));
             out_.pushed = true;
             if (!req_.existing_pr_url.empty()) {
                 out_.kind = Outcome::Kind::pull_request;
@@ -79,19 +76,19 @@ void Job::pr_create() {
     // in its environment (no fsmonitor, hooks or prompts; GH_PROMPT_DISABLED).
     // The branch is named by --head, so the clone's checkout does not matter.
     o.cwd = req_.repo;
-    o.env = safegit::env();
+    o.env = git_.env();
     o.detached = true; // no terminal to prompt on (as for git: safe_git.cpp)
     auto self = shared_from_this();
-    ev::run_process(loop_, o, [self, this](ev::ProcessResult r) {
+    git_.run(o, [self, this](ev::ProcessResult r) {
         if (r.exit_status == 127 && r.out.empty())
             return fail("gh (the GitHub CLI) is not installed or not in the daemon's PATH: "
                         "merge-strategy = pull-request needs it; " +
                         req_.branch + " was pushed to origin");
         std::string url = find_url(r.ok() ? r.out : r.err);
         if (!r.ok() && (r.err.find("already exists") == std::string::npos || url.empty()))
-            return fail(gitcmd::failure("gh pr create", r) + " (" + req_.branch +
+            return fail(git::failure("gh pr create", r) + " (" + req_.branch +
                         " was pushed to origin)");
-        if (url.empty()) return fail("gh pr create printed no URL: " + gitcmd::first_line(r.out));
+        if (url.empty()) return fail("gh pr create printed no URL: " + git::first_line(r.out));
         out_.kind = Outcome::Kind::pull_request;
         out_.pr_url = url;
         out_.pr_existed = !r.ok();

@@ -16,15 +16,6 @@ namespace fab::llm_checker {
 
 namespace {
 
-std::atomic<bool> g_cancel{false};
-
-// Each check holds a pool thread for up to `timeout` seconds: at most
-// kMaxInFlight at once, so that git and SQLite work on the pool (4 threads)
-// never waits behind a slow model. The rest queue here. Loop thread only.
-constexpr int kMaxInFlight = 2;
-int g_in_flight = 0;
-struct Job;
-std::deque<std::shared_ptr<Job>> g_waiting;
 void pump(Daemon& d, Supervisor& s);
 
 const char* kAnthropicBaseUrl = "https://api.anthropic.com";
@@ -82,10 +73,14 @@ std::string describe_call(const std::string& tool, const Json& input) {
 
 const char* verdict_name(Verdict v) {
     switch (v) {
-    case Verdict::safe: return "safe";
-    case Verdict::unsafe: return "unsafe";
-    case Verdict::unsure: return "unsure";
-    case Verdict::invalid: return "invalid";
+    case Verdict::safe:
+        return "safe";
+    case Verdict::unsafe:
+        return "unsafe";
+    case Verdict::unsure:
+        return "unsure";
+    case Verdict::invalid:
+        return "invalid";
     }
     return "invalid";
 }
@@ -160,18 +155,27 @@ std::string user_prompt(const std::string& project, const std::string& worktree,
 std::string context_line(const ChatEntry& e) {
     std::string line;
     switch (e.kind) {
-    case ChatKind::user_input: line = "user: " + e.text; break;
-    case ChatKind::assistant_text: line = "assistant: " + e.text; break;
-    case ChatKind::tool_use: line = "tool call " + e.tool_name + ": " + compact(e.tool_input); break;
+    case ChatKind::user_input:
+        line = "user: " + e.text;
+        break;
+    case ChatKind::assistant_text:
+        line = "assistant: " + e.text;
+        break;
+    case ChatKind::tool_use:
+        line = "tool call " + e.tool_name + ": " + compact(e.tool_input);
+        break;
     case ChatKind::tool_result:
         line = std::string(e.is_error ? "tool error: " : "tool result: ") + e.text;
         break;
     case ChatKind::permission:
         line = "permission asked for " + e.tool_name + ": " + compact(e.tool_input);
         break;
-    case ChatKind::error: line = "error: " + e.text; break;
+    case ChatKind::error:
+        line = "error: " + e.text;
+        break;
     case ChatKind::system:
-    case ChatKind::turn_result: return "";
+    case ChatKind::turn_result:
+        return "";
     }
     return truncate(one_line(std::move(line)), kContextEntryChars);
 }
@@ -241,8 +245,8 @@ Result<std::string> extract_text(const std::string& type, const net::Response& r
                 if (!item.is_object() || item.value("type", "") != "message") continue;
                 if (!item.contains("content") || !item["content"].is_array()) continue;
                 for (const auto& c : item["content"])
-                    if (c.is_object() && c.value("type", "") == "output_text" && c.contains("text") &&
-                        c["text"].is_string())
+                    if (c.is_object() && c.value("type", "") == "output_text" &&
+                        c.contains("text") && c["text"].is_string())
                         text += c["text"].get<std::string>();
             }
     }
@@ -250,11 +254,9 @@ Result<std::string> extract_text(const std::string& type, const net::Response& r
     return text;
 }
 
-void cancel_all() {
-    g_cancel = true;
+void cancel_all(Queue& q) {
+    q.cancel = true;
 }
-
-namespace {
 
 // What travels to the pool thread and back: values only.
 struct Job {
@@ -268,6 +270,8 @@ struct Job {
     Verdict verdict = Verdict::invalid;
     std::string answer, error;
 };
+
+namespace {
 
 void publish(Supervisor& s, const Job& j, const std::string& action) {
     Json ev = {{"event", "permission.checked"},
@@ -380,8 +384,9 @@ void on_entry(Daemon& d, Supervisor& s, Agent& a, const ChatEntry& e) {
         const char* key = std::getenv(p->api_key_env.c_str());
         if (!key || !*key)
             return fail_early(s, *j,
-                              "environment variable " + p->api_key_env + " (api-key-env of provider \"" +
-                                  p->name + "\") is not set in the daemon's environment");
+                              "environment variable " + p->api_key_env +
+                                  " (api-key-env of provider \"" + p->name +
+                                  "\") is not set in the daemon's environment");
         j->api_key = key;
     }
     auto req = build_request(*p, j->model, j->api_key, system_prompt(), context_prompt);
@@ -390,20 +395,21 @@ void on_entry(Daemon& d, Supervisor& s, Agent& a, const ChatEntry& e) {
     log::debug("agent " + j->agent_id + ": llm checker: asking " + j->model + " at " + j->req.url +
                " about " + j->request_id + " " + j->call);
 
-    g_waiting.push_back(std::move(j));
+    s.llm_checks().waiting.push_back(std::move(j));
     pump(d, s);
 }
 
 namespace {
 
 void launch(Daemon& d, Supervisor& s, std::shared_ptr<Job> j) {
-    ++g_in_flight;
+    Queue& q = s.llm_checks();
+    ++q.in_flight;
     ev::queue_work(
         d.loop(),
-        [j] {
+        [j, cancel = &q.cancel] {
             net::PostOptions opts;
             opts.timeout_ms = j->timeout_ms;
-            opts.cancel = &g_cancel;
+            opts.cancel = cancel;
             auto r = net::post(j->req.url, j->req.headers, j->req.body, opts);
             if (!r) {
                 j->error = redact(r.error(), j->api_key);
@@ -418,16 +424,17 @@ void launch(Daemon& d, Supervisor& s, std::shared_ptr<Job> j) {
             j->verdict = parse_verdict(*text);
         },
         [&d, &s, j] {
-            --g_in_flight;
+            --s.llm_checks().in_flight;
             apply(s, j);
             pump(d, s);
         });
 }
 
 void pump(Daemon& d, Supervisor& s) {
-    while (g_in_flight < kMaxInFlight && !g_waiting.empty()) {
-        std::shared_ptr<Job> j = std::move(g_waiting.front());
-        g_waiting.pop_front();
+    Queue& q = s.llm_checks();
+    while (q.in_flight < Queue::kMaxInFlight && !q.waiting.empty()) {
+        std::shared_ptr<Job> j = std::move(q.waiting.front());
+        q.waiting.pop_front();
         Agent* owner = s.owner_of(j->request_id);
         if (!owner || owner->rec.id != j->agent_id) { // answered while it waited: no call
             publish(s, *j, "none");

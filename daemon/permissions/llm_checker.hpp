@@ -26,7 +26,9 @@
 #include "net/http_client.hpp"
 #include "util/result.hpp"
 
+#include <atomic>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -37,6 +39,19 @@ class Supervisor;
 struct Agent;
 
 namespace llm_checker {
+
+// The checks waiting and in flight, and the flag that makes calls in flight
+// give up at shutdown: held by the Supervisor (one per daemon). Each check
+// holds a pool thread for up to its timeout: at most kMaxInFlight at once, so
+// that git and SQLite work on the pool (4 threads) never waits behind a slow
+// model; the rest wait here. Loop thread only (`cancel` is read by the pool).
+struct Job;
+struct Queue {
+    static constexpr int kMaxInFlight = 2;
+    std::atomic<bool> cancel{false};
+    int in_flight = 0;
+    std::deque<std::shared_ptr<Job>> waiting;
+};
 
 constexpr size_t kContextEntries = 20;     // chat entries kept per agent
 constexpr size_t kContextEntryChars = 600; // each, truncated
@@ -77,8 +92,8 @@ Result<std::string> extract_text(const std::string& provider_type, const net::Re
 void on_entry(Daemon& d, Supervisor& s, Agent& a, const ChatEntry& e);
 
 // Makes in-flight checks give up at once (they leave their requests for a
-// human); for shutdown. Irreversible for the process.
-void cancel_all();
+// human); for shutdown. Irreversible for this queue.
+void cancel_all(Queue& q);
 
 } // namespace llm_checker
 } // namespace fab

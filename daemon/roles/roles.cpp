@@ -65,7 +65,7 @@ void prepare_place(Daemon& d, const std::string& kind, const std::string& projec
     std::string repo = d.paths().project_repo(project);
     if (!path_exists(repo)) return done(make_error("project repository missing: " + repo));
     log::info("manager of " + project + ": making its worktree " + dir);
-    worktree::add(d.loop(), repo, dir, "fab-manager", [dir, done](Status s) {
+    worktree::add(d.git(), repo, dir, "fab-manager", [dir, done](Status s) {
         if (!s) return done(make_error(s.error()));
         done(dir);
     });
@@ -73,21 +73,17 @@ void prepare_place(Daemon& d, const std::string& kind, const std::string& projec
 
 // A new agent for the role: a fresh session with the role's prompt, or the
 // session `resume_session` continued (same place, so claude finds it).
-// Roles being created, by kind/project: a second `start` while the first is
-// still making the worktree would race it (the TUI may send two).
-std::set<std::string>& in_flight() {
-    static std::set<std::string> s;
-    return s;
-}
-
+// Roles being created, by kind/project (Supervisor::roles_starting): a second
+// `start` while the first is still making the worktree would race it (the
+// TUI may send two).
 void create_role_agent(Daemon& d, const std::string& kind, const std::string& project,
                        const std::string& resume_session, const std::string& model,
                        std::function<void(Result<Json>)> done) {
     std::string key = kind + "/" + project;
-    if (!in_flight().insert(key).second)
+    if (!d.supervisor().roles_starting().insert(key).second)
         return done(make_error(what(kind, project) + " is being started; try again shortly"));
-    done = [key, done](Result<Json> r) {
-        in_flight().erase(key);
+    done = [&d, key, done](Result<Json> r) {
+        d.supervisor().roles_starting().erase(key);
         done(std::move(r));
     };
     prepare_place(d, kind, project,

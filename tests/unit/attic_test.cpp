@@ -51,7 +51,8 @@ struct Repo {
     }
     Result<fab::attic::Changes> save(const std::string& patch) {
         std::optional<Result<fab::attic::Changes>> got;
-        fab::attic::save_changes(&loop, dir, patch,
+        fab::git::Runner runner(&loop);
+        fab::attic::save_changes(runner, dir, patch,
                                  [&](Result<fab::attic::Changes> r) { got = r; });
         uv_run(&loop, UV_RUN_DEFAULT);
         BOOST_TEST_REQUIRE(got.has_value());
@@ -159,7 +160,8 @@ BOOST_AUTO_TEST_CASE(bundle_is_written_and_verified_and_bad_refs_are_an_error) {
     r.sh("git add a.txt && git commit -qm initial && git branch fab/x");
     std::string bundle = r.root + "/b.bundle";
     std::optional<Status> got;
-    fab::attic::save_refs(&r.loop, r.dir, {"refs/heads/fab/x", "refs/heads/main"}, bundle,
+    fab::git::Runner runner(&r.loop);
+    fab::attic::save_refs(runner, r.dir, {"refs/heads/fab/x", "refs/heads/main"}, bundle,
                           [&](Status s) { got = s; });
     uv_run(&r.loop, UV_RUN_DEFAULT);
     BOOST_TEST_REQUIRE(got.has_value());
@@ -169,7 +171,7 @@ BOOST_AUTO_TEST_CASE(bundle_is_written_and_verified_and_bad_refs_are_an_error) {
 
     got.reset();
     std::string bad = r.root + "/bad.bundle";
-    fab::attic::save_refs(&r.loop, r.dir, {"refs/heads/nope"}, bad, [&](Status s) { got = s; });
+    fab::attic::save_refs(runner, r.dir, {"refs/heads/nope"}, bad, [&](Status s) { got = s; });
     uv_run(&r.loop, UV_RUN_DEFAULT);
     BOOST_TEST_REQUIRE(got.has_value());
     BOOST_TEST(!got->ok());

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,13 +30,24 @@ ptrdiff_t index_of(const std::vector<std::string>& v, const std::string& s) {
     return it == v.end() ? -1 : it - v.begin();
 }
 
-// Sets an environment variable for the scope of a test.
+// Sets (or, given nullptr, unsets) an environment variable for the scope of
+// a test; the value it had comes back after.
 struct ScopedEnv {
     std::string name;
-    ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) {
-        ::setenv(name.c_str(), value.c_str(), 1);
+    std::optional<std::string> old;
+    ScopedEnv(std::string n, const char* value) : name(std::move(n)) {
+        if (const char* o = std::getenv(name.c_str())) old = o;
+        if (value)
+            ::setenv(name.c_str(), value, 1);
+        else
+            ::unsetenv(name.c_str());
     }
-    ~ScopedEnv() { ::unsetenv(name.c_str()); }
+    ~ScopedEnv() {
+        if (old)
+            ::setenv(name.c_str(), old->c_str(), 1);
+        else
+            ::unsetenv(name.c_str());
+    }
 };
 
 // A clone with one commit and a worktree made by git, in a private temp dir.
@@ -166,6 +178,35 @@ BOOST_AUTO_TEST_CASE(git_cannot_prompt_and_the_users_ssh_choice_stays) {
     BOOST_TEST(std::count_if(env.begin(), env.end(), [](const std::string& kv) {
                    return kv.starts_with("GIT_SSH_COMMAND=");
                }) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(ssh_runs_in_batch_mode_unless_the_user_chose_their_own) {
+    auto count_ssh = [](const std::vector<std::string>& env) {
+        return std::count_if(env.begin(), env.end(), [](const std::string& kv) {
+            return kv.starts_with("GIT_SSH_COMMAND=");
+        });
+    };
+    {
+        ScopedEnv none("GIT_SSH_COMMAND", nullptr);
+        ScopedEnv no_ssh("GIT_SSH", nullptr);
+        auto env = safegit::env();
+        BOOST_TEST(has(env, "GIT_SSH_COMMAND=ssh -o BatchMode=yes"));
+        BOOST_TEST(count_ssh(env) == 1);
+        // The user's core.sshCommand (global config, read by git::Runner)
+        // is kept as theirs, and still beats a repository's own.
+        auto theirs = safegit::env("ssh -i ~/.ssh/work");
+        BOOST_TEST(has(theirs, "GIT_SSH_COMMAND=ssh -i ~/.ssh/work"));
+        BOOST_TEST(count_ssh(theirs) == 1);
+        BOOST_TEST(
+            has(safegit::command("/r", {"fetch"}, "ssh -i k").env, "GIT_SSH_COMMAND=ssh -i k"));
+    }
+    {
+        ScopedEnv none("GIT_SSH_COMMAND", nullptr);
+        ScopedEnv program("GIT_SSH", "/usr/local/bin/my-ssh");
+        auto env = safegit::env("ignored");
+        BOOST_TEST(has(env, "GIT_SSH=/usr/local/bin/my-ssh"));
+        BOOST_TEST(count_ssh(env) == 0);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(a_clone_is_looked_up_in_its_own_directory_only) {
