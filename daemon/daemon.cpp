@@ -49,6 +49,7 @@ Daemon::~Daemon() {
     orchestrators_.reset();
     supervisor_.reset();
     server_.reset();
+    http_.reset();
     sigterm_.reset();
     sigint_.reset();
     sighup_.reset();
@@ -107,6 +108,7 @@ Status Daemon::start() {
 
     uv_loop_init(&loop_);
     loop_.data = this;
+    http_ = std::make_unique<net::HttpClient>(&loop_);
     register_server_handlers(router_, *this);
     register_project_handlers(router_, *this);
     register_agent_handlers(router_, *this);
@@ -183,6 +185,7 @@ int Daemon::run() {
     orchestrators_.reset();
     supervisor_.reset();
     server_.reset();
+    http_.reset(); // closes kept connections; close_loop frees its handles
     int rc = ev::close_loop(&loop_);
     loop_.data = nullptr;
     if (rc != 0) {

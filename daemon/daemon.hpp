@@ -11,6 +11,7 @@
 #include "daemon/router.hpp"
 #include "daemon/server.hpp"
 #include "ev/timer.hpp"
+#include "net/http_client.hpp"
 #include "store/store.hpp"
 
 #include <memory>
@@ -38,6 +39,7 @@ class Daemon {
     IpcServer& server() { return *server_; }
     Supervisor& supervisor() { return *supervisor_; }
     Orchestrators& orchestrators() { return *orchestrators_; }
+    net::HttpClient& http() { return *http_; } // model APIs (llm checker)
     int64_t started_ms() const { return started_ms_; }
     void request_stop(); // graceful, after the current callback returns
 
@@ -52,6 +54,7 @@ class Daemon {
     std::optional<PidFile> pid_file_;
     std::unique_ptr<Store> store_;
     std::unique_ptr<Registry> registry_;
+    std::unique_ptr<net::HttpClient> http_; // before supervisor_: its callbacks reach it
     Router router_;
     std::unique_ptr<IpcServer> server_;
     std::unique_ptr<Supervisor> supervisor_;

@@ -155,7 +155,7 @@ void Supervisor::start() {
 }
 
 void Supervisor::stop() {
-    llm_checker::cancel_all(); // uv_run would otherwise wait for model calls in flight
+    llm_checker::cancel_all(d_); // uv_run would otherwise wait for model calls in flight
     flush();
     tick_.reset();
     for (auto& [id, a] : agents_) a->link.reset(); // hosts keep running

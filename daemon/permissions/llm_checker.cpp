@@ -2,12 +2,10 @@
 
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/daemon.hpp"
-#include "ev/stream.hpp"
 #include "protocol/envelope.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 
-#include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <vector>
@@ -16,12 +14,14 @@ namespace fab::llm_checker {
 
 namespace {
 
-std::atomic<bool> g_cancel{false};
+bool g_cancel = false;
 
-// Each check holds a pool thread for up to `timeout` seconds: at most
-// kMaxInFlight at once, so that git and SQLite work on the pool (4 threads)
-// never waits behind a slow model. The rest queue here. Loop thread only.
-constexpr int kMaxInFlight = 2;
+// Checks run on the loop (the daemon's HttpClient), holding no thread; at
+// most kMaxInFlight at once all the same, so that a burst of agents does not
+// run into the provider's rate limit. The rest queue here. Loop thread only.
+constexpr int kMaxInFlight = 8;
+// A verdict is one word: a longer answer is not worth parsing on the loop.
+constexpr size_t kMaxResponseBytes = 1024 * 1024;
 int g_in_flight = 0;
 struct Job;
 std::deque<std::shared_ptr<Job>> g_waiting;
@@ -250,8 +250,9 @@ Result<std::string> extract_text(const std::string& type, const net::Response& r
     return text;
 }
 
-void cancel_all() {
+void cancel_all(Daemon& d) {
     g_cancel = true;
+    d.http().cancel_all(); // their callbacks leave the requests for a human
 }
 
 namespace {
@@ -397,31 +398,32 @@ void on_entry(Daemon& d, Supervisor& s, Agent& a, const ChatEntry& e) {
 namespace {
 
 void launch(Daemon& d, Supervisor& s, std::shared_ptr<Job> j) {
-    ++g_in_flight;
-    ev::queue_work(
-        d.loop(),
-        [j] {
-            net::PostOptions opts;
-            opts.timeout_ms = j->timeout_ms;
-            opts.cancel = &g_cancel;
-            auto r = net::post(j->req.url, j->req.headers, j->req.body, opts);
+    if (g_cancel) { // shutting down: no new calls
+        j->error = "cancelled";
+        return apply(s, j);
+    }
+    net::PostOptions opts;
+    opts.timeout_ms = j->timeout_ms;
+    opts.max_body_bytes = kMaxResponseBytes;
+    auto started = d.http().post(
+        j->req.url, j->req.headers, j->req.body, opts, [&d, &s, j](Result<net::Response> r) {
+            --g_in_flight;
             if (!r) {
                 j->error = redact(r.error(), j->api_key);
-                return;
-            }
-            auto text = extract_text(j->provider_type, *r);
-            if (!text) {
+            } else if (auto text = extract_text(j->provider_type, *r); !text) {
                 j->error = redact(text.error(), j->api_key);
-                return;
+            } else {
+                j->answer = redact(*text, j->api_key);
+                j->verdict = parse_verdict(*text);
             }
-            j->answer = redact(*text, j->api_key);
-            j->verdict = parse_verdict(*text);
-        },
-        [&d, &s, j] {
-            --g_in_flight;
             apply(s, j);
             pump(d, s);
         });
+    if (!started) {
+        j->error = redact(started.error(), j->api_key);
+        return apply(s, j);
+    }
+    ++g_in_flight;
 }
 
 void pump(Daemon& d, Supervisor& s) {

@@ -11,9 +11,9 @@
 //                                an error never allows anything)
 //
 // AskUserQuestion and ExitPlanMode are for the human and never checked.
-// The HTTP call runs on the thread pool (ev::queue_work); the verdict is
-// applied on the loop thread only if the request is still pending (a human
-// may have answered meanwhile). Every decision is logged and published as a
+// The HTTP call runs on the loop (the daemon's net::HttpClient, libcurl);
+// the verdict is applied only if the request is still pending (a human may
+// have answered meanwhile). Every decision is logged and published as a
 // `permission.checked` event. The API key is read from the environment
 // variable the provider names and never logged.
 //
@@ -77,8 +77,8 @@ Result<std::string> extract_text(const std::string& provider_type, const net::Re
 void on_entry(Daemon& d, Supervisor& s, Agent& a, const ChatEntry& e);
 
 // Makes in-flight checks give up at once (they leave their requests for a
-// human); for shutdown. Irreversible for the process.
-void cancel_all();
+// human) and starts no new ones; for shutdown. Irreversible for the process.
+void cancel_all(Daemon& d);
 
 } // namespace llm_checker
 } // namespace fab
