@@ -1,12 +1,12 @@
 #include "net/http_client.hpp"
 
 #include "ev/handle.hpp"
+#include "net/curl_lib.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <curl/curl.h>
 #include <map>
 #include <unordered_map>
 #include <uv.h>
@@ -31,14 +31,18 @@ bool is_token_char(char c) { // RFC 9110 tchar
 
 constexpr size_t kMaxHeaderBytes = 64 * 1024; // of one response, all lines
 
+// Deleters that call into the loaded library.
 struct EasyCleanup {
-    void operator()(CURL* e) const { curl_easy_cleanup(e); }
+    decltype(&::curl_easy_cleanup) fn = nullptr;
+    void operator()(CURL* e) const { fn(e); }
 };
 struct SlistFree {
-    void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+    decltype(&::curl_slist_free_all) fn = nullptr;
+    void operator()(curl_slist* l) const { fn(l); }
 };
 struct MultiCleanup {
-    void operator()(CURLM* m) const { curl_multi_cleanup(m); }
+    decltype(&::curl_multi_cleanup) fn = nullptr;
+    void operator()(CURLM* m) const { fn(m); }
 };
 
 // One request in flight. Heap-allocated and never moved: curl holds pointers
@@ -111,15 +115,15 @@ size_t on_body(char* data, size_t size, size_t n, void* userp) {
 
 // A one-line reason for a failed transfer, in fab's words, with curl's
 // detail (which names hosts and ports, never header values).
-std::string describe_failure(const Transfer& t, CURLcode rc) {
-    std::string detail = t.errbuf[0] ? std::string(t.errbuf) : curl_easy_strerror(rc);
+std::string describe_failure(const CurlLib& api, const Transfer& t, CURLcode rc) {
+    std::string detail = t.errbuf[0] ? std::string(t.errbuf) : api.easy_strerror(rc);
     const std::string& host = t.url.host;
     switch (rc) {
     case CURLE_OPERATION_TIMEDOUT: {
         // Which step the deadline cut short. (curl 7.88 records the connect
         // time only once TLS is up too, so TCP and TLS are one step here.)
         curl_off_t resolved = 0;
-        curl_easy_getinfo(t.easy.get(), CURLINFO_NAMELOOKUP_TIME_T, &resolved);
+        api.easy_getinfo(t.easy.get(), CURLINFO_NAMELOOKUP_TIME_T, &resolved);
         std::string step = resolved == 0 ? "resolving " + host
                            : !t.connected
                                ? "connecting to " + host +
@@ -188,6 +192,7 @@ struct HttpClient::Impl {
         ~Watch() { ev::close_and_free(poll); }
     };
 
+    CurlLib api;
     uv_loop_t* loop;
     std::unique_ptr<CURLM, MultiCleanup> multi;
     uv_timer_t* timer = nullptr;
@@ -195,29 +200,29 @@ struct HttpClient::Impl {
     std::map<Id, std::unique_ptr<Transfer>> transfers;
     Id next_id = 1;
 
-    explicit Impl(uv_loop_t* l) : loop(l) {
+    Impl(CurlLib lib, uv_loop_t* l) : api(lib), loop(l) {
         // Reference-counted, and thread-safe since curl 7.84.
-        curl_global_init(CURL_GLOBAL_DEFAULT);
-        multi.reset(curl_multi_init());
+        api.global_init(CURL_GLOBAL_DEFAULT);
+        multi = {api.multi_init(), MultiCleanup{api.multi_cleanup}};
         timer = new uv_timer_t;
         uv_timer_init(loop, timer);
         timer->data = this;
         if (multi) {
-            curl_multi_setopt(multi.get(), CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
-            curl_multi_setopt(multi.get(), CURLMOPT_SOCKETDATA, this);
-            curl_multi_setopt(multi.get(), CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
-            curl_multi_setopt(multi.get(), CURLMOPT_TIMERDATA, this);
+            api.multi_setopt(multi.get(), CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+            api.multi_setopt(multi.get(), CURLMOPT_SOCKETDATA, this);
+            api.multi_setopt(multi.get(), CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+            api.multi_setopt(multi.get(), CURLMOPT_TIMERDATA, this);
         }
         update_refs();
     }
 
     ~Impl() {
-        for (auto& [id, t] : transfers) curl_multi_remove_handle(multi.get(), t->easy.get());
+        for (auto& [id, t] : transfers) api.multi_remove_handle(multi.get(), t->easy.get());
         transfers.clear();
         multi.reset(); // closes the cached connections; may still call on_socket/on_timer
         watches.clear();
         ev::close_and_free(timer);
-        curl_global_cleanup();
+        api.global_cleanup();
     }
 
     // Transfers keep the loop alive; an idle client with cached connections
@@ -289,7 +294,7 @@ struct HttpClient::Impl {
 
     void drive(curl_socket_t s, int flags) {
         int running = 0;
-        curl_multi_socket_action(multi.get(), s, flags, &running);
+        api.multi_socket_action(multi.get(), s, flags, &running);
         finish_done();
     }
 
@@ -298,23 +303,23 @@ struct HttpClient::Impl {
     void finish_done() {
         std::vector<std::pair<Done, Result<Response>>> ready;
         int left = 0;
-        while (CURLMsg* m = curl_multi_info_read(multi.get(), &left)) {
+        while (CURLMsg* m = api.multi_info_read(multi.get(), &left)) {
             if (m->msg != CURLMSG_DONE) continue;
             CURL* easy = m->easy_handle;
             CURLcode rc = m->data.result; // read before removing: m belongs to curl
             char* priv = nullptr;
-            curl_easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
-            curl_multi_remove_handle(multi.get(), easy);
+            api.easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
+            api.multi_remove_handle(multi.get(), easy);
             auto node = transfers.extract(reinterpret_cast<Transfer*>(priv)->id);
             if (node.empty()) continue;
             Transfer& t = *node.mapped();
             if (rc == CURLE_OK) {
                 long status = 0;
-                curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+                api.easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
                 t.resp.status = static_cast<int>(status);
                 ready.emplace_back(std::move(t.done), std::move(t.resp));
             } else {
-                ready.emplace_back(std::move(t.done), make_error(describe_failure(t, rc)));
+                ready.emplace_back(std::move(t.done), make_error(describe_failure(api, t, rc)));
             }
         }
         update_refs();
@@ -331,7 +336,7 @@ struct HttpClient::Impl {
         t->timeout_ms = std::max(opts.timeout_ms, 1);
         t->max_body = opts.max_body_bytes;
         t->done = std::move(done);
-        t->easy.reset(curl_easy_init());
+        t->easy = {api.easy_init(), EasyCleanup{api.easy_cleanup}};
         if (!t->easy) return make_error("cannot create a libcurl handle");
 
         std::vector<std::string> lines = {"Content-Type: " + opts.content_type,
@@ -341,52 +346,52 @@ struct HttpClient::Impl {
             lines.push_back(value.empty() ? name + ";" : name + ": " + value); // "X;" sends "X:"
         curl_slist* list = nullptr;
         for (const auto& line : lines) {
-            curl_slist* next = curl_slist_append(list, line.c_str());
+            curl_slist* next = api.slist_append(list, line.c_str());
             if (!next) {
-                curl_slist_free_all(list);
+                api.slist_free_all(list);
                 return make_error("out of memory for HTTP headers");
             }
             list = next;
         }
-        t->header_list.reset(list);
+        t->header_list = {list, SlistFree{api.slist_free_all}};
 
         CURL* e = t->easy.get();
-        curl_easy_setopt(e, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(e, CURLOPT_POST, 1L);
-        curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body.data());
-        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->body.size()));
-        curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list.get());
-        curl_easy_setopt(e, CURLOPT_USERAGENT, "fab");
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(t->timeout_ms));
-        curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(t->max_body));
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-        curl_easy_setopt(e, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+        api.easy_setopt(e, CURLOPT_URL, url.c_str());
+        api.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+        api.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+        api.easy_setopt(e, CURLOPT_POST, 1L);
+        api.easy_setopt(e, CURLOPT_POSTFIELDS, t->body.data());
+        api.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->body.size()));
+        api.easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list.get());
+        api.easy_setopt(e, CURLOPT_USERAGENT, "fab");
+        api.easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(t->timeout_ms));
+        api.easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(t->max_body));
+        api.easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+        api.easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+        api.easy_setopt(e, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
         if (!opts.ca_file.empty()) { // that file alone
-            curl_easy_setopt(e, CURLOPT_CAINFO, opts.ca_file.c_str());
-            curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
+            api.easy_setopt(e, CURLOPT_CAINFO, opts.ca_file.c_str());
+            api.easy_setopt(e, CURLOPT_CAPATH, nullptr);
         } else {
             // The variables OpenSSL's default verify paths read; curl's
             // built-in defaults (the system store) do not look at them.
             if (const char* f = std::getenv("SSL_CERT_FILE"); f && *f)
-                curl_easy_setopt(e, CURLOPT_CAINFO, f);
+                api.easy_setopt(e, CURLOPT_CAINFO, f);
             if (const char* d = std::getenv("SSL_CERT_DIR"); d && *d)
-                curl_easy_setopt(e, CURLOPT_CAPATH, d);
+                api.easy_setopt(e, CURLOPT_CAPATH, d);
         }
-        curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
-        curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
-        curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
-        curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &on_body);
-        curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
-        curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &on_connected);
-        curl_easy_setopt(e, CURLOPT_PREREQDATA, t.get());
-        curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+        api.easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+        api.easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
+        api.easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+        api.easy_setopt(e, CURLOPT_WRITEFUNCTION, &on_body);
+        api.easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+        api.easy_setopt(e, CURLOPT_PREREQFUNCTION, &on_connected);
+        api.easy_setopt(e, CURLOPT_PREREQDATA, t.get());
+        api.easy_setopt(e, CURLOPT_PRIVATE, t.get());
 
-        if (CURLMcode mc = curl_multi_add_handle(multi.get(), e); mc != CURLM_OK)
+        if (CURLMcode mc = api.multi_add_handle(multi.get(), e); mc != CURLM_OK)
             return make_error(std::string("cannot start the HTTP request: ") +
-                              curl_multi_strerror(mc));
+                              api.multi_strerror(mc));
         Id id = t->id;
         transfers.emplace(id, std::move(t));
         update_refs();
@@ -397,7 +402,7 @@ struct HttpClient::Impl {
     Done take(Id id) {
         auto node = transfers.extract(id);
         if (node.empty()) return nullptr;
-        curl_multi_remove_handle(multi.get(), node.mapped()->easy.get());
+        api.multi_remove_handle(multi.get(), node.mapped()->easy.get());
         update_refs();
         return std::move(node.mapped()->done);
     }
@@ -407,9 +412,13 @@ HttpClient::HttpClient(uv_loop_t* loop) : loop_(loop) {}
 
 HttpClient::~HttpClient() = default;
 
-HttpClient::Impl& HttpClient::impl() {
-    if (!impl_) impl_ = std::make_unique<Impl>(loop_);
-    return *impl_;
+Result<HttpClient::Impl*> HttpClient::impl() {
+    if (!impl_) {
+        auto lib = load_curl();
+        if (!lib) return make_error(lib.error());
+        impl_ = std::make_unique<Impl>(*lib, loop_);
+    }
+    return impl_.get();
 }
 
 Result<HttpClient::Id> HttpClient::post(const std::string& url, const Headers& headers,
@@ -417,7 +426,9 @@ Result<HttpClient::Id> HttpClient::post(const std::string& url, const Headers& h
     auto u = parse_url(url);
     if (!u) return make_error(u.error());
     if (auto s = check_headers(headers); !s) return make_error(s.error());
-    return impl().start(*u, url, headers, std::move(body), opts, std::move(done));
+    auto im = impl();
+    if (!im) return make_error(im.error());
+    return (*im)->start(*u, url, headers, std::move(body), opts, std::move(done));
 }
 
 bool HttpClient::cancel(Id id) {

@@ -17,8 +17,9 @@
 // Connections are kept between transfers (curl's connection cache), so a
 // second request to the same API skips the TCP and TLS handshakes.
 //
-// Loop thread only. Only `fabd` links it: libcurl and OpenSSL stay out of
-// `fab` and `fab-host` (see ARCHITECTURE.md).
+// Loop thread only. Only `fabd` has it, and loads libcurl on the first
+// request (net/curl_lib.hpp says why): libcurl and OpenSSL stay out of `fab`
+// and `fab-host` (see ARCHITECTURE.md), and out of an idle `fabd`.
 #pragma once
 
 #include "net/url.hpp"
@@ -91,7 +92,9 @@ class HttpClient {
 
   private:
     struct Impl;
-    Impl& impl(); // created on first use: an idle daemon pays nothing for curl
+    // Created on first use, when libcurl is loaded (net/curl_lib.hpp): an
+    // idle daemon pays nothing for curl.
+    Result<Impl*> impl();
     uv_loop_t* loop_;
     std::unique_ptr<Impl> impl_;
 };
