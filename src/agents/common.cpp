@@ -49,30 +49,6 @@ std::vector<std::string> agent_env(const AgentParams& p) {
     return env;
 }
 
-std::string sanitize_utf8(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size();) {
-        size_t n = utf8_seq_len(s, i);
-        if (n == 0) {
-            out += "\xEF\xBF\xBD"; // U+FFFD
-            ++i;
-        } else {
-            out.append(s.substr(i, n));
-            i += n;
-        }
-    }
-    return out;
-}
-
-std::string_view utf8_prefix(std::string_view s, size_t max) {
-    if (s.size() <= max) return s;
-    size_t end = max;
-    // Back up over continuation bytes to the start of the cut code point.
-    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-    return s.substr(0, end);
-}
-
 std::string cap_text(std::string s) {
     if (s.size() <= kMaxToolResultBytes) return s;
     size_t total = s.size();

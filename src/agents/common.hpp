@@ -30,11 +30,6 @@ std::string shell_quote(std::string_view s);
 // empty, so values inherited from the host's own environment never leak in.
 std::vector<std::string> agent_env(const AgentParams& p);
 
-// Replaces every invalid UTF-8 sequence by U+FFFD.
-std::string sanitize_utf8(std::string_view s);
-// The longest prefix of valid UTF-8 `s` of at most `max` bytes that does not
-// split a code point.
-std::string_view utf8_prefix(std::string_view s, size_t max);
 // `s`, cut at kMaxToolResultBytes with a note saying how long it was.
 std::string cap_text(std::string s);
 
