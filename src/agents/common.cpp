@@ -90,47 +90,6 @@ ChatEntry unparsable_line_entry(std::string_view line) {
     return e;
 }
 
-const std::string* str_ptr(const json& j, const char* key) {
-    if (!j.is_object()) return nullptr;
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_string()) return nullptr;
-    return it->get_ptr<const std::string*>();
-}
-
-std::string str_or(const json& j, const char* key, std::string_view dflt) {
-    const std::string* s = str_ptr(j, key);
-    return s ? *s : std::string(dflt);
-}
-
-int64_t int_or_zero(const json& j, const char* key) {
-    if (!j.is_object()) return 0;
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_number()) return 0;
-    if (it->is_number_float()) return static_cast<int64_t>(it->get<double>());
-    if (it->is_number_unsigned()) return static_cast<int64_t>(it->get<uint64_t>());
-    return it->get<int64_t>();
-}
-
-double double_or_zero(const json& j, const char* key) {
-    if (!j.is_object()) return 0;
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_number()) return 0;
-    return it->get<double>();
-}
-
-bool bool_or_false(const json& j, const char* key) {
-    if (!j.is_object()) return false;
-    auto it = j.find(key);
-    return it != j.end() && it->is_boolean() && it->get<bool>();
-}
-
-const json* obj_ptr(const json& j, const char* key) {
-    if (!j.is_object()) return nullptr;
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_object()) return nullptr;
-    return &*it;
-}
-
 bool blank(std::string_view line) {
     for (char c : line)
         if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return false;

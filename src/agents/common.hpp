@@ -4,6 +4,7 @@
 #pragma once
 
 #include "agents/backend.hpp"
+#include "protocol/fields.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -46,12 +47,18 @@ ChatEntry unparsable_line_entry(std::string_view line);
 
 // Field readers that never throw: a missing or mistyped field reads as
 // empty / zero, because CLI output changes between versions.
-const std::string* str_ptr(const nlohmann::json& j, const char* key);
-std::string str_or(const nlohmann::json& j, const char* key, std::string_view dflt = {});
-int64_t int_or_zero(const nlohmann::json& j, const char* key);
-double double_or_zero(const nlohmann::json& j, const char* key);
-bool bool_or_false(const nlohmann::json& j, const char* key);
-const nlohmann::json* obj_ptr(const nlohmann::json& j, const char* key);
+using fab::obj_ptr; // the lenient JSON readers (protocol/fields.hpp)
+using fab::str_or;
+using fab::str_ptr;
+inline int64_t int_or_zero(const nlohmann::json& j, const char* key) {
+    return int_or(j, key);
+}
+inline double double_or_zero(const nlohmann::json& j, const char* key) {
+    return double_or(j, key);
+}
+inline bool bool_or_false(const nlohmann::json& j, const char* key) {
+    return bool_or(j, key);
+}
 
 // True when `line` is blank (the CLIs never print blank lines, but a
 // trailing "\r" or an empty final line must not become an error entry).
