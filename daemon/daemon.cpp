@@ -46,6 +46,7 @@ Daemon::~Daemon() {
     orchestrators_.reset();
     supervisor_.reset();
     server_.reset();
+    http_.reset();
     sigterm_.reset();
     sigint_.reset();
     sighup_.reset();
@@ -106,6 +107,7 @@ Status Daemon::start() {
     loop_.data = this;
     git_ = std::make_unique<git::Runner>(&loop_);
     merges_ = std::make_unique<merge::Merges>(*git_);
+    http_ = std::make_unique<net::HttpClient>(&loop_);
     register_server_handlers(router_, *this);
     register_project_handlers(router_, *this);
     register_agent_handlers(router_, *this);
@@ -182,6 +184,7 @@ int Daemon::run() {
     orchestrators_.reset();
     supervisor_.reset();
     server_.reset();
+    http_.reset(); // closes kept connections; close_loop frees its handles
     int rc = ev::close_loop(&loop_);
     loop_.data = nullptr;
     if (rc != 0) {

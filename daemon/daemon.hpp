@@ -13,6 +13,7 @@
 #include "daemon/router.hpp"
 #include "daemon/server.hpp"
 #include "ev/timer.hpp"
+#include "net/http_client.hpp"
 #include "store/store.hpp"
 
 #include <memory>
@@ -42,6 +43,7 @@ class Daemon {
     Orchestrators& orchestrators() { return *orchestrators_; }
     git::Runner& git() { return *git_; }
     merge::Merges& merges() { return *merges_; }
+    net::HttpClient& http() { return *http_; } // model APIs (llm checker)
     int64_t started_ms() const { return started_ms_; }
     void request_stop(); // graceful, after the current callback returns
 
@@ -58,6 +60,7 @@ class Daemon {
     std::unique_ptr<Registry> registry_;
     std::unique_ptr<git::Runner> git_;      // every git, and the per-repository queue
     std::unique_ptr<merge::Merges> merges_; // after git_: uses it
+    std::unique_ptr<net::HttpClient> http_; // before supervisor_: its callbacks reach it
     Router router_;
     std::unique_ptr<IpcServer> server_;
     std::unique_ptr<Supervisor> supervisor_;

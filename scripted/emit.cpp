@@ -1,5 +1,7 @@
 #include "emit.hpp"
 
+#include "protocol/fields.hpp"
+
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -51,9 +53,7 @@ std::string make_uuid() {
 }
 
 std::string str_field(const nlohmann::json& j, const char* key) {
-    if (!j.is_object()) return {};
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    return fab::str_or(j, key);
 }
 
 bool is_uuid(const std::string& s) {

@@ -2,6 +2,7 @@
 
 #include "agents/backend.hpp"
 #include "agents/record_entries.hpp"
+#include "protocol/fields.hpp"
 #include "tui/text.hpp"
 
 #include <algorithm>
@@ -12,18 +13,15 @@ namespace {
 
 // Readers that never throw: a daemon newer or older than this TUI may send
 // fields of other types, and a wrong type must not end the program.
+// (str, i64, dbl: the lenient readers of protocol/fields.hpp.)
 std::string str(const Json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    return str_or(j, key);
 }
 int64_t i64(const Json& j, const char* key, int64_t fallback = 0) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_number()) return fallback;
-    return it->is_number_float() ? static_cast<int64_t>(it->get<double>()) : it->get<int64_t>();
+    return int_or(j, key, fallback);
 }
 double dbl(const Json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
+    return double_or(j, key);
 }
 const Json& obj(const Json& j, const char* key) {
     static const Json empty = Json::object();

@@ -3,22 +3,26 @@
 // is drawn. Pure: no curses, testable without a terminal.
 #pragma once
 
+#include "util/display_width.hpp"
+#include "util/utf8.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace fab::tui {
 
-// Decodes the code point at s[i] and advances i; an invalid byte reads as
-// U+FFFD (agent output may hold invalid UTF-8).
-char32_t next_codepoint(std::string_view s, size_t& i);
-void append_utf8(std::string& out, char32_t c);
-
-// Columns the code point takes: 0 (combining), 1 or 2 (East Asian wide,
-// emoji). wcwidth when the locale knows the character, a built-in table
-// otherwise. Control characters count as 1: the canvas shows them as '?'.
-int cp_width(char32_t c);
-int display_width(std::string_view s);
+// Decoding and widths are the shared ones (util/utf8.hpp,
+// util/display_width.hpp): an invalid byte reads as U+FFFD (agent output may
+// hold invalid UTF-8); a code point takes 0 (combining), 1 or 2 (East Asian
+// wide, emoji) columns, from utf8proc; control characters count as 1 (the
+// canvas shows them as '?').
+using fab::append_utf8;
+using fab::display_width;
+using fab::next_codepoint;
+inline int cp_width(char32_t c) {
+    return fab::codepoint_width(c);
+}
 
 // Cuts `s` to at most `width` columns; "…" marks a cut.
 std::string truncate(std::string_view s, int width);

@@ -155,7 +155,8 @@ void Supervisor::start() {
 }
 
 void Supervisor::stop() {
-    llm_checker::cancel_all(llm_checks_); // uv_run would otherwise wait for model calls in flight
+    llm_checker::cancel_all(d_,
+                            llm_checks_); // uv_run would otherwise wait for model calls in flight
     flush();
     tick_.reset();
     for (auto& [id, a] : agents_) a->link.reset(); // hosts keep running

@@ -2,12 +2,10 @@
 
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/daemon.hpp"
-#include "ev/stream.hpp"
 #include "protocol/envelope.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 
-#include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <vector>
@@ -16,6 +14,8 @@ namespace fab::llm_checker {
 
 namespace {
 
+// A verdict is one word: a longer answer is not worth parsing on the loop.
+constexpr size_t kMaxResponseBytes = 1024 * 1024;
 void pump(Daemon& d, Supervisor& s);
 
 const char* kAnthropicBaseUrl = "https://api.anthropic.com";
@@ -254,8 +254,9 @@ Result<std::string> extract_text(const std::string& type, const net::Response& r
     return text;
 }
 
-void cancel_all(Queue& q) {
+void cancel_all(Daemon& d, Queue& q) {
     q.cancel = true;
+    d.http().cancel_all(); // their callbacks leave the requests for a human
 }
 
 // What travels to the pool thread and back: values only.
@@ -403,31 +404,32 @@ namespace {
 
 void launch(Daemon& d, Supervisor& s, std::shared_ptr<Job> j) {
     Queue& q = s.llm_checks();
-    ++q.in_flight;
-    ev::queue_work(
-        d.loop(),
-        [j, cancel = &q.cancel] {
-            net::PostOptions opts;
-            opts.timeout_ms = j->timeout_ms;
-            opts.cancel = cancel;
-            auto r = net::post(j->req.url, j->req.headers, j->req.body, opts);
+    if (q.cancel) { // shutting down: no new calls
+        j->error = "cancelled";
+        return apply(s, j);
+    }
+    net::PostOptions opts;
+    opts.timeout_ms = j->timeout_ms;
+    opts.max_body_bytes = kMaxResponseBytes;
+    auto started = d.http().post(
+        j->req.url, j->req.headers, j->req.body, opts, [&d, &s, j](Result<net::Response> r) {
+            --s.llm_checks().in_flight;
             if (!r) {
                 j->error = redact(r.error(), j->api_key);
-                return;
-            }
-            auto text = extract_text(j->provider_type, *r);
-            if (!text) {
+            } else if (auto text = extract_text(j->provider_type, *r); !text) {
                 j->error = redact(text.error(), j->api_key);
-                return;
+            } else {
+                j->answer = redact(*text, j->api_key);
+                j->verdict = parse_verdict(*text);
             }
-            j->answer = redact(*text, j->api_key);
-            j->verdict = parse_verdict(*text);
-        },
-        [&d, &s, j] {
-            --s.llm_checks().in_flight;
             apply(s, j);
             pump(d, s);
         });
+    if (!started) {
+        j->error = redact(started.error(), j->api_key);
+        return apply(s, j);
+    }
+    ++q.in_flight;
 }
 
 void pump(Daemon& d, Supervisor& s) {

@@ -11,9 +11,9 @@
 //                                an error never allows anything)
 //
 // AskUserQuestion and ExitPlanMode are for the human and never checked.
-// The HTTP call runs on the thread pool (ev::queue_work); the verdict is
-// applied on the loop thread only if the request is still pending (a human
-// may have answered meanwhile). Every decision is logged and published as a
+// The HTTP call runs on the loop (the daemon's net::HttpClient, libcurl);
+// the verdict is applied only if the request is still pending (a human may
+// have answered meanwhile). Every decision is logged and published as a
 // `permission.checked` event. The API key is read from the environment
 // variable the provider names and never logged.
 //
@@ -26,7 +26,6 @@
 #include "net/http_client.hpp"
 #include "util/result.hpp"
 
-#include <atomic>
 #include <deque>
 #include <memory>
 #include <string>
@@ -40,15 +39,15 @@ struct Agent;
 
 namespace llm_checker {
 
-// The checks waiting and in flight, and the flag that makes calls in flight
-// give up at shutdown: held by the Supervisor (one per daemon). Each check
-// holds a pool thread for up to its timeout: at most kMaxInFlight at once, so
-// that git and SQLite work on the pool (4 threads) never waits behind a slow
-// model; the rest wait here. Loop thread only (`cancel` is read by the pool).
+// The checks waiting and in flight, and the flag that stops new calls at
+// shutdown: held by the Supervisor (one per daemon). Checks run on the loop
+// (the daemon's HttpClient), holding no thread; at most kMaxInFlight at once
+// all the same, so that a burst of agents does not run into the provider's
+// rate limit; the rest wait here. Loop thread only.
 struct Job;
 struct Queue {
-    static constexpr int kMaxInFlight = 2;
-    std::atomic<bool> cancel{false};
+    static constexpr int kMaxInFlight = 8;
+    bool cancel = false;
     int in_flight = 0;
     std::deque<std::shared_ptr<Job>> waiting;
 };
@@ -92,8 +91,8 @@ Result<std::string> extract_text(const std::string& provider_type, const net::Re
 void on_entry(Daemon& d, Supervisor& s, Agent& a, const ChatEntry& e);
 
 // Makes in-flight checks give up at once (they leave their requests for a
-// human); for shutdown. Irreversible for this queue.
-void cancel_all(Queue& q);
+// human) and starts no new ones; for shutdown. Irreversible for this queue.
+void cancel_all(Daemon& d, Queue& q);
 
 } // namespace llm_checker
 } // namespace fab

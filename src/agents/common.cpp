@@ -49,30 +49,6 @@ std::vector<std::string> agent_env(const AgentParams& p) {
     return env;
 }
 
-std::string sanitize_utf8(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size();) {
-        size_t n = utf8_seq_len(s, i);
-        if (n == 0) {
-            out += "\xEF\xBF\xBD"; // U+FFFD
-            ++i;
-        } else {
-            out.append(s.substr(i, n));
-            i += n;
-        }
-    }
-    return out;
-}
-
-std::string_view utf8_prefix(std::string_view s, size_t max) {
-    if (s.size() <= max) return s;
-    size_t end = max;
-    // Back up over continuation bytes to the start of the cut code point.
-    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-    return s.substr(0, end);
-}
-
 std::string cap_text(std::string s) {
     if (s.size() <= kMaxToolResultBytes) return s;
     size_t total = s.size();
@@ -112,47 +88,6 @@ ChatEntry unparsable_line_entry(std::string_view line) {
     e.text = "unparsable output line: " + quoted;
     if (line.size() > kMaxQuotedBytes) e.text += "…";
     return e;
-}
-
-const std::string* str_ptr(const json& j, const char* key) {
-    if (!j.is_object()) return nullptr;
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_string()) return nullptr;
-    return it->get_ptr<const std::string*>();
-}
-
-std::string str_or(const json& j, const char* key, std::string_view dflt) {
-    const std::string* s = str_ptr(j, key);
-    return s ? *s : std::string(dflt);
-}
-
-int64_t int_or_zero(const json& j, const char* key) {
-    if (!j.is_object()) return 0;
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_number()) return 0;
-    if (it->is_number_float()) return static_cast<int64_t>(it->get<double>());
-    if (it->is_number_unsigned()) return static_cast<int64_t>(it->get<uint64_t>());
-    return it->get<int64_t>();
-}
-
-double double_or_zero(const json& j, const char* key) {
-    if (!j.is_object()) return 0;
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_number()) return 0;
-    return it->get<double>();
-}
-
-bool bool_or_false(const json& j, const char* key) {
-    if (!j.is_object()) return false;
-    auto it = j.find(key);
-    return it != j.end() && it->is_boolean() && it->get<bool>();
-}
-
-const json* obj_ptr(const json& j, const char* key) {
-    if (!j.is_object()) return nullptr;
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_object()) return nullptr;
-    return &*it;
 }
 
 bool blank(std::string_view line) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "agents/backend.hpp"
+#include "protocol/fields.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -30,11 +31,6 @@ std::string shell_quote(std::string_view s);
 // empty, so values inherited from the host's own environment never leak in.
 std::vector<std::string> agent_env(const AgentParams& p);
 
-// Replaces every invalid UTF-8 sequence by U+FFFD.
-std::string sanitize_utf8(std::string_view s);
-// The longest prefix of valid UTF-8 `s` of at most `max` bytes that does not
-// split a code point.
-std::string_view utf8_prefix(std::string_view s, size_t max);
 // `s`, cut at kMaxToolResultBytes with a note saying how long it was.
 std::string cap_text(std::string s);
 
@@ -51,12 +47,18 @@ ChatEntry unparsable_line_entry(std::string_view line);
 
 // Field readers that never throw: a missing or mistyped field reads as
 // empty / zero, because CLI output changes between versions.
-const std::string* str_ptr(const nlohmann::json& j, const char* key);
-std::string str_or(const nlohmann::json& j, const char* key, std::string_view dflt = {});
-int64_t int_or_zero(const nlohmann::json& j, const char* key);
-double double_or_zero(const nlohmann::json& j, const char* key);
-bool bool_or_false(const nlohmann::json& j, const char* key);
-const nlohmann::json* obj_ptr(const nlohmann::json& j, const char* key);
+using fab::obj_ptr; // the lenient JSON readers (protocol/fields.hpp)
+using fab::str_or;
+using fab::str_ptr;
+inline int64_t int_or_zero(const nlohmann::json& j, const char* key) {
+    return int_or(j, key);
+}
+inline double double_or_zero(const nlohmann::json& j, const char* key) {
+    return double_or(j, key);
+}
+inline bool bool_or_false(const nlohmann::json& j, const char* key) {
+    return bool_or(j, key);
+}
 
 // True when `line` is blank (the CLIs never print blank lines, but a
 // trailing "\r" or an empty final line must not become an error entry).

@@ -1,6 +1,7 @@
 #include "cli/chat_format.hpp"
 
 #include "protocol/envelope.hpp"
+#include "util/utf8.hpp"
 
 #include <cstdio>
 
@@ -12,12 +13,7 @@ constexpr size_t kMaxShown = 400;
 std::string one_line(std::string s, size_t max = kMaxShown) {
     for (char& c : s)
         if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    if (s.size() > max) {
-        size_t cut = max;
-        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
-            --cut; // UTF-8 boundary
-        s = s.substr(0, cut) + "…";
-    }
+    if (s.size() > max) s = std::string(utf8_prefix(s, max)) + "…";
     return s;
 }
 

@@ -1,23 +1,15 @@
 #include "net/http_client.hpp"
 
-#include "util/fd.hpp"
+#include "ev/handle.hpp"
+#include "net/curl_lib.hpp"
 #include "util/strings.hpp"
-#include "util/time.hpp"
 
 #include <algorithm>
-#include <arpa/inet.h>
-#include <cerrno>
+#include <cstdlib>
 #include <cstring>
-#include <memory>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <time.h>
+#include <map>
+#include <unordered_map>
+#include <uv.h>
 
 namespace fab::net {
 
@@ -28,108 +20,152 @@ char lower(char c) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [](char x, char y) { return lower(x) == lower(y); });
 }
 
 bool is_token_char(char c) { // RFC 9110 tchar
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != '\0';
+    return c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
 }
 
-bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+constexpr size_t kMaxHeaderBytes = 64 * 1024; // of one response, all lines
+
+// Deleters that call into the loaded library.
+struct EasyCleanup {
+    decltype(&::curl_easy_cleanup) fn = nullptr;
+    void operator()(CURL* e) const { fn(e); }
+};
+struct SlistFree {
+    decltype(&::curl_slist_free_all) fn = nullptr;
+    void operator()(curl_slist* l) const { fn(l); }
+};
+struct MultiCleanup {
+    decltype(&::curl_multi_cleanup) fn = nullptr;
+    void operator()(CURLM* m) const { fn(m); }
+};
+
+// One request in flight. Heap-allocated and never moved: curl holds pointers
+// to its body, error buffer and itself (CURLOPT_PRIVATE).
+struct Transfer {
+    HttpClient::Id id = 0;
+    std::unique_ptr<CURL, EasyCleanup> easy;
+    std::unique_ptr<curl_slist, SlistFree> header_list;
+    std::string body;
+    Url url;
+    int timeout_ms = 0;
+    size_t max_body = 0;
+    size_t header_bytes = 0;
+    bool body_too_large = false;
+    bool headers_too_large = false;
+    bool connected = false; // TCP and TLS up, the request about to be sent
+    Response resp;
+    char errbuf[CURL_ERROR_SIZE] = {};
+    HttpClient::Done done;
+};
+
+// The response header lines of `t`. A status line starts a new header block:
+// interim (1xx) responses come first, and only the final block is kept.
+size_t on_header(char* data, size_t size, size_t n, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    size_t len = size * n;
+    t->header_bytes += len;
+    if (t->header_bytes > kMaxHeaderBytes) {
+        t->headers_too_large = true;
+        return 0; // aborts the transfer (CURLE_WRITE_ERROR)
+    }
+    std::string_view line(data, len);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+    if (line.empty()) return len;
+    if (line.rfind("HTTP/", 0) == 0) { // "HTTP/1.1 200 OK", "HTTP/2 200"
+        t->resp.headers.clear();
+        t->resp.reason.clear();
+        auto sp = line.find(' ');
+        if (sp != std::string_view::npos && line.size() > sp + 4)
+            t->resp.reason = std::string(trim(line.substr(sp + 4)));
+        return len;
+    }
+    if (line[0] == ' ' || line[0] == '\t') { // obsolete line folding
+        if (!t->resp.headers.empty())
+            t->resp.headers.back().second += " " + std::string(trim(line));
+        return len;
+    }
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) return len; // curl checked the syntax
+    t->resp.headers.emplace_back(std::string(line.substr(0, colon)),
+                                 std::string(trim(line.substr(colon + 1))));
+    return len;
 }
 
-bool is_ip_literal(const std::string& host) {
-    unsigned char buf[sizeof(in6_addr)];
-    return ::inet_pton(AF_INET, host.c_str(), buf) == 1 || ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
+int on_connected(void* userp, char*, char*, int, int) {
+    static_cast<Transfer*>(userp)->connected = true;
+    return CURL_PREREQFUNC_OK;
+}
+
+size_t on_body(char* data, size_t size, size_t n, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    size_t len = size * n;
+    if (t->resp.body.size() + len > t->max_body) {
+        t->body_too_large = true;
+        return 0; // aborts the transfer (CURLE_WRITE_ERROR)
+    }
+    t->resp.body.append(data, len);
+    return len;
+}
+
+// A one-line reason for a failed transfer, in fab's words, with curl's
+// detail (which names hosts and ports, never header values).
+std::string describe_failure(const CurlLib& api, const Transfer& t, CURLcode rc) {
+    std::string detail = t.errbuf[0] ? std::string(t.errbuf) : api.easy_strerror(rc);
+    const std::string& host = t.url.host;
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT: {
+        // Which step the deadline cut short. (curl 7.88 records the connect
+        // time only once TLS is up too, so TCP and TLS are one step here.)
+        curl_off_t resolved = 0;
+        api.easy_getinfo(t.easy.get(), CURLINFO_NAMELOOKUP_TIME_T, &resolved);
+        std::string step = resolved == 0 ? "resolving " + host
+                           : !t.connected
+                               ? "connecting to " + host +
+                                     (t.url.scheme == "https" ? " (TCP or TLS handshake)" : "")
+                               : "waiting for the answer of " + host;
+        return "timed out after " + std::to_string(t.timeout_ms) + " ms " + step;
+    }
+    case CURLE_COULDNT_RESOLVE_HOST:
+        return "cannot resolve " + host + ": " + detail;
+    case CURLE_COULDNT_CONNECT:
+        return "cannot connect to " + host + ":" + std::to_string(t.url.port) + ": " + detail;
+    case CURLE_PEER_FAILED_VERIFICATION: {
+        // curl checks the name itself after OpenSSL accepted the chain, so
+        // its message is the only place that says which check failed.
+        bool name = detail.find("subject name") != std::string::npos ||
+                    detail.find("does not match") != std::string::npos;
+        return "TLS: certificate of " + host +
+               " not trusted: " + (name ? "host name mismatch (" + detail + ")" : detail);
+    }
+    case CURLE_SSL_CACERT_BADFILE:
+        return "TLS: cannot load the trusted certificates: " + detail;
+    case CURLE_SSL_CONNECT_ERROR:
+        return "TLS handshake with " + host + " failed: " + detail;
+    case CURLE_WRITE_ERROR:
+    case CURLE_FILESIZE_EXCEEDED:
+        if (t.headers_too_large) return "HTTP response headers too large";
+        if (t.body_too_large || rc == CURLE_FILESIZE_EXCEEDED)
+            return "HTTP response body too large (over " + std::to_string(t.max_body) + " bytes)";
+        break;
+    case CURLE_GOT_NOTHING:
+        return "the server closed the connection without a response";
+    case CURLE_PARTIAL_FILE:
+        return "the server closed the connection before the response was complete";
+    default:
+        break;
+    }
+    return "HTTP request to " + host + " failed: " + detail;
 }
 
 } // namespace
 
-// ---------- URLs and requests ----------
-
-Result<Url> parse_url(std::string_view s) {
-    Url u;
-    auto sep = s.find("://");
-    if (sep == std::string_view::npos) return make_error("not an http(s) URL: no \"://\"");
-    for (char c : s.substr(0, sep)) u.scheme.push_back(lower(c));
-    if (u.scheme != "http" && u.scheme != "https")
-        return make_error("unsupported URL scheme \"" + u.scheme + "\" (use http or https)");
-    std::string_view rest = s.substr(sep + 3);
-    auto hash = rest.find('#');
-    if (hash != std::string_view::npos) rest = rest.substr(0, hash);
-    auto auth_end = rest.find_first_of("/?");
-    std::string_view authority = rest.substr(0, auth_end);
-    std::string_view target = auth_end == std::string_view::npos ? "" : rest.substr(auth_end);
-    if (authority.find('@') != std::string_view::npos)
-        return make_error("URLs with user info are not supported");
-    std::string_view port;
-    if (!authority.empty() && authority[0] == '[') {
-        auto close = authority.find(']');
-        if (close == std::string_view::npos) return make_error("unterminated IPv6 address in URL");
-        u.host = std::string(authority.substr(1, close - 1));
-        std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after[0] != ':') return make_error("unexpected text after the IPv6 address in URL");
-            port = after.substr(1);
-            if (port.empty()) return make_error("empty port in URL");
-        }
-        unsigned char buf[sizeof(in6_addr)];
-        if (::inet_pton(AF_INET6, u.host.c_str(), buf) != 1)
-            return make_error("invalid IPv6 address in URL");
-    } else {
-        auto colon = authority.find(':');
-        u.host = std::string(authority.substr(0, colon));
-        if (colon != std::string_view::npos) {
-            port = authority.substr(colon + 1);
-            if (port.empty()) return make_error("empty port in URL");
-        }
-        for (char c : u.host)
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '-' || c == '.' || c == '_'))
-                return make_error("invalid character in URL host");
-    }
-    if (u.host.empty()) return make_error("URL has no host");
-    if (!port.empty()) {
-        auto p = all_digits(port) && port.size() <= 5 ? parse_int(port) : std::nullopt;
-        if (!p || *p < 1 || *p > 65535) return make_error("invalid port in URL");
-        u.port = static_cast<int>(*p);
-        u.default_port = false;
-    } else {
-        u.port = u.scheme == "https" ? 443 : 80;
-    }
-    if (target.empty()) target = "/";
-    u.target = target[0] == '?' ? "/" + std::string(target) : std::string(target);
-    for (char c : u.target)
-        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
-            return make_error("invalid character in URL path (spaces and control characters "
-                              "must be percent-encoded)");
-    return u;
-}
-
-std::string join_url(std::string_view base, std::string_view path) {
-    while (!base.empty() && base.back() == '/') base.remove_suffix(1);
-    while (!path.empty() && path.front() == '/') path.remove_prefix(1);
-    return std::string(base) + "/" + std::string(path);
-}
-
-Result<std::string> format_post(const Url& url, const Headers& headers, std::string_view body,
-                                std::string_view content_type) {
-    std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
-    if (!url.default_port) host += ":" + std::to_string(url.port);
-    std::string out;
-    out.reserve(256 + body.size());
-    out += "POST " + url.target + " HTTP/1.1\r\n";
-    out += "Host: " + host + "\r\n";
-    out += "User-Agent: fab\r\n";
-    out += "Accept: application/json\r\n";
-    out += "Content-Type: " + std::string(content_type) + "\r\n";
-    out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-    out += "Connection: close\r\n";
+Status check_headers(const Headers& headers) {
     for (const auto& [name, value] : headers) {
         if (name.empty() || !std::all_of(name.begin(), name.end(), is_token_char))
             return make_error("invalid HTTP header name \"" + name + "\"");
@@ -137,11 +173,8 @@ Result<std::string> format_post(const Url& url, const Headers& headers, std::str
         if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
             return make_error("the value of HTTP header " + name +
                               " contains a line break or NUL; refusing to send it");
-        out += name + ": " + value + "\r\n";
     }
-    out += "\r\n";
-    out.append(body);
-    return out;
+    return {};
 }
 
 std::string Response::header(std::string_view name) const {
@@ -150,481 +183,273 @@ std::string Response::header(std::string_view name) const {
     return "";
 }
 
-// ---------- response parser ----------
+// ---------- the multi handle on the loop ----------
 
-bool ResponseParser::fail(std::string why) {
-    state_ = State::failed;
-    error_ = std::move(why);
-    return false;
-}
-
-bool ResponseParser::take_line(std::string& line) {
-    auto nl = buf_.find('\n');
-    if (nl == std::string::npos) return false;
-    line.assign(buf_, 0, nl);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    buf_.erase(0, nl + 1);
-    return true;
-}
-
-bool ResponseParser::on_status_line(const std::string& line) {
-    // HTTP/1.x SP 3DIGIT [SP reason]
-    if (line.size() < 12 || line.compare(0, 7, "HTTP/1.") != 0 || line[8] != ' ' ||
-        !all_digits(std::string_view(line).substr(9, 3)) || (line.size() > 12 && line[12] != ' '))
-        return fail("malformed HTTP status line");
-    resp_.status = std::stoi(line.substr(9, 3));
-    resp_.reason = line.size() > 13 ? line.substr(13) : "";
-    state_ = State::headers;
-    return true;
-}
-
-bool ResponseParser::on_header_line(const std::string& line) {
-    if (line[0] == ' ' || line[0] == '\t') { // obsolete line folding
-        if (resp_.headers.empty()) return fail("malformed HTTP header (continuation first)");
-        resp_.headers.back().second += " " + std::string(trim(line));
-        return true;
-    }
-    auto colon = line.find(':');
-    if (colon == std::string::npos || colon == 0) return fail("malformed HTTP header line");
-    std::string name = line.substr(0, colon);
-    if (!std::all_of(name.begin(), name.end(), is_token_char))
-        return fail("malformed HTTP header name");
-    resp_.headers.emplace_back(std::move(name), std::string(trim(std::string_view(line).substr(colon + 1))));
-    return true;
-}
-
-bool ResponseParser::start_body() {
-    int st = resp_.status;
-    if (st >= 100 && st < 200) { // interim (100 Continue, 103 Early Hints): the real one follows
-        resp_ = Response{};
-        state_ = State::status_line;
-        return true;
-    }
-    if (st == 204 || st == 304) {
-        state_ = State::done;
-        return true;
-    }
-    std::string te, cl;
-    bool has_cl = false;
-    for (const auto& [k, v] : resp_.headers) {
-        if (iequals(k, "Transfer-Encoding")) {
-            te += (te.empty() ? "" : ",") + v;
-        } else if (iequals(k, "Content-Length")) {
-            std::string val(trim(v));
-            if (has_cl && val != cl) return fail("conflicting Content-Length headers");
-            has_cl = true;
-            cl = val;
-        }
-    }
-    if (!te.empty()) {
-        // Chunked must be the last coding; anything else runs to the close.
-        auto parts = split(te, ',');
-        std::string last = parts.empty() ? "" : std::string(trim(parts.back()));
-        state_ = iequals(last, "chunked") ? State::chunk_size : State::body_close;
-        return true;
-    }
-    if (has_cl) {
-        if (!all_digits(cl) || cl.size() > 12) return fail("invalid Content-Length");
-        remaining_ = static_cast<size_t>(std::stoull(cl));
-        if (remaining_ > kMaxBodyBytes) return fail("HTTP response body too large");
-        state_ = remaining_ == 0 ? State::done : State::body_length;
-        return true;
-    }
-    state_ = State::body_close;
-    return true;
-}
-
-bool ResponseParser::feed(std::string_view data) {
-    if (state_ == State::failed) return false;
-    if (state_ == State::done) return true;
-    buf_.append(data);
-    std::string line;
-    for (;;) {
-        switch (state_) {
-        case State::status_line:
-        case State::headers:
-        case State::chunk_size:
-        case State::chunk_data_end:
-        case State::trailers: {
-            size_t before = buf_.size();
-            if (!take_line(line)) {
-                if (buf_.size() > kMaxHeaderBytes) return fail("HTTP header or chunk line too long");
-                return true;
-            }
-            if (state_ != State::chunk_data_end && state_ != State::chunk_size) {
-                header_bytes_ += before - buf_.size();
-                if (header_bytes_ > kMaxHeaderBytes) return fail("HTTP headers too large");
-            }
-            if (state_ == State::status_line) {
-                if (line.empty()) continue; // tolerated stray CRLF before the status line
-                if (!on_status_line(line)) return false;
-            } else if (state_ == State::headers) {
-                if (line.empty()) {
-                    if (!start_body()) return false;
-                } else if (!on_header_line(line)) {
-                    return false;
-                }
-            } else if (state_ == State::chunk_size) {
-                std::string_view sv = trim(line);
-                auto semi = sv.find(';'); // chunk extensions are ignored
-                sv = trim(sv.substr(0, semi));
-                if (sv.empty() || sv.size() > 8) return fail("invalid chunk size");
-                size_t n = 0;
-                for (char c : sv) {
-                    int d = (c >= '0' && c <= '9')   ? c - '0'
-                            : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                            : (c >= 'A' && c <= 'F') ? c - 'A' + 10
-                                                     : -1;
-                    if (d < 0) return fail("invalid chunk size");
-                    n = n * 16 + static_cast<size_t>(d);
-                }
-                if (resp_.body.size() + n > kMaxBodyBytes) return fail("HTTP response body too large");
-                remaining_ = n;
-                state_ = n == 0 ? State::trailers : State::chunk_data;
-            } else if (state_ == State::chunk_data_end) {
-                if (!line.empty()) return fail("missing CRLF after chunk data");
-                state_ = State::chunk_size;
-            } else { // trailers
-                if (line.empty()) {
-                    state_ = State::done;
-                    return true;
-                }
-            }
-            break;
-        }
-        case State::body_length:
-        case State::chunk_data: {
-            size_t n = std::min(remaining_, buf_.size());
-            resp_.body.append(buf_, 0, n);
-            buf_.erase(0, n);
-            remaining_ -= n;
-            if (remaining_ > 0) return true;
-            state_ = state_ == State::body_length ? State::done : State::chunk_data_end;
-            if (state_ == State::done) return true;
-            break;
-        }
-        case State::body_close:
-            if (resp_.body.size() + buf_.size() > kMaxBodyBytes)
-                return fail("HTTP response body too large");
-            resp_.body += buf_;
-            buf_.clear();
-            return true;
-        case State::done:
-            return true;
-        case State::failed:
-            return false;
-        }
-    }
-}
-
-bool ResponseParser::finish() {
-    if (state_ == State::body_close) state_ = State::done;
-    if (state_ == State::done) return true;
-    if (state_ == State::failed) return false;
-    if (state_ == State::status_line && resp_.status == 0 && buf_.empty() && header_bytes_ == 0)
-        return fail("the server closed the connection without a response");
-    return fail("the server closed the connection before the response was complete");
-}
-
-// ---------- the connection ----------
-
-namespace {
-
-struct Deadline {
-    int64_t end_ms;
-    const std::atomic<bool>* cancel;
-    int timeout_ms;
-};
-
-// Waits for `events` on `fd` in slices, so that cancellation is noticed.
-Status wait_fd(int fd, short events, const Deadline& dl) {
-    for (;;) {
-        if (dl.cancel && dl.cancel->load()) return make_error("cancelled");
-        int64_t left = dl.end_ms - monotonic_ms();
-        if (left <= 0) return make_error("timed out after " + std::to_string(dl.timeout_ms) + " ms");
-        pollfd p{fd, events, 0};
-        int rc = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 100)));
-        if (rc > 0) return {};
-        if (rc < 0 && errno != EINTR) return make_error("poll: " + errno_string(errno));
-    }
-}
-
-struct AddrInfoFree {
-    void operator()(addrinfo* a) const { ::freeaddrinfo(a); }
-};
-using AddrList = std::unique_ptr<addrinfo, AddrInfoFree>;
-
-// getaddrinfo bounded by the deadline: IP literals directly, names through
-// glibc's asynchronous getaddrinfo_a (a hung DNS server must not hold a pool
-// thread past the deadline).
-Result<AddrList> resolve(const Url& u, const Deadline& dl) {
-    std::string service = std::to_string(u.port);
-    if (is_ip_literal(u.host)) {
-        addrinfo hints{};
-        hints.ai_socktype = SOCK_STREAM;
-        hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-        addrinfo* res = nullptr;
-        int rc = ::getaddrinfo(u.host.c_str(), service.c_str(), &hints, &res);
-        if (rc != 0) return make_error("cannot resolve " + u.host + ": " + gai_strerror(rc));
-        return AddrList(res);
-    }
-    struct Lookup {
-        std::string host, service;
-        addrinfo hints{};
-        gaicb cb{};
+struct HttpClient::Impl {
+    // A socket curl asked us to watch.
+    struct Watch {
+        uv_poll_t* poll = nullptr;
+        ~Watch() { ev::close_and_free(poll); }
     };
-    auto lk = std::make_unique<Lookup>();
-    lk->host = u.host;
-    lk->service = service;
-    lk->hints.ai_socktype = SOCK_STREAM;
-    lk->hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
-    lk->cb.ar_name = lk->host.c_str();
-    lk->cb.ar_service = lk->service.c_str();
-    lk->cb.ar_request = &lk->hints;
-    gaicb* list[1] = {&lk->cb};
-    if (int rc = ::getaddrinfo_a(GAI_NOWAIT, list, 1, nullptr); rc != 0)
-        return make_error("cannot resolve " + u.host + ": " + gai_strerror(rc));
-    std::string why;
-    for (;;) {
-        if (::gai_error(&lk->cb) != EAI_INPROGRESS) break;
-        if (dl.cancel && dl.cancel->load()) {
-            why = "cancelled";
-        } else if (int64_t left = dl.end_ms - monotonic_ms(); left <= 0) {
-            why = "timed out after " + std::to_string(dl.timeout_ms) + " ms resolving " + u.host;
-        }
-        if (!why.empty()) {
-            int c = ::gai_cancel(&lk->cb);
-            if (c == EAI_ALLDONE) break; // finished meanwhile: take the result below
-            if (c != EAI_CANCELED)
-                (void)lk.release(); // still running in glibc's thread, which writes to it: leak it
-            return make_error(why);
-        }
-        int64_t slice = std::clamp<int64_t>(dl.end_ms - monotonic_ms(), 1, 100);
-        timespec ts{static_cast<time_t>(slice / 1000), static_cast<long>((slice % 1000) * 1000000)};
-        (void)::gai_suspend(list, 1, &ts);
-    }
-    int rc = ::gai_error(&lk->cb);
-    AddrList res(lk->cb.ar_result);
-    if (rc != 0) return make_error("cannot resolve " + u.host + ": " + gai_strerror(rc));
-    if (!res) return make_error("cannot resolve " + u.host + ": no addresses");
-    return res;
-}
 
-Result<UniqueFd> connect_to(const Url& u, const Deadline& dl) {
-    auto addrs = resolve(u, dl);
-    if (!addrs) return make_error(addrs.error());
-    std::string last = "no address";
-    for (addrinfo* ai = addrs->get(); ai; ai = ai->ai_next) {
-        UniqueFd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
-        if (!fd.valid()) {
-            last = "socket: " + errno_string(errno);
-            continue;
+    CurlLib api;
+    uv_loop_t* loop;
+    std::unique_ptr<CURLM, MultiCleanup> multi;
+    uv_timer_t* timer = nullptr;
+    std::unordered_map<curl_socket_t, std::unique_ptr<Watch>> watches;
+    std::map<Id, std::unique_ptr<Transfer>> transfers;
+    Id next_id = 1;
+
+    Impl(CurlLib lib, uv_loop_t* l) : api(lib), loop(l) {
+        // Reference-counted, and thread-safe since curl 7.84.
+        api.global_init(CURL_GLOBAL_DEFAULT);
+        multi = {api.multi_init(), MultiCleanup{api.multi_cleanup}};
+        timer = new uv_timer_t;
+        uv_timer_init(loop, timer);
+        timer->data = this;
+        if (multi) {
+            api.multi_setopt(multi.get(), CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+            api.multi_setopt(multi.get(), CURLMOPT_SOCKETDATA, this);
+            api.multi_setopt(multi.get(), CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+            api.multi_setopt(multi.get(), CURLMOPT_TIMERDATA, this);
         }
-        int rc = ::connect(fd.get(), ai->ai_addr, ai->ai_addrlen);
-        if (rc != 0 && errno != EINPROGRESS) {
-            last = errno_string(errno);
-            continue;
+        update_refs();
+    }
+
+    ~Impl() {
+        for (auto& [id, t] : transfers) api.multi_remove_handle(multi.get(), t->easy.get());
+        transfers.clear();
+        multi.reset(); // closes the cached connections; may still call on_socket/on_timer
+        watches.clear();
+        ev::close_and_free(timer);
+        api.global_cleanup();
+    }
+
+    // Transfers keep the loop alive; an idle client with cached connections
+    // does not (the daemon must be able to stop).
+    void update_refs() {
+        bool busy = !transfers.empty();
+        auto set = [busy](uv_handle_t* h) { busy ? uv_ref(h) : uv_unref(h); };
+        set(reinterpret_cast<uv_handle_t*>(timer));
+        for (auto& [fd, w] : watches) set(reinterpret_cast<uv_handle_t*>(w->poll));
+    }
+
+    static int on_socket(CURL*, curl_socket_t s, int what, void* userp, void*) {
+        auto* self = static_cast<Impl*>(userp);
+        if (what == CURL_POLL_REMOVE) { // called before curl closes the socket
+            self->watches.erase(s);
+            return 0;
         }
-        if (rc != 0) {
-            if (auto w = wait_fd(fd.get(), POLLOUT, dl); !w) return make_error("connecting to " + u.host + ": " + w.error());
-            int err = 0;
-            socklen_t len = sizeof err;
-            ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
-            if (err != 0) {
-                last = errno_string(err);
-                continue;
+        auto& w = self->watches[s];
+        if (!w) {
+            w = std::make_unique<Watch>();
+            auto* p = new uv_poll_t;
+            if (uv_poll_init_socket(self->loop, p, s) != 0) {
+                delete p; // never initialised: nothing to close
+                self->watches.erase(s);
+                return -1;
             }
+            p->data = self;
+            w->poll = p;
+            if (self->transfers.empty()) uv_unref(reinterpret_cast<uv_handle_t*>(p));
         }
-        int one = 1;
-        ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        return fd;
+        int events = 0;
+        if (what & CURL_POLL_IN) events |= UV_READABLE;
+        if (what & CURL_POLL_OUT) events |= UV_WRITABLE;
+        uv_poll_start(w->poll, events, &Impl::on_poll);
+        return 0;
     }
-    return make_error("cannot connect to " + u.host + ":" + std::to_string(u.port) + ": " + last);
-}
 
-std::string openssl_error(std::string_view what) {
-    unsigned long e = ::ERR_get_error();
-    std::string out(what);
-    if (e != 0) {
-        char buf[256];
-        ::ERR_error_string_n(e, buf, sizeof buf);
-        out += ": ";
-        out += buf;
-    }
-    ::ERR_clear_error();
-    return out;
-}
-
-struct SslCtxFree {
-    void operator()(SSL_CTX* c) const { ::SSL_CTX_free(c); }
-};
-struct SslFree {
-    void operator()(SSL* s) const { ::SSL_free(s); }
-};
-
-// One connection: plain TCP, or TLS over it.
-class Conn {
-  public:
-    Conn(UniqueFd fd, const Deadline& dl) : fd_(std::move(fd)), dl_(dl) {}
-
-    Status start_tls(const Url& u, const std::string& ca_file) {
-        ::ERR_clear_error();
-        ctx_.reset(::SSL_CTX_new(::TLS_client_method()));
-        if (!ctx_) return make_error(openssl_error("TLS: cannot create a context"));
-        ::SSL_CTX_set_min_proto_version(ctx_.get(), TLS1_2_VERSION);
-        int ok = ca_file.empty() ? ::SSL_CTX_set_default_verify_paths(ctx_.get())
-                                 : ::SSL_CTX_load_verify_locations(ctx_.get(), ca_file.c_str(), nullptr);
-        if (ok != 1) return make_error(openssl_error("TLS: cannot load the trusted certificates"));
-        ::SSL_CTX_set_verify(ctx_.get(), SSL_VERIFY_PEER, nullptr);
-        ssl_.reset(::SSL_new(ctx_.get()));
-        if (!ssl_) return make_error(openssl_error("TLS: cannot create a session"));
-        if (is_ip_literal(u.host)) {
-            // No SNI for addresses (RFC 6066); check the certificate's IP SAN.
-            if (::X509_VERIFY_PARAM_set1_ip_asc(::SSL_get0_param(ssl_.get()), u.host.c_str()) != 1)
-                return make_error(openssl_error("TLS: cannot set the expected address"));
+    static void on_poll(uv_poll_t* p, int status, int events) {
+        auto* self = static_cast<Impl*>(p->data);
+        if (!self) return;
+        uv_os_fd_t fd;
+        if (uv_fileno(reinterpret_cast<uv_handle_t*>(p), &fd) != 0) return;
+        int flags = 0;
+        if (status < 0) {
+            flags = CURL_CSELECT_ERR;
         } else {
-            if (::SSL_set_tlsext_host_name(ssl_.get(), u.host.c_str()) != 1)
-                return make_error(openssl_error("TLS: cannot set SNI"));
-            ::SSL_set_hostflags(ssl_.get(), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-            if (::SSL_set1_host(ssl_.get(), u.host.c_str()) != 1)
-                return make_error(openssl_error("TLS: cannot set the expected host name"));
+            if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
+            if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
         }
-        if (::SSL_set_fd(ssl_.get(), fd_.get()) != 1)
-            return make_error(openssl_error("TLS: cannot attach the socket"));
-        for (;;) {
-            ::ERR_clear_error();
-            int rc = ::SSL_connect(ssl_.get());
-            if (rc == 1) break;
-            int err = ::SSL_get_error(ssl_.get(), rc);
-            if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-                if (auto w = wait_fd(fd_.get(), err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, dl_); !w)
-                    return make_error("TLS handshake with " + u.host + ": " + w.error());
-                continue;
-            }
-            long v = ::SSL_get_verify_result(ssl_.get());
-            if (v != X509_V_OK)
-                return make_error("TLS: certificate of " + u.host + " not trusted: " +
-                                  ::X509_verify_cert_error_string(v));
-            return make_error(io_error("TLS handshake with " + u.host, err));
-        }
-        // SSL_VERIFY_PEER already fails the handshake on a bad chain or name;
-        // check again so that a misconfiguration can never pass silently.
-        X509* peer = ::SSL_get1_peer_certificate(ssl_.get());
-        if (!peer) return make_error("TLS: " + u.host + " sent no certificate");
-        ::X509_free(peer);
-        if (long v = ::SSL_get_verify_result(ssl_.get()); v != X509_V_OK)
-            return make_error("TLS: certificate of " + u.host + " not trusted: " +
-                              ::X509_verify_cert_error_string(v));
-        return {};
+        self->drive(fd, flags);
     }
 
-    Status send_all(std::string_view data) {
-        size_t off = 0;
-        while (off < data.size()) {
-            if (dl_.cancel && dl_.cancel->load()) return make_error("cancelled");
-            if (ssl_) {
-                ::ERR_clear_error();
-                int chunk = static_cast<int>(std::min<size_t>(data.size() - off, 1 << 20));
-                int n = ::SSL_write(ssl_.get(), data.data() + off, chunk);
-                if (n > 0) {
-                    off += static_cast<size_t>(n);
-                    continue;
-                }
-                int err = ::SSL_get_error(ssl_.get(), n);
-                if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-                    // Retried below with the same buffer and length, as OpenSSL requires.
-                    if (auto w = wait_fd(fd_.get(), err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, dl_); !w)
-                        return make_error("sending: " + w.error());
-                    continue;
-                }
-                return make_error(io_error("sending", err));
-            }
-            ssize_t n = ::send(fd_.get(), data.data() + off, data.size() - off, MSG_NOSIGNAL);
-            if (n > 0) {
-                off += static_cast<size_t>(n);
-            } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                if (auto w = wait_fd(fd_.get(), POLLOUT, dl_); !w) return make_error("sending: " + w.error());
-            } else if (n < 0 && errno != EINTR) {
-                return make_error("sending: " + errno_string(errno));
+    static int on_timer(CURLM*, long timeout_ms, void* userp) {
+        auto* self = static_cast<Impl*>(userp);
+        if (timeout_ms < 0) {
+            uv_timer_stop(self->timer);
+        } else {
+            // Even 0 goes through the loop: curl must not be re-entered from
+            // inside its own callback.
+            uv_timer_start(
+                self->timer,
+                [](uv_timer_t* t) {
+                    if (auto* me = static_cast<Impl*>(t->data)) me->drive(CURL_SOCKET_TIMEOUT, 0);
+                },
+                static_cast<uint64_t>(timeout_ms), 0);
+        }
+        return 0;
+    }
+
+    void drive(curl_socket_t s, int flags) {
+        int running = 0;
+        api.multi_socket_action(multi.get(), s, flags, &running);
+        finish_done();
+    }
+
+    // Takes every finished transfer out of curl, then calls the callbacks
+    // (which may start or cancel other transfers).
+    void finish_done() {
+        std::vector<std::pair<Done, Result<Response>>> ready;
+        int left = 0;
+        while (CURLMsg* m = api.multi_info_read(multi.get(), &left)) {
+            if (m->msg != CURLMSG_DONE) continue;
+            CURL* easy = m->easy_handle;
+            CURLcode rc = m->data.result; // read before removing: m belongs to curl
+            char* priv = nullptr;
+            api.easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
+            api.multi_remove_handle(multi.get(), easy);
+            auto node = transfers.extract(reinterpret_cast<Transfer*>(priv)->id);
+            if (node.empty()) continue;
+            Transfer& t = *node.mapped();
+            if (rc == CURLE_OK) {
+                long status = 0;
+                api.easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+                t.resp.status = static_cast<int>(status);
+                ready.emplace_back(std::move(t.done), std::move(t.resp));
+            } else {
+                ready.emplace_back(std::move(t.done), make_error(describe_failure(api, t, rc)));
             }
         }
-        return {};
+        update_refs();
+        for (auto& [done, r] : ready) done(std::move(r));
     }
 
-    // Bytes read (0 = the peer closed the connection).
-    Result<size_t> recv_some(char* buf, size_t cap) {
-        for (;;) {
-            if (dl_.cancel && dl_.cancel->load()) return make_error("cancelled");
-            if (ssl_) {
-                ::ERR_clear_error();
-                int n = ::SSL_read(ssl_.get(), buf, static_cast<int>(std::min<size_t>(cap, 1 << 20)));
-                if (n > 0) return static_cast<size_t>(n);
-                int err = ::SSL_get_error(ssl_.get(), n);
-                if (err == SSL_ERROR_ZERO_RETURN) return size_t{0};
-                if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-                    if (auto w = wait_fd(fd_.get(), err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, dl_); !w)
-                        return make_error("reading: " + w.error());
-                    continue;
-                }
-                // A close without close_notify: many servers do it after a
-                // complete response. The parser decides whether the response
-                // was cut short (a close-delimited JSON body that was
-                // truncated fails to parse as JSON anyway).
-                if (err == SSL_ERROR_SYSCALL && ::ERR_peek_error() == 0) return size_t{0};
-                if (err == SSL_ERROR_SSL &&
-                    ERR_GET_REASON(::ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
-                    ::ERR_clear_error();
-                    return size_t{0};
-                }
-                return make_error(io_error("reading", err));
+    Result<Id> start(const Url& u, const std::string& url, const Headers& headers, std::string body,
+                     const PostOptions& opts, Done done) {
+        if (!multi) return make_error("cannot start libcurl");
+        auto t = std::make_unique<Transfer>();
+        t->id = next_id++;
+        t->url = u;
+        t->body = std::move(body);
+        t->timeout_ms = std::max(opts.timeout_ms, 1);
+        t->max_body = opts.max_body_bytes;
+        t->done = std::move(done);
+        t->easy = {api.easy_init(), EasyCleanup{api.easy_cleanup}};
+        if (!t->easy) return make_error("cannot create a libcurl handle");
+
+        std::vector<std::string> lines = {"Content-Type: " + opts.content_type,
+                                          "Accept: application/json",
+                                          "Expect:"}; // no 100-continue round trip
+        for (const auto& [name, value] : headers)
+            lines.push_back(value.empty() ? name + ";" : name + ": " + value); // "X;" sends "X:"
+        curl_slist* list = nullptr;
+        for (const auto& line : lines) {
+            curl_slist* next = api.slist_append(list, line.c_str());
+            if (!next) {
+                api.slist_free_all(list);
+                return make_error("out of memory for HTTP headers");
             }
-            ssize_t n = ::recv(fd_.get(), buf, cap, 0);
-            if (n >= 0) return static_cast<size_t>(n);
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                if (auto w = wait_fd(fd_.get(), POLLIN, dl_); !w) return make_error("reading: " + w.error());
-            } else if (errno != EINTR) {
-                return make_error("reading: " + errno_string(errno));
-            }
+            list = next;
         }
+        t->header_list = {list, SlistFree{api.slist_free_all}};
+
+        CURL* e = t->easy.get();
+        api.easy_setopt(e, CURLOPT_URL, url.c_str());
+        api.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+        api.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+        api.easy_setopt(e, CURLOPT_POST, 1L);
+        api.easy_setopt(e, CURLOPT_POSTFIELDS, t->body.data());
+        api.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->body.size()));
+        api.easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list.get());
+        api.easy_setopt(e, CURLOPT_USERAGENT, "fab");
+        api.easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(t->timeout_ms));
+        api.easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(t->max_body));
+        api.easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+        api.easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+        api.easy_setopt(e, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+        if (!opts.ca_file.empty()) { // that file alone
+            api.easy_setopt(e, CURLOPT_CAINFO, opts.ca_file.c_str());
+            api.easy_setopt(e, CURLOPT_CAPATH, nullptr);
+        } else {
+            // The variables OpenSSL's default verify paths read; curl's
+            // built-in defaults (the system store) do not look at them.
+            if (const char* f = std::getenv("SSL_CERT_FILE"); f && *f)
+                api.easy_setopt(e, CURLOPT_CAINFO, f);
+            if (const char* d = std::getenv("SSL_CERT_DIR"); d && *d)
+                api.easy_setopt(e, CURLOPT_CAPATH, d);
+        }
+        api.easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+        api.easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
+        api.easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+        api.easy_setopt(e, CURLOPT_WRITEFUNCTION, &on_body);
+        api.easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+        api.easy_setopt(e, CURLOPT_PREREQFUNCTION, &on_connected);
+        api.easy_setopt(e, CURLOPT_PREREQDATA, t.get());
+        api.easy_setopt(e, CURLOPT_PRIVATE, t.get());
+
+        if (CURLMcode mc = api.multi_add_handle(multi.get(), e); mc != CURLM_OK)
+            return make_error(std::string("cannot start the HTTP request: ") +
+                              api.multi_strerror(mc));
+        Id id = t->id;
+        transfers.emplace(id, std::move(t));
+        update_refs();
+        return id;
     }
 
-  private:
-    std::string io_error(const std::string& what, int ssl_err) {
-        if (ssl_err == SSL_ERROR_SYSCALL && ::ERR_peek_error() == 0)
-            return what + ": " + (errno ? errno_string(errno) : std::string("connection closed"));
-        return openssl_error(what + ": TLS error");
+    // Takes `id` out of curl; its callback is the caller's to run.
+    Done take(Id id) {
+        auto node = transfers.extract(id);
+        if (node.empty()) return nullptr;
+        api.multi_remove_handle(multi.get(), node.mapped()->easy.get());
+        update_refs();
+        return std::move(node.mapped()->done);
     }
-
-    UniqueFd fd_;
-    Deadline dl_;
-    std::unique_ptr<SSL_CTX, SslCtxFree> ctx_;
-    std::unique_ptr<SSL, SslFree> ssl_;
 };
 
-} // namespace
+HttpClient::HttpClient(uv_loop_t* loop) : loop_(loop) {}
 
-Result<Response> post(const std::string& url, const Headers& headers, std::string_view body,
-                      const PostOptions& opts) {
+HttpClient::~HttpClient() = default;
+
+Result<HttpClient::Impl*> HttpClient::impl() {
+    if (!impl_) {
+        auto lib = load_curl();
+        if (!lib) return make_error(lib.error());
+        impl_ = std::make_unique<Impl>(*lib, loop_);
+    }
+    return impl_.get();
+}
+
+Result<HttpClient::Id> HttpClient::post(const std::string& url, const Headers& headers,
+                                        std::string body, const PostOptions& opts, Done done) {
     auto u = parse_url(url);
     if (!u) return make_error(u.error());
-    auto req = format_post(*u, headers, body);
-    if (!req) return make_error(req.error());
-    Deadline dl{monotonic_ms() + std::max(opts.timeout_ms, 1), opts.cancel, opts.timeout_ms};
-    auto fd = connect_to(*u, dl);
-    if (!fd) return make_error(fd.error());
-    Conn conn(std::move(*fd), dl);
-    if (u->scheme == "https")
-        if (auto s = conn.start_tls(*u, opts.ca_file); !s) return make_error(s.error());
-    if (auto s = conn.send_all(*req); !s) return make_error(s.error());
-    ResponseParser parser;
-    char buf[16 * 1024];
-    while (!parser.done()) {
-        auto n = conn.recv_some(buf, sizeof buf);
-        if (!n) return make_error(n.error());
-        bool ok = *n == 0 ? parser.finish() : parser.feed(std::string_view(buf, *n));
-        if (!ok) return make_error(parser.error());
-    }
-    return std::move(parser.response());
+    if (auto s = check_headers(headers); !s) return make_error(s.error());
+    auto im = impl();
+    if (!im) return make_error(im.error());
+    return (*im)->start(*u, url, headers, std::move(body), opts, std::move(done));
+}
+
+bool HttpClient::cancel(Id id) {
+    if (!impl_) return false;
+    Done done = impl_->take(id);
+    if (!done) return false;
+    done(make_error("cancelled"));
+    return true;
+}
+
+void HttpClient::cancel_all() {
+    if (!impl_) return;
+    std::vector<Done> cancelled;
+    while (!impl_->transfers.empty())
+        cancelled.push_back(impl_->take(impl_->transfers.begin()->first));
+    for (auto& done : cancelled)
+        if (done) done(make_error("cancelled"));
+}
+
+size_t HttpClient::in_flight() const {
+    return impl_ ? impl_->transfers.size() : 0;
 }
 
 } // namespace fab::net

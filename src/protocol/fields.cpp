@@ -77,4 +77,45 @@ std::optional<std::vector<std::string>> field_list(const Json& payload, const ch
     return out;
 }
 
+// ---------- lenient ----------
+
+const std::string* str_ptr(const Json& j, const char* key) {
+    if (!j.is_object()) return nullptr;
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_string()) return nullptr;
+    return it->get_ptr<const std::string*>();
+}
+
+std::string str_or(const Json& j, const char* key, std::string_view fallback) {
+    const std::string* s = str_ptr(j, key);
+    return s ? *s : std::string(fallback);
+}
+
+int64_t int_or(const Json& j, const char* key, int64_t fallback) {
+    if (!j.is_object()) return fallback;
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number()) return fallback;
+    if (it->is_number_float()) return static_cast<int64_t>(it->get<double>());
+    if (it->is_number_unsigned()) return static_cast<int64_t>(it->get<uint64_t>());
+    return it->get<int64_t>();
+}
+
+double double_or(const Json& j, const char* key, double fallback) {
+    if (!j.is_object()) return fallback;
+    auto it = j.find(key);
+    return it != j.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+bool bool_or(const Json& j, const char* key, bool fallback) {
+    if (!j.is_object()) return fallback;
+    auto it = j.find(key);
+    return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+const Json* obj_ptr(const Json& j, const char* key) {
+    if (!j.is_object()) return nullptr;
+    auto it = j.find(key);
+    return it != j.end() && it->is_object() ? &*it : nullptr;
+}
+
 } // namespace fab

@@ -1,4 +1,6 @@
-// The one reader of request payload fields, used by every daemon handler.
+// The one reader of JSON fields, in two kinds.
+//
+// Strict (field_*), for request payloads, used by every daemon handler.
 // A missing or null field gives the default; a field of the wrong type
 // throws FieldError, whose text ("field \"x\" must be a string") the router
 // sends back as the request's error (no "internal error", nothing logged as
@@ -11,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fab {
@@ -31,5 +34,16 @@ const Json* field_array(const Json& payload, const char* key);
 // An array of strings, or one string of comma-separated items (the CLI sends
 // strings); blanks trimmed, empty items dropped. nullopt when missing or null.
 std::optional<std::vector<std::string>> field_list(const Json& payload, const char* key);
+
+// Lenient (*_or, *_ptr), for what other programs print: agent CLIs' stream
+// output, hook input, a daemon of another version. They never throw: a
+// value that is not an object, a missing field, null, or a field of another
+// type gives the fallback.
+const std::string* str_ptr(const Json& j, const char* key);
+std::string str_or(const Json& j, const char* key, std::string_view fallback = {});
+int64_t int_or(const Json& j, const char* key, int64_t fallback = 0); // a float is truncated
+double double_or(const Json& j, const char* key, double fallback = 0);
+bool bool_or(const Json& j, const char* key, bool fallback = false);
+const Json* obj_ptr(const Json& j, const char* key);
 
 } // namespace fab

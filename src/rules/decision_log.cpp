@@ -2,6 +2,7 @@
 
 #include "util/fd.hpp"
 #include "util/time.hpp"
+#include "util/utf8.hpp"
 
 #include <cstdint>
 #include <cstdio>
@@ -15,27 +16,25 @@ namespace {
 constexpr size_t kMaxSubject = 120;
 
 // `"`, `\` and control bytes escaped, so one entry stays one line whatever
-// the agent put in its command; cut after `max` bytes (never inside a UTF-8
-// sequence).
+// the agent put in its command; cut to `max` bytes (never inside a UTF-8
+// sequence), "..." marking the cut.
 std::string escaped(std::string_view s, size_t max) {
+    std::string_view kept = utf8_prefix(s, max);
     std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-        auto u = static_cast<unsigned char>(s[i]);
-        if (i >= max && (u & 0xC0) != 0x80) {
-            out += "...";
-            break;
-        }
-        if (s[i] == '"' || s[i] == '\\') {
+    for (char c : kept) {
+        auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
             out += '\\';
-            out += s[i];
+            out += c;
         } else if (u < 0x20 || u == 0x7f) {
             char buf[8];
             std::snprintf(buf, sizeof buf, "\\x%02x", u);
             out += buf;
         } else {
-            out += s[i];
+            out += c;
         }
     }
+    if (kept.size() < s.size()) out += "...";
     return out;
 }
 

@@ -1,5 +1,6 @@
 #include "rules/match.hpp"
 
+#include "protocol/fields.hpp"
 #include "rules/normalize.hpp"
 #include "rules/shell.hpp"
 #include "rules/writing_options.hpp"
@@ -31,12 +32,6 @@ constexpr ToolInfo kTools[] = {
     {"WebSearch", "query"}, {"Task", "prompt"},         {"Agent", "prompt"},
     {"Skill", "skill"},
 };
-
-std::string str_field(const Json& input, const char* key) {
-    if (!input.is_object()) return {};
-    auto it = input.find(key);
-    return it != input.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 bool blank(char c) {
     return c == ' ' || c == '\t';
@@ -108,10 +103,10 @@ std::optional<std::string> anchor_dir(const Pattern& p, const MatchContext& ctx)
 // wildcard led: no directory can be named, so nullopt.
 std::optional<std::string> search_dir(std::string_view tool, const Json& input,
                                       const MatchContext& ctx) {
-    std::string dir = str_field(input, "path");
+    std::string dir = str_or(input, "path");
     if (dir.empty()) dir = ctx.worktree;
     if (tool != "Glob") return dir;
-    std::string pat = str_field(input, "pattern");
+    std::string pat = str_or(input, "pattern");
     size_t cut = 0; // end of the literal leading components
     for (size_t i = 0; i <= pat.size();) {
         size_t end = std::min(pat.find('/', i), pat.size());
@@ -433,7 +428,7 @@ const char* primary_field(std::string_view tool) {
 
 std::string primary_value(std::string_view tool, const Json& input) {
     const char* f = primary_field(tool);
-    return f ? str_field(input, f) : std::string();
+    return f ? str_or(input, f) : std::string();
 }
 
 bool has_shell_metachar(std::string_view command) {
@@ -469,7 +464,7 @@ bool pattern_matches(const Pattern& p, std::string_view tool, const Json& input,
         return true;
     }
     if (tool == "Bash") {
-        std::string cmd = str_field(input, "command");
+        std::string cmd = str_or(input, "command");
         bool ok = bash_matches(p, cmd, deny_side);
         if (ok && why) *why = "command matches \"" + p.text + "\"";
         return ok;

@@ -9,8 +9,8 @@
 // program runs in its own process group, which is killed on timeout so that
 // a child it left behind cannot hold the hook open.
 //
-// Blocking (posix_spawn + poll + waitpid on that pid only): for the hook and
-// the CLI, never for the daemon's event loop.
+// Blocking (util/subprocess.hpp): for the hook and the CLI, never for the
+// daemon's event loop.
 #pragma once
 
 #include "rules/rules.hpp"

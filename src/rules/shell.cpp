@@ -1,6 +1,7 @@
 #include "rules/shell.hpp"
 
 #include "util/strings.hpp"
+#include "util/utf8.hpp"
 
 #include <array>
 
@@ -18,24 +19,6 @@ bool is_digit(char c) {
 
 bool is_hex(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x110000) {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
 }
 
 // Reads commands from `s` into `out`. One Reader per nesting level: $( … )
@@ -318,7 +301,7 @@ class Reader {
                 } else if (e == 'x') {
                     word_ += static_cast<char>(v);
                 } else {
-                    append_utf8(word_, v);
+                    append_utf8(word_, static_cast<char32_t>(v));
                 }
                 break;
             }

@@ -4,6 +4,7 @@
 
 #include "util/fd.hpp"
 #include "util/strings.hpp"
+#include "util/subprocess.hpp"
 #include "util/time.hpp"
 
 #include <cerrno>
@@ -134,79 +135,24 @@ RunResult Sandbox::run_input(const std::vector<std::string>& argv, const std::st
 RunResult Sandbox::spawn(const std::vector<std::string>& argv, const std::string* input,
                          const std::string& cwd, int timeout_ms) {
     RunResult r;
-    int out[2], err[2], in[2] = {-1, -1};
-    if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) return r;
-    // stdin is a socket so that a child that exits without reading costs
-    // the writer EPIPE (MSG_NOSIGNAL), not a SIGPIPE that kills the tests.
-    if (input && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) != 0) return r;
-    std::vector<std::string> envs;
-    for (auto& [k, v] : env_) envs.push_back(k + "=" + v);
-    std::vector<char*> envp, av;
-    for (auto& e : envs) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> args = argv;
-    for (auto& a : args) av.push_back(a.data());
-    av.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    if (input)
-        posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    else
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
-    pid_t pid = 0;
-    int rc = ::posix_spawnp(&pid, av[0], &fa, nullptr, av.data(), envp.data());
-    posix_spawn_file_actions_destroy(&fa);
-    ::close(out[1]);
-    ::close(err[1]);
-    if (input) ::close(in[0]);
-    UniqueFd o(out[0]), e(err[0]), w(in[1]);
-    if (w.valid()) ::fcntl(w.get(), F_SETFL, O_NONBLOCK);
-    size_t written = 0;
-    if (rc != 0) {
-        r.err = "spawn failed: " + errno_string(rc);
+    RunSpec spec;
+    spec.argv = argv;
+    spec.cwd = cwd;
+    spec.env.emplace();
+    for (auto& [k, v] : env_) spec.env->push_back(k + "=" + v);
+    if (input) spec.input = *input;
+    spec.timeout_ms = timeout_ms;
+    spec.max_output = 64 * 1024 * 1024;
+    spec.own_process_group = false; // as before: a test's commands share its group
+    auto run = run_process(spec);
+    if (!run) {
+        r.err = "spawn failed: " + run.error();
         return r;
     }
-    int64_t deadline = monotonic_ms() + timeout_ms;
-    bool o_open = true, e_open = true, killed = false;
-    while (o_open || e_open) {
-        int left = static_cast<int>(deadline - monotonic_ms());
-        if (left <= 0 && !killed) {
-            ::kill(pid, SIGKILL);
-            killed = true;
-            r.err += "[harness: killed after timeout]";
-        }
-        // The child's stdin is written as it reads; closing it gives EOF.
-        if (w.valid() && written == input->size()) w.reset();
-        pollfd p[3] = {{o.get(), static_cast<short>(o_open ? POLLIN : 0), 0},
-                       {e.get(), static_cast<short>(e_open ? POLLIN : 0), 0},
-                       {w.get(), POLLOUT, 0}};
-        if (::poll(p, 3, killed ? 1000 : std::max(left, 1)) <= 0) {
-            if (killed) break;
-            continue;
-        }
-        if (w.valid() && (p[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
-            ssize_t n =
-                ::send(w.get(), input->data() + written, input->size() - written, MSG_NOSIGNAL);
-            if (n > 0) written += static_cast<size_t>(n);
-            if (n < 0 && errno != EAGAIN && errno != EINTR) w.reset(); // reader gone
-        }
-        char buf[65536];
-        for (int i = 0; i < 2; ++i) {
-            if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-            ssize_t n = ::read(p[i].fd, buf, sizeof buf);
-            if (n <= 0) {
-                (i == 0 ? o_open : e_open) = false;
-                continue;
-            }
-            (i == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
-        }
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = std::move(run->out);
+    r.err = std::move(run->err);
+    if (run->timed_out) r.err += "[harness: killed after timeout]";
+    r.code = run->signal != 0 ? 128 + run->signal : run->exit_code;
     return r;
 }
 

@@ -305,7 +305,8 @@ BOOST_AUTO_TEST_CASE(slow_server_times_out_and_leaves_it_for_a_human) {
     FakeModel model(FakeModel::Mode::hang);
     configure(model.url(), "deny", "anthropic", 1);
     std::string id = create("SCRIPT:bash touch slow.txt");
-    expect_left_for_a_human(id, "check failed (reading: timed out", "slow.txt");
+    expect_left_for_a_human(id, "check failed (timed out after 1000 ms waiting for the answer",
+                            "slow.txt");
     BOOST_TEST(model.requests().size() == 1u);
 }
 

@@ -49,3 +49,37 @@ BOOST_AUTO_TEST_CASE(lists_come_as_arrays_or_comma_separated_strings) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The lenient readers: other programs' output never throws.
+BOOST_AUTO_TEST_SUITE(lenient_fields)
+
+BOOST_AUTO_TEST_CASE(wrong_types_missing_fields_and_non_objects_give_the_fallback) {
+    Json j = {{"s", "x"},    {"n", 7},    {"u", 18446744073709551615ull},
+              {"f", 2.9},    {"b", true}, {"o", {{"k", 1}}},
+              {"z", nullptr}};
+    BOOST_TEST(str_or(j, "s") == "x");
+    BOOST_TEST(str_or(j, "n", "d") == "d");
+    BOOST_TEST(str_or(j, "z", "d") == "d");
+    BOOST_TEST(str_or(j, "missing") == "");
+    BOOST_TEST(str_ptr(j, "n") == nullptr);
+    BOOST_TEST(*str_ptr(j, "s") == "x");
+    BOOST_TEST(int_or(j, "n") == 7);
+    BOOST_TEST(int_or(j, "f") == 2);
+    BOOST_TEST(int_or(j, "s", -1) == -1);
+    BOOST_TEST(int_or(j, "u") == -1); // unsigned wraps, as the parsers always did
+    BOOST_TEST(double_or(j, "f") == 2.9);
+    BOOST_TEST(double_or(j, "n") == 7.0);
+    BOOST_TEST(double_or(j, "b", 1.5) == 1.5);
+    BOOST_TEST(bool_or(j, "b"));
+    BOOST_TEST(bool_or(j, "n", true));
+    BOOST_TEST(!bool_or(j, "missing"));
+    BOOST_TEST(obj_ptr(j, "o") != nullptr);
+    BOOST_TEST(obj_ptr(j, "s") == nullptr);
+    for (const Json& not_object : {Json::array({1}), Json("s"), Json(3), Json()}) {
+        BOOST_TEST(str_or(not_object, "s", "d") == "d");
+        BOOST_TEST(int_or(not_object, "n", 4) == 4);
+        BOOST_TEST(obj_ptr(not_object, "o") == nullptr);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
