@@ -1,5 +1,7 @@
 #include "daemon/daemon.hpp"
 
+#include "daemon/http/http_server.hpp"
+
 #include "agents/common.hpp"
 #include "protocol/version.hpp"
 #include "util/fs.hpp"
@@ -46,6 +48,8 @@ std::string damaged_store_advice(const Paths& p) {
 } // namespace
 
 Daemon::~Daemon() {
+    http_.reset();
+    runs_.reset();
     orchestrators_.reset();
     supervisor_.reset();
     server_.reset();
@@ -116,6 +120,7 @@ Status Daemon::start() {
     register_manager_handlers(router_, *this);
     register_orchestrator_handlers(router_, *this);
     register_issue_handlers(router_, *this);
+    register_run_handlers(router_, *this);
     server_ = std::make_unique<IpcServer>(&loop_, router_);
     if (auto s = server_->listen(paths_.socket); !s) return s;
     supervisor_ = std::make_unique<Supervisor>(*this);
@@ -125,6 +130,7 @@ Status Daemon::start() {
     supervisor_->start();
     recover_interrupted_merges(*this); // commits of a merge the last daemon died in
     orchestrators_->start();
+    if (auto s = start_server_mode(); !s) return s;
 
     auto on_stop_signal = [this](int sig) {
         log::info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
@@ -150,6 +156,24 @@ Status Daemon::start() {
     return {};
 }
 
+// Server mode: the run engine always (runs submitted over the socket are
+// served too); the HTTP API when asked for on the command line or in
+// [server] http-listen.
+Status Daemon::start_server_mode() {
+    const ServerConfig& sc = registry_->config().server;
+    int max_runs =
+        opts_.max_concurrent_runs > 0 ? opts_.max_concurrent_runs : sc.max_concurrent_runs;
+    runs_ = std::make_unique<RunEngine>(*this, max_runs > 0 ? max_runs : 5);
+    runs_->start();
+    std::string listen = opts_.http_listen == "-"     ? std::string(kDefaultHttpListen)
+                         : !opts_.http_listen.empty() ? opts_.http_listen
+                                                      : sc.http_listen;
+    if (listen.empty()) return {};
+    http_ = std::make_unique<HttpServer>(&loop_, *this);
+    if (auto s = http_->listen(listen); !s) return s;
+    return {};
+}
+
 void Daemon::request_stop() {
     if (!stop_timer_) stop_timer_ = std::make_unique<ev::Timer>(&loop_);
     stop_timer_->start(0, 0, [this] { stop(); });
@@ -161,6 +185,7 @@ void Daemon::stop() {
     log::info("shutting down");
     if (store_) (void)store_->record_event("daemon.stop", "");
     if (orchestrators_) orchestrators_->stop(); // started projects stay started
+    if (http_) http_->close();                  // streams ended, connections asked to close
     if (supervisor_) supervisor_->stop();       // persisted; agent hosts keep running
     server_->close();                           // socket removed, clients disconnected
     sigterm_.reset();
@@ -180,6 +205,8 @@ int Daemon::run() {
     }
     report_ready("ok " + std::to_string(::getpid()));
     uv_run(&loop_, UV_RUN_DEFAULT);
+    http_.reset();
+    runs_.reset();
     orchestrators_.reset();
     supervisor_.reset();
     server_.reset();

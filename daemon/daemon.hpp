@@ -5,10 +5,12 @@
 
 #include "config/paths.hpp"
 #include "daemon/agents/supervisor.hpp"
+#include "daemon/http/http_server.hpp"
 #include "daemon/orchestrator/orchestrator.hpp"
 #include "daemon/pidfile.hpp"
 #include "daemon/registry.hpp"
 #include "daemon/router.hpp"
+#include "daemon/runs/run_engine.hpp"
 #include "daemon/server.hpp"
 #include "ev/timer.hpp"
 #include "store/store.hpp"
@@ -22,6 +24,10 @@ struct DaemonOptions {
     bool foreground = false;
     int ready_fd = -1; // receives "ok <pid>" or "error: <why>", then closed
     std::string log_level = "info";
+    // Server mode: "" = the config's [server] http-listen (unset: HTTP off);
+    // "-" = HTTP asked for at the default address (127.0.0.1:3000).
+    std::string http_listen;
+    int max_concurrent_runs = 0; // 0 = the config's [server] max-concurrent-runs
 };
 
 class Daemon {
@@ -38,11 +44,14 @@ class Daemon {
     IpcServer& server() { return *server_; }
     Supervisor& supervisor() { return *supervisor_; }
     Orchestrators& orchestrators() { return *orchestrators_; }
+    RunEngine& runs() { return *runs_; }
+    Router& router() { return router_; }
     int64_t started_ms() const { return started_ms_; }
     void request_stop(); // graceful, after the current callback returns
 
   private:
     Status start();
+    Status start_server_mode();
     void stop();
     void report_ready(const std::string& msg);
 
@@ -56,6 +65,8 @@ class Daemon {
     std::unique_ptr<IpcServer> server_;
     std::unique_ptr<Supervisor> supervisor_;
     std::unique_ptr<Orchestrators> orchestrators_; // after supervisor_: listens to it
+    std::unique_ptr<RunEngine> runs_;              // after supervisor_: listens to it
+    std::unique_ptr<HttpServer> http_;             // server mode; null when HTTP is off
     std::unique_ptr<ev::Signal> sigterm_, sigint_, sighup_;
     std::unique_ptr<ev::Timer> stop_timer_;
     int64_t started_ms_ = 0;
@@ -73,5 +84,6 @@ void register_plan_handlers(Router& r, Daemon& d);         // handlers/plan.cpp
 void register_manager_handlers(Router& r, Daemon& d);      // handlers/manager.cpp
 void register_orchestrator_handlers(Router& r, Daemon& d); // handlers/orchestrator.cpp
 void register_issue_handlers(Router& r, Daemon& d);        // handlers/issue.cpp
+void register_run_handlers(Router& r, Daemon& d);          // handlers/run.cpp
 
 } // namespace fab

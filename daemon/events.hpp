@@ -8,6 +8,7 @@
 #include "daemon/server.hpp"
 #include "protocol/envelope.hpp"
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -42,7 +43,15 @@ class EventHub {
     // agent.output events (-1 for others).
     void publish(const std::string& project, const std::string& agent, Json event,
                  int64_t offset = -1);
-    size_t subscribers() const { return subs_.size(); }
+    // The observer counts as a subscriber: publishers that skip work when
+    // nobody listens must still feed it.
+    size_t subscribers() const { return subs_.size() + (observer_ ? 1 : 0); }
+
+    // One in-process listener that sees every published event before the
+    // clients do (the run engine: it logs the events of its runs' agents).
+    using Observer =
+        std::function<void(const std::string& project, const std::string& agent, const Json&)>;
+    void set_observer(Observer o) { observer_ = std::move(o); }
 
   private:
     struct Sub {
@@ -56,6 +65,7 @@ class EventHub {
 
     IpcServer& server_;
     std::map<uint64_t, Sub> subs_;
+    Observer observer_;
 };
 
 } // namespace fab
