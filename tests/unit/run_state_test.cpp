@@ -171,11 +171,11 @@ BOOST_AUTO_TEST_CASE(illegal_request_names_both_states) {
 }
 
 BOOST_AUTO_TEST_CASE(names_round_trip) {
-    for (RunStatus s : kAllStatuses) BOOST_TEST(parse_status(status_name(s)) == s);
+    for (RunStatus s : kAllStatuses) BOOST_TEST((parse_status(status_name(s)) == s));
     for (auto r : {FailReason::none, FailReason::workflow_error, FailReason::cancelled,
                    FailReason::terminated, FailReason::launch_failed, FailReason::budget_exhausted})
         BOOST_TEST((parse_reason(reason_name(r)) == r));
-    BOOST_TEST(!parse_status("runing"));
+    BOOST_TEST(!parse_status("runing").has_value());
     BOOST_TEST(is_active(RunStatus::paused));
     BOOST_TEST(!is_active(RunStatus::queued));
     BOOST_TEST(is_terminal(RunStatus::archived));
