@@ -59,7 +59,7 @@ struct Server : AgentsFixture {
     // One request with curl: status, JSON body (null when none), x-request-id.
     Response http(const std::string& method, const std::string& path, const std::string& body = "",
                   const std::vector<std::string>& headers = {}) {
-        std::vector<std::string> argv = {"curl", "-sS", "-X",
+        std::vector<std::string> argv = {"curl", "-gsS", "-X",
                                          method, "-w",  "\n%{http_code}\n%header{x-request-id}"};
         for (const auto& h : headers) {
             argv.push_back("-H");
@@ -350,7 +350,7 @@ BOOST_AUTO_TEST_CASE(runs_and_events_survive_a_daemon_kill_9) {
     add_project();
     std::string id = submit("SCRIPT:say before\nSCRIPT:sleep 4\nSCRIPT:say after\n"
                             "SCRIPT:bash fab agent done");
-    std::string queued = submit("SCRIPT:say queued one");
+    std::string queued = submit("SCRIPT:say queued one\nSCRIPT:bash fab agent done");
     BOOST_TEST_REQUIRE(wait_for(
         [&] {
             for (const auto& e : events(id))
