@@ -236,7 +236,14 @@ void RunEngine::launch(Run& r) {
     c.prompt = task_prompt(r.rec.goal);
     c.kind = "task";
     std::string id = r.rec.id;
+    ++launching_;
     d_.supervisor().create(c, [this, id](Result<Json> a) {
+        std::vector<Json> early;
+        if (a) {
+            auto u = unclaimed_.find(a->value("id", ""));
+            if (u != unclaimed_.end()) early = std::move(u->second);
+        }
+        if (--launching_ == 0) unclaimed_.clear();
         auto it = runs_.find(id);
         if (it == runs_.end()) return;
         Run& run = *it->second;
@@ -256,6 +263,7 @@ void RunEngine::launch(Run& r) {
             return;
         }
         move(run, RunEvent::launched, "run.running", {{"agent_id", agent_id}});
+        for (const Json& ev : early) on_agent_event(agent_id, ev);
         if (Agent* ag = d_.supervisor().find(agent_id)) follow_agent(run, *ag);
     });
 }
@@ -347,7 +355,14 @@ Run* RunEngine::run_of_agent(const std::string& agent_id) {
 
 void RunEngine::on_agent_event(const std::string& agent, const Json& ev) {
     Run* r = run_of_agent(agent);
-    if (!r || runs::is_terminal(r->pos.status)) return;
+    if (!r) {
+        if (launching_ > 0) {
+            auto& held = unclaimed_[agent];
+            if (held.size() < kMaxUnclaimed) held.push_back(ev);
+        }
+        return;
+    }
+    if (runs::is_terminal(r->pos.status)) return;
     std::string name = ev.value("event", "");
     if (name == "agent.output") {
         int64_t offset = ev.value("offset", int64_t{-1});

@@ -123,6 +123,13 @@ class RunEngine {
     uint64_t next_token_ = 1;
     bool started_ = false;
     std::unique_ptr<ev::Timer> kick_;
+    // While an agent is being created for a run, its first records can be
+    // published before create() answers with its id: events of agents no
+    // run owns are held (bounded) until then, and logged once the agent is
+    // known to be the run's.
+    int launching_ = 0;
+    std::map<std::string, std::vector<Json>> unclaimed_;
+    static constexpr size_t kMaxUnclaimed = 512; // events per agent
 };
 
 } // namespace fab
