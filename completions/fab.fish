@@ -231,14 +231,55 @@ __fab_command 'tui' - 'open the terminal interface' \
     '-h --help' 'show help for this command'
 __fab_command 'server start' - 'start the daemon in the background' \
     '--log-level=' 'debug, info, warn or error (default: info)' \
+    '--http=' 'also serve the HTTP API there (loopback only; e.g. 127.0.0.1:3000)' \
+    '--max-concurrent-runs=' 'runs active at once, 1-1000 (default: [server] or 5)' \
     '-h --help' 'show help for this command'
 __fab_command 'server stop' - 'stop the daemon gracefully' \
     '-h --help' 'show help for this command'
 __fab_command 'server restart' - 'stop the daemon, then start it again' \
     '--log-level=' 'debug, info, warn or error (default: info)' \
+    '--http=' 'also serve the HTTP API there (loopback only; e.g. 127.0.0.1:3000)' \
+    '--max-concurrent-runs=' 'runs active at once, 1-1000 (default: [server] or 5)' \
     '-h --help' 'show help for this command'
 __fab_command 'server run' - 'run the daemon in the foreground (for systemd and debugging)' \
     '--log-level=' 'debug, info, warn or error (default: info)' \
+    '--http=' 'also serve the HTTP API there (loopback only; e.g. 127.0.0.1:3000)' \
+    '--max-concurrent-runs=' 'runs active at once, 1-1000 (default: [server] or 5)' \
+    '-h --help' 'show help for this command'
+__fab_command 'serve' - 'run the daemon in the foreground with the HTTP API (server run --http)' \
+    '--http=' 'where the HTTP API listens (default: 127.0.0.1:3000)' \
+    '--max-concurrent-runs=' 'runs active at once, 1-1000 (default: [server] or 5)' \
+    '--log-level=' 'debug, info, warn or error (default: info)' \
+    '-h --help' 'show help for this command'
+__fab_command 'run submit' - 'queue a run: a goal for a project, carried out by an agent' \
+    '-p --project=' 'the project the run works on (required)' \
+    '--workflow=' 'the workflow (default: task, the only one so far)' \
+    '--backend=' "claude, codex or scripted (default: the project's)" \
+    '--model=' "the model the agent runs (default: the project's)" \
+    '-w --wait' 'wait until the run has succeeded or failed; exit 1 unless it succeeded' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'run list' - 'list runs, newest first' \
+    '--status=' 'only runs in these statuses (comma-separated)' \
+    '-p --project=' 'only runs of this project' \
+    '--limit=' 'at most N runs, 1-100 (default: 20)' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'run show' - 'show one run' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'run cancel' - 'cancel a run (its agent is stopped)' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'run pause' - 'pause a run at its next turn boundary' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'run unpause' - 'resume a paused run' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'run events' - "print a run's events" \
+    '--since=' 'only events after this sequence number' \
+    '--json' 'print machine-readable JSON, one event per line' \
     '-h --help' 'show help for this command'
 __fab_command 'project add' files 'clone a repository and register it as a project' \
     '--name=' "project name (default: the repository's directory name)" \

@@ -1,5 +1,7 @@
 #include "daemon/daemon.hpp"
 
+#include "daemon/http/http_server.hpp"
+
 #include "agents/common.hpp"
 #include "protocol/version.hpp"
 #include "util/fs.hpp"
@@ -43,10 +45,12 @@ std::string damaged_store_advice(const Paths& p) {
 } // namespace
 
 Daemon::~Daemon() {
+    http_server_.reset();
+    runs_.reset();
     orchestrators_.reset();
     supervisor_.reset();
     server_.reset();
-    http_.reset();
+    http_client_.reset();
     sigterm_.reset();
     sigint_.reset();
     sighup_.reset();
@@ -107,7 +111,7 @@ Status Daemon::start() {
     loop_.data = this;
     git_ = std::make_unique<git::Runner>(&loop_);
     merges_ = std::make_unique<merge::Merges>(*git_);
-    http_ = std::make_unique<net::HttpClient>(&loop_);
+    http_client_ = std::make_unique<net::HttpClient>(&loop_);
     register_server_handlers(router_, *this);
     register_project_handlers(router_, *this);
     register_agent_handlers(router_, *this);
@@ -117,6 +121,7 @@ Status Daemon::start() {
     register_manager_handlers(router_, *this);
     register_orchestrator_handlers(router_, *this);
     register_issue_handlers(router_, *this);
+    register_run_handlers(router_, *this);
     server_ = std::make_unique<IpcServer>(&loop_, router_);
     if (auto s = server_->listen(paths_.socket); !s) return s;
     supervisor_ = std::make_unique<Supervisor>(*this);
@@ -126,6 +131,7 @@ Status Daemon::start() {
     supervisor_->start();
     recover_interrupted_merges(*this); // commits of a merge the last daemon died in
     orchestrators_->start();
+    if (auto s = start_server_mode(); !s) return s;
 
     auto on_stop_signal = [this](int sig) {
         log::info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
@@ -151,6 +157,24 @@ Status Daemon::start() {
     return {};
 }
 
+// Server mode: the run engine always (runs submitted over the socket are
+// served too); the HTTP API when asked for on the command line or in
+// [server] http-listen.
+Status Daemon::start_server_mode() {
+    const ServerConfig& sc = registry_->config().server;
+    int max_runs =
+        opts_.max_concurrent_runs > 0 ? opts_.max_concurrent_runs : sc.max_concurrent_runs;
+    runs_ = std::make_unique<RunEngine>(*this, max_runs > 0 ? max_runs : 5);
+    runs_->start();
+    std::string listen = opts_.http_listen == "-"     ? std::string(kDefaultHttpListen)
+                         : !opts_.http_listen.empty() ? opts_.http_listen
+                                                      : sc.http_listen;
+    if (listen.empty()) return {};
+    http_server_ = std::make_unique<HttpServer>(&loop_, *this);
+    if (auto s = http_server_->listen(listen); !s) return s;
+    return {};
+}
+
 void Daemon::request_stop() {
     if (!stop_timer_) stop_timer_ = std::make_unique<ev::Timer>(&loop_);
     stop_timer_->start(0, 0, [this] { stop(); });
@@ -162,6 +186,7 @@ void Daemon::stop() {
     log::info("shutting down");
     if (store_) (void)store_->record_event("daemon.stop", "");
     if (orchestrators_) orchestrators_->stop(); // started projects stay started
+    if (http_server_) http_server_->close();    // streams ended, connections asked to close
     if (supervisor_) supervisor_->stop();       // persisted; agent hosts keep running
     server_->close();                           // socket removed, clients disconnected
     sigterm_.reset();
@@ -181,10 +206,12 @@ int Daemon::run() {
     }
     report_ready("ok " + std::to_string(::getpid()));
     uv_run(&loop_, UV_RUN_DEFAULT);
+    http_server_.reset();
+    runs_.reset();
     orchestrators_.reset();
     supervisor_.reset();
     server_.reset();
-    http_.reset(); // closes kept connections; close_loop frees its handles
+    http_client_.reset(); // closes kept connections; close_loop frees its handles
     int rc = ev::close_loop(&loop_);
     loop_.data = nullptr;
     if (rc != 0) {

@@ -6,11 +6,13 @@
 #include "config/paths.hpp"
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/git/runner.hpp"
+#include "daemon/http/http_server.hpp"
 #include "daemon/orchestrator/merge.hpp"
 #include "daemon/orchestrator/orchestrator.hpp"
 #include "daemon/pidfile.hpp"
 #include "daemon/registry.hpp"
 #include "daemon/router.hpp"
+#include "daemon/runs/run_engine.hpp"
 #include "daemon/server.hpp"
 #include "ev/timer.hpp"
 #include "net/http_client.hpp"
@@ -25,6 +27,10 @@ struct DaemonOptions {
     bool foreground = false;
     int ready_fd = -1; // receives "ok <pid>" or "error: <why>", then closed
     std::string log_level = "info";
+    // Server mode: "" = the config's [server] http-listen (unset: HTTP off);
+    // "-" = HTTP asked for at the default address (127.0.0.1:3000).
+    std::string http_listen;
+    int max_concurrent_runs = 0; // 0 = the config's [server] max-concurrent-runs
 };
 
 class Daemon {
@@ -43,12 +49,15 @@ class Daemon {
     Orchestrators& orchestrators() { return *orchestrators_; }
     git::Runner& git() { return *git_; }
     merge::Merges& merges() { return *merges_; }
-    net::HttpClient& http() { return *http_; } // model APIs (llm checker)
+    net::HttpClient& http() { return *http_client_; } // model APIs (llm checker)
+    RunEngine& runs() { return *runs_; }
+    Router& router() { return router_; }
     int64_t started_ms() const { return started_ms_; }
     void request_stop(); // graceful, after the current callback returns
 
   private:
     Status start();
+    Status start_server_mode();
     void stop();
     void report_ready(const std::string& msg);
 
@@ -58,13 +67,15 @@ class Daemon {
     std::optional<PidFile> pid_file_;
     std::unique_ptr<Store> store_;
     std::unique_ptr<Registry> registry_;
-    std::unique_ptr<git::Runner> git_;      // every git, and the per-repository queue
-    std::unique_ptr<merge::Merges> merges_; // after git_: uses it
-    std::unique_ptr<net::HttpClient> http_; // before supervisor_: its callbacks reach it
+    std::unique_ptr<git::Runner> git_;             // every git, and the per-repository queue
+    std::unique_ptr<merge::Merges> merges_;        // after git_: uses it
+    std::unique_ptr<net::HttpClient> http_client_; // before supervisor_: its callbacks reach it
     Router router_;
     std::unique_ptr<IpcServer> server_;
     std::unique_ptr<Supervisor> supervisor_;
     std::unique_ptr<Orchestrators> orchestrators_; // after supervisor_: listens to it
+    std::unique_ptr<RunEngine> runs_;              // after supervisor_: listens to it
+    std::unique_ptr<HttpServer> http_server_;      // server mode; null when HTTP is off
     std::unique_ptr<ev::Signal> sigterm_, sigint_, sighup_;
     std::unique_ptr<ev::Timer> stop_timer_;
     int64_t started_ms_ = 0;
@@ -82,5 +93,6 @@ void register_plan_handlers(Router& r, Daemon& d);         // handlers/plan.cpp
 void register_manager_handlers(Router& r, Daemon& d);      // handlers/manager.cpp
 void register_orchestrator_handlers(Router& r, Daemon& d); // handlers/orchestrator.cpp
 void register_issue_handlers(Router& r, Daemon& d);        // handlers/issue.cpp
+void register_run_handlers(Router& r, Daemon& d);          // handlers/run.cpp
 
 } // namespace fab

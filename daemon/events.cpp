@@ -91,6 +91,7 @@ void EventHub::deliver(uint64_t client, Sub& s, const std::string& line) {
 
 void EventHub::publish(const std::string& project, const std::string& agent, Json event,
                        int64_t offset) {
+    if (observer_) observer_(project, agent, event);
     if (subs_.empty()) return;
     event["type"] = "event";
     std::string line = dump_json(event) + "\n";

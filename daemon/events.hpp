@@ -43,7 +43,15 @@ class EventHub {
     // agent.output events (-1 for others).
     void publish(const std::string& project, const std::string& agent, Json event,
                  int64_t offset = -1);
-    size_t subscribers() const { return subs_.size(); }
+    // The observer counts as a subscriber: publishers that skip work when
+    // nobody listens must still feed it.
+    size_t subscribers() const { return subs_.size() + (observer_ ? 1 : 0); }
+
+    // One in-process listener that sees every published event before the
+    // clients do (the run engine: it logs the events of its runs' agents).
+    using Observer =
+        std::function<void(const std::string& project, const std::string& agent, const Json&)>;
+    void set_observer(Observer o) { observer_ = std::move(o); }
 
     // A client that is not a connection of the socket server (an HTTP
     // stream): how to reach it. Subscribed, held and lagging like any other.
@@ -72,6 +80,7 @@ class EventHub {
     std::map<uint64_t, Sub> subs_;
     std::map<uint64_t, ExternalClient> external_;
     uint64_t next_external_ = uint64_t{1} << 48; // far above the socket server's ids
+    Observer observer_;
 };
 
 } // namespace fab

@@ -10,6 +10,7 @@ using namespace fab;
 
 static int usage() {
     std::fprintf(stderr, "usage: fabd --daemon|--foreground [--ready-fd N] [--log-level LEVEL]\n"
+                         "            [--http HOST:PORT|-] [--max-concurrent-runs N]\n"
                          "(start it with: fab server start)\n");
     return 2;
 }
@@ -28,6 +29,14 @@ int main(int argc, char** argv) {
             opts.ready_fd = std::atoi(argv[++i]);
         } else if (a == "--log-level" && i + 1 < argc) {
             opts.log_level = argv[++i];
+        } else if (a == "--http" && i + 1 < argc) {
+            opts.http_listen = argv[++i]; // "-": the default address
+        } else if (a == "--max-concurrent-runs" && i + 1 < argc) {
+            opts.max_concurrent_runs = std::atoi(argv[++i]);
+            if (opts.max_concurrent_runs < 1 || opts.max_concurrent_runs > 1000) {
+                std::fprintf(stderr, "fabd: --max-concurrent-runs must be 1-1000\n");
+                return 2;
+            }
         } else {
             return usage();
         }

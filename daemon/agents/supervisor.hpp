@@ -102,6 +102,9 @@ class Supervisor {
     void respond(const std::string& request_id, bool allow, const Json& updated_input,
                  const std::string& message, std::function<void(Status)> done);
     Agent* owner_of(const std::string& request_id);
+    // One of the last 1000 requests answered (answered once: a second answer
+    // from another channel is refused with "answered already").
+    bool was_answered(const std::string& request_id) const;
     // Sends the catch-up for `since` (agent → offset) to `client`, then live.
     void catch_up(uint64_t client, const std::string& id, int64_t since);
 
@@ -161,6 +164,7 @@ class Supervisor {
     llm_checker::Queue llm_checks_;
     std::set<std::string> roles_starting_;
     std::set<std::string> unpriced_models_; // warned about once per daemon
+    std::deque<std::string> answered_;      // request ids, newest last (bounded)
 };
 
 } // namespace fab

@@ -11,6 +11,7 @@
 #include "rules/tool_decision.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
+#include <algorithm>
 
 namespace fab {
 
@@ -19,6 +20,10 @@ bool is_question(const Json& req) {
     return req.value("tool_name", "") == "AskUserQuestion";
 }
 } // namespace
+
+bool Supervisor::was_answered(const std::string& request_id) const {
+    return std::find(answered_.begin(), answered_.end(), request_id) != answered_.end();
+}
 
 Agent* Supervisor::owner_of(const std::string& request_id) {
     for (auto& [id, a] : agents_)
@@ -32,6 +37,7 @@ Json Supervisor::pending_json(bool questions) const {
         for (const auto& [rid, req] : a->pending_permissions) {
             if (is_question(req) != questions) continue;
             if (req.value("rule_check", false)) continue; // the rules decide first
+            if (req.value("answered", false)) continue;   // gone for everyone else
             Json item = {{"id", rid},
                          {"agent_id", id},
                          {"project", a->rec.project},
@@ -47,9 +53,18 @@ Json Supervisor::pending_json(bool questions) const {
 void Supervisor::respond(const std::string& request_id, bool allow, const Json& updated_input,
                          const std::string& message, std::function<void(Status)> done) {
     Agent* a = owner_of(request_id);
+    if (!a && was_answered(request_id))
+        return done(make_error("request \"" + request_id + "\" was answered already"));
     if (!a) return done(make_error("no pending request \"" + request_id + "\""));
     if (!a->link || !a->link->connected())
         return done(make_error("agent " + a->rec.id + " is not connected; try again shortly"));
+    // Answered once, from whichever channel comes first (socket, HTTP, TUI):
+    // the others see it gone, or "answered already" while the answer travels.
+    if (a->pending_permissions[request_id].value("answered", false))
+        return done(make_error("request \"" + request_id + "\" was answered already"));
+    a->pending_permissions[request_id]["answered"] = true;
+    answered_.push_back(request_id);
+    if (answered_.size() > 1000) answered_.pop_front();
     Json input = updated_input;
     if (allow && input.is_null())
         input = a->pending_permissions[request_id].value("tool_input", Json::object());

@@ -29,6 +29,11 @@ std::vector<std::string> daemon_args(const Invocation& inv, const char* mode) {
         a.push_back("--log-level");
         a.push_back(inv.flag("log-level"));
     }
+    for (const char* f : {"http", "max-concurrent-runs"}) {
+        if (!inv.has(f)) continue;
+        a.push_back(std::string("--") + f);
+        a.push_back(inv.flag(f));
+    }
     return a;
 }
 
@@ -149,6 +154,13 @@ int cmd_server_stop(Invocation& inv) {
 int cmd_server_restart(Invocation& inv) {
     if (int rc = stop_daemon(inv, true); rc != Exit::ok) return rc;
     return start_daemon(inv);
+}
+
+// `fab serve`: Fabro's `fabro serve` — the daemon in the foreground with
+// the HTTP API (at the default address unless --http says where).
+int cmd_serve(Invocation& inv) {
+    if (!inv.has("http")) inv.flags["http"] = "-";
+    return cmd_server_run(inv);
 }
 
 int cmd_server_run(Invocation& inv) {

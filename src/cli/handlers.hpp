@@ -25,6 +25,15 @@ int cmd_server_start(Invocation&);
 int cmd_server_stop(Invocation&);
 int cmd_server_restart(Invocation&);
 int cmd_server_run(Invocation&);
+int cmd_serve(Invocation&);
+// cmd_run.cpp
+int cmd_run_submit(Invocation&);
+int cmd_run_list(Invocation&);
+int cmd_run_show(Invocation&);
+int cmd_run_cancel(Invocation&);
+int cmd_run_pause(Invocation&);
+int cmd_run_unpause(Invocation&);
+int cmd_run_events(Invocation&);
 
 // cmd_agent.cpp
 int cmd_agent_list(Invocation&);

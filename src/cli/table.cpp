@@ -19,6 +19,37 @@ constexpr Flag kStatus[] = {
 };
 constexpr Flag kServerStart[] = {
     {"log-level", 0, "LEVEL", "debug, info, warn or error (default: info)"},
+    {"http", 0, "[HOST:]PORT",
+     "also serve the HTTP API there (loopback only; e.g. 127.0.0.1:3000)"},
+    {"max-concurrent-runs", 0, "N", "runs active at once, 1-1000 (default: [server] or 5)"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kServe[] = {
+    {"http", 0, "[HOST:]PORT", "where the HTTP API listens (default: 127.0.0.1:3000)"},
+    {"max-concurrent-runs", 0, "N", "runs active at once, 1-1000 (default: [server] or 5)"},
+    {"log-level", 0, "LEVEL", "debug, info, warn or error (default: info)"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kRunSubmit[] = {
+    {"project", 'p', "NAME", "the project the run works on (required)"},
+    {"workflow", 0, "NAME", "the workflow (default: task, the only one so far)"},
+    {"backend", 0, "BACKEND", "claude, codex or scripted (default: the project's)"},
+    {"model", 0, "MODEL", "the model the agent runs (default: the project's)"},
+    {"wait", 'w', nullptr,
+     "wait until the run has succeeded or failed; exit 1 unless it succeeded"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kRunList[] = {
+    {"status", 0, "STATUS", "only runs in these statuses (comma-separated)"},
+    {"project", 'p', "NAME", "only runs of this project"},
+    {"limit", 0, "N", "at most N runs, 1-100 (default: 20)"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kRunEvents[] = {
+    {"since", 0, "SEQ", "only events after this sequence number"},
+    {"json", 0, nullptr, "print machine-readable JSON, one event per line"},
     {"help", 'h', nullptr, "show help for this command"},
 };
 constexpr Flag kProjectAdd[] = {
@@ -220,6 +251,17 @@ constexpr Command kCommands[] = {
      cmd_server_restart},
     {"server run", "", "run the daemon in the foreground (for systemd and debugging)", kServerStart,
      cmd_server_run},
+    {"serve", "", "run the daemon in the foreground with the HTTP API (server run --http)", kServe,
+     cmd_serve},
+
+    {"run submit", "<goal...>", "queue a run: a goal for a project, carried out by an agent",
+     kRunSubmit, cmd_run_submit, 1, -1},
+    {"run list", "", "list runs, newest first", kRunList, cmd_run_list},
+    {"run show", "<id>", "show one run", kJson, cmd_run_show, 1, 1},
+    {"run cancel", "<id>", "cancel a run (its agent is stopped)", kJson, cmd_run_cancel, 1, 1},
+    {"run pause", "<id>", "pause a run at its next turn boundary", kJson, cmd_run_pause, 1, 1},
+    {"run unpause", "<id>", "resume a paused run", kJson, cmd_run_unpause, 1, 1},
+    {"run events", "<id>", "print a run's events", kRunEvents, cmd_run_events, 1, 1},
 
     {"project add", "<path-or-url>", "clone a repository and register it as a project", kProjectAdd,
      cmd_project_add, 1, 1},

@@ -204,6 +204,9 @@ Result<Config> config_from_document(const IniDocument& doc, const std::string& f
     }
 
     c.manager.allowed_patterns = Values{doc.find("manager"), "manager"}.list("allowed-patterns");
+    const Values server{doc.find("server"), "server"};
+    c.server.http_listen = server.str("http-listen");
+    c.server.max_concurrent_runs = server.integer("max-concurrent-runs");
     return c;
 }
 

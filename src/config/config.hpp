@@ -72,12 +72,19 @@ struct ManagerConfig {
     std::vector<std::string> allowed_patterns;
 };
 
+// [server]
+struct ServerConfig {
+    std::string http_listen; // "" = HTTP off (unless asked on the command line)
+    int max_concurrent_runs = 0;
+};
+
 struct Config {
     std::string filename;
     DefaultsConfig defaults;
     std::vector<ProviderConfig> providers; // file order
     LlmAuthConfig llm_auth;
     ManagerConfig manager;
+    ServerConfig server;
     std::vector<ProjectConfig> projects; // file order
     std::vector<PricingConfig> pricing;  // file order
 

@@ -202,6 +202,20 @@ constexpr std::array kKeys{
             .default_value = "fab:*",
             .doc = "The only shell commands the manager and the director may run (permission-rule "
                    "patterns: text:* is a prefix, :* everything); any other is refused."},
+
+    // [server]
+    KeySpec{.name = "http-listen",
+            .sections = kSectionServer,
+            .type = String,
+            .doc = "HOST:PORT (or PORT) the HTTP API listens on; unset means HTTP is off "
+                   "unless `fab server start --http` asks for it."},
+    KeySpec{.name = "max-concurrent-runs",
+            .sections = kSectionServer,
+            .type = Integer,
+            .min = 1,
+            .max = 1000,
+            .default_value = "5",
+            .doc = "Runs that may be active at once; the queued ones wait in submission order."},
 };
 
 constexpr std::array kSections{
@@ -210,6 +224,7 @@ constexpr std::array kSections{
     SectionSpec{"providers", kSectionProviders, true, "An LLM API endpoint."},
     SectionSpec{"llm-auth", kSectionLlmAuth, false, "The LLM permission checker."},
     SectionSpec{"manager", kSectionManager, false, "The manager agent."},
+    SectionSpec{"server", kSectionServer, false, "Server mode: the HTTP API and the run queue."},
     SectionSpec{"pricing", kSectionPricing, true,
                 "What a model's tokens cost, to put a price on usage no CLI prices."},
 };

@@ -23,6 +23,7 @@ enum SectionBit : unsigned {
     kSectionLlmAuth = 1u << 3,   // [llm-auth]
     kSectionManager = 1u << 4,   // [manager]
     kSectionPricing = 1u << 5,   // [pricing "model"]
+    kSectionServer = 1u << 6,    // [server]
 };
 
 enum class ValueType {

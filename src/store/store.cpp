@@ -54,6 +54,21 @@ const char* const kMigrations[] = {
     "ALTER TABLE agents ADD COLUMN retiring INTEGER NOT NULL DEFAULT 0;",
     // 5: the model an agent was started with (a resume keeps it).
     "ALTER TABLE agents ADD COLUMN model TEXT NOT NULL DEFAULT '';",
+    // 6: runs (server mode) and their append-only event logs.
+    "CREATE TABLE runs ("
+    "  id TEXT PRIMARY KEY, position INTEGER NOT NULL, project TEXT NOT NULL,"
+    "  goal TEXT NOT NULL, workflow TEXT NOT NULL DEFAULT 'task',"
+    "  backend TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '',"
+    "  status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',"
+    "  archived_from TEXT NOT NULL DEFAULT '', agent_id TEXT NOT NULL DEFAULT '',"
+    "  error TEXT NOT NULL DEFAULT '', created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
+    "  started_ms INTEGER NOT NULL DEFAULT 0, finished_ms INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX runs_position ON runs(position);"
+    "CREATE TABLE run_events ("
+    "  run_id TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, ts_ms INTEGER NOT NULL,"
+    "  event TEXT NOT NULL, node TEXT NOT NULL DEFAULT '', stage TEXT NOT NULL DEFAULT '',"
+    "  properties TEXT NOT NULL DEFAULT '{}', agent_offset INTEGER NOT NULL DEFAULT -1,"
+    "  PRIMARY KEY(run_id, seq)) WITHOUT ROWID;",
 };
 
 } // namespace

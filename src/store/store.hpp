@@ -57,6 +57,28 @@ struct CommitRecord {
     int64_t ts_ms = 0;
 };
 
+// A run (server mode): a goal for a project carried out by a workflow. The
+// lifecycle rules live in src/runs/run_state.hpp; here it is only a row.
+// `position` orders the FIFO (submission order).
+struct RunRecord {
+    std::string id, project, goal, workflow, backend, model;
+    std::string status, reason, archived_from, agent_id, error;
+    int64_t position = 0, created_ms = 0, updated_ms = 0, started_ms = 0, finished_ms = 0;
+};
+
+// One entry of a run's append-only event log; `seq` counts from 1 per run.
+struct RunEventRecord {
+    int64_t seq = 0;
+    std::string id, run_id;
+    int64_t ts_ms = 0;
+    std::string event, node, stage;
+    std::string properties = "{}"; // a JSON object
+    // The agent transcript offset this event came from (-1: none): after a
+    // restart the daemon re-reads transcript records it may have logged
+    // already, and skips those at or below the run's last offset.
+    int64_t agent_offset = -1;
+};
+
 // Why Store::open failed: `damaged` tells a database that exists but cannot
 // be trusted (0 bytes, not SQLite, failing quick_check, a table missing)
 // from other failures (permissions, a newer schema), so that the daemon can
@@ -109,6 +131,20 @@ class Store {
     Result<std::vector<CommitRecord>> recent_commits(const std::string& project, int limit);
     // "" = all projects / every strategy ("direct" = merged commits only).
     Result<int64_t> commit_count(const std::string& project, const std::string& strategy = "");
+
+    // Runs and their events (store_runs.cpp). Each write is one transaction:
+    // a run's row and the events that tell of its change commit together.
+    Status save_run(const RunRecord& r, const std::vector<RunEventRecord>& events);
+    Status append_run_events(const std::vector<RunEventRecord>& events);
+    // Every run in submission order. A row whose fields cannot be read comes
+    // back with what could be (status "" when unreadable): the caller decides.
+    Result<std::vector<RunRecord>> runs();
+    // Events of a run with seq > since_seq, oldest first, at most `limit`.
+    Result<std::vector<RunEventRecord>> run_events(const std::string& run_id, int64_t since_seq,
+                                                   int64_t limit);
+    Result<int64_t> last_run_event_seq(const std::string& run_id);    // 0 when none
+    Result<int64_t> last_run_agent_offset(const std::string& run_id); // -1 when none
+    Status delete_run(const std::string& id);                         // with its events
 
     // Executes SQL that returns no rows (used by migrations and tests).
     Status exec(const std::string& sql);

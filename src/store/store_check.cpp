@@ -36,6 +36,9 @@ constexpr TableShape kTables[] = {
                "retiring"},
     {"claims", "project, ticket, agent_id, claimed_ms"},
     {"commits", "id, project, agent_id, ticket, sha, subject, branch, strategy, pr_url, ts_ms"},
+    {"runs", "id, position, project, goal, workflow, backend, model, status, reason, "
+             "archived_from, agent_id, error, created_ms, updated_ms, started_ms, finished_ms"},
+    {"run_events", "run_id, seq, id, ts_ms, event, node, stage, properties, agent_offset"},
 };
 
 std::string one_line(std::string s) {

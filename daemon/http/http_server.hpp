@@ -1,0 +1,66 @@
+// The HTTP API (server mode): h2o (its libuv build) on the daemon's own loop,
+// HTTP/1.1 keep-alive and h2c, no HTTP parsing of ours. Routes
+// (routes.cpp) turn a request into a protocol Request and dispatch it to the
+// same handlers as the Unix socket; the answer comes back through an
+// HttpResponder. SSE streams (sse.cpp) are h2o streaming responses with a
+// bounded buffer each. Loopback only until authentication exists. Loop
+// thread only.
+#pragma once
+
+#include "util/result.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <uv.h>
+
+namespace fab {
+
+class Daemon;
+class SseStream;
+
+// "PORT", "HOST:PORT" or "[V6]:PORT" (default host 127.0.0.1).
+struct ListenAddress {
+    std::string host;
+    int port = 0;
+};
+Result<ListenAddress> parse_listen_address(const std::string& spec);
+bool is_loopback_host(const std::string& host);
+constexpr const char* kDefaultHttpListen = "127.0.0.1:3000";
+
+class HttpServer {
+  public:
+    HttpServer(uv_loop_t* loop, Daemon& d);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    // Binds and listens; refuses a non-loopback address.
+    Status listen(const std::string& spec);
+    // Stops accepting, ends every SSE stream and asks h2o to close its
+    // connections; the loop then runs out.
+    void close();
+    const std::string& address() const { return address_; }
+    Daemon& daemon() { return d_; }
+
+    // SSE streams register here so close() can end them.
+    void add_stream(SseStream* s) { streams_.insert(s); }
+    void remove_stream(SseStream* s) { streams_.erase(s); }
+
+    struct Impl; // h2o's structures (http_server.cpp)
+
+  private:
+    void on_connection(uv_stream_t* listener);
+
+    uv_loop_t* loop_;
+    Daemon& d_;
+    std::unique_ptr<Impl> impl_;
+    uv_tcp_t* listener_ = nullptr; // closed before freed (ev::close_and_free)
+    std::string address_;
+    std::set<SseStream*> streams_;
+    bool closed_ = false;
+};
+
+} // namespace fab
