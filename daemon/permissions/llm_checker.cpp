@@ -82,10 +82,14 @@ std::string describe_call(const std::string& tool, const Json& input) {
 
 const char* verdict_name(Verdict v) {
     switch (v) {
-    case Verdict::safe: return "safe";
-    case Verdict::unsafe: return "unsafe";
-    case Verdict::unsure: return "unsure";
-    case Verdict::invalid: return "invalid";
+    case Verdict::safe:
+        return "safe";
+    case Verdict::unsafe:
+        return "unsafe";
+    case Verdict::unsure:
+        return "unsure";
+    case Verdict::invalid:
+        return "invalid";
     }
     return "invalid";
 }
@@ -160,18 +164,27 @@ std::string user_prompt(const std::string& project, const std::string& worktree,
 std::string context_line(const ChatEntry& e) {
     std::string line;
     switch (e.kind) {
-    case ChatKind::user_input: line = "user: " + e.text; break;
-    case ChatKind::assistant_text: line = "assistant: " + e.text; break;
-    case ChatKind::tool_use: line = "tool call " + e.tool_name + ": " + compact(e.tool_input); break;
+    case ChatKind::user_input:
+        line = "user: " + e.text;
+        break;
+    case ChatKind::assistant_text:
+        line = "assistant: " + e.text;
+        break;
+    case ChatKind::tool_use:
+        line = "tool call " + e.tool_name + ": " + compact(e.tool_input);
+        break;
     case ChatKind::tool_result:
         line = std::string(e.is_error ? "tool error: " : "tool result: ") + e.text;
         break;
     case ChatKind::permission:
         line = "permission asked for " + e.tool_name + ": " + compact(e.tool_input);
         break;
-    case ChatKind::error: line = "error: " + e.text; break;
+    case ChatKind::error:
+        line = "error: " + e.text;
+        break;
     case ChatKind::system:
-    case ChatKind::turn_result: return "";
+    case ChatKind::turn_result:
+        return "";
     }
     return truncate(one_line(std::move(line)), kContextEntryChars);
 }
@@ -241,8 +254,8 @@ Result<std::string> extract_text(const std::string& type, const net::Response& r
                 if (!item.is_object() || item.value("type", "") != "message") continue;
                 if (!item.contains("content") || !item["content"].is_array()) continue;
                 for (const auto& c : item["content"])
-                    if (c.is_object() && c.value("type", "") == "output_text" && c.contains("text") &&
-                        c["text"].is_string())
+                    if (c.is_object() && c.value("type", "") == "output_text" &&
+                        c.contains("text") && c["text"].is_string())
                         text += c["text"].get<std::string>();
             }
     }
@@ -380,8 +393,9 @@ void on_entry(Daemon& d, Supervisor& s, Agent& a, const ChatEntry& e) {
         const char* key = std::getenv(p->api_key_env.c_str());
         if (!key || !*key)
             return fail_early(s, *j,
-                              "environment variable " + p->api_key_env + " (api-key-env of provider \"" +
-                                  p->name + "\") is not set in the daemon's environment");
+                              "environment variable " + p->api_key_env +
+                                  " (api-key-env of provider \"" + p->name +
+                                  "\") is not set in the daemon's environment");
         j->api_key = key;
     }
     auto req = build_request(*p, j->model, j->api_key, system_prompt(), context_prompt);

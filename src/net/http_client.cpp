@@ -40,12 +40,14 @@ bool is_token_char(char c) { // RFC 9110 tchar
 }
 
 bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool is_ip_literal(const std::string& host) {
     unsigned char buf[sizeof(in6_addr)];
-    return ::inet_pton(AF_INET, host.c_str(), buf) == 1 || ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
+    return ::inet_pton(AF_INET, host.c_str(), buf) == 1 ||
+           ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
 } // namespace
@@ -189,7 +191,8 @@ bool ResponseParser::on_header_line(const std::string& line) {
     std::string name = line.substr(0, colon);
     if (!std::all_of(name.begin(), name.end(), is_token_char))
         return fail("malformed HTTP header name");
-    resp_.headers.emplace_back(std::move(name), std::string(trim(std::string_view(line).substr(colon + 1))));
+    resp_.headers.emplace_back(std::move(name),
+                               std::string(trim(std::string_view(line).substr(colon + 1))));
     return true;
 }
 
@@ -248,7 +251,8 @@ bool ResponseParser::feed(std::string_view data) {
         case State::trailers: {
             size_t before = buf_.size();
             if (!take_line(line)) {
-                if (buf_.size() > kMaxHeaderBytes) return fail("HTTP header or chunk line too long");
+                if (buf_.size() > kMaxHeaderBytes)
+                    return fail("HTTP header or chunk line too long");
                 return true;
             }
             if (state_ != State::chunk_data_end && state_ != State::chunk_size) {
@@ -278,7 +282,8 @@ bool ResponseParser::feed(std::string_view data) {
                     if (d < 0) return fail("invalid chunk size");
                     n = n * 16 + static_cast<size_t>(d);
                 }
-                if (resp_.body.size() + n > kMaxBodyBytes) return fail("HTTP response body too large");
+                if (resp_.body.size() + n > kMaxBodyBytes)
+                    return fail("HTTP response body too large");
                 remaining_ = n;
                 state_ = n == 0 ? State::trailers : State::chunk_data;
             } else if (state_ == State::chunk_data_end) {
@@ -341,7 +346,8 @@ Status wait_fd(int fd, short events, const Deadline& dl) {
     for (;;) {
         if (dl.cancel && dl.cancel->load()) return make_error("cancelled");
         int64_t left = dl.end_ms - monotonic_ms();
-        if (left <= 0) return make_error("timed out after " + std::to_string(dl.timeout_ms) + " ms");
+        if (left <= 0)
+            return make_error("timed out after " + std::to_string(dl.timeout_ms) + " ms");
         pollfd p{fd, events, 0};
         int rc = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 100)));
         if (rc > 0) return {};
@@ -415,7 +421,8 @@ Result<UniqueFd> connect_to(const Url& u, const Deadline& dl) {
     if (!addrs) return make_error(addrs.error());
     std::string last = "no address";
     for (addrinfo* ai = addrs->get(); ai; ai = ai->ai_next) {
-        UniqueFd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
+        UniqueFd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                             ai->ai_protocol));
         if (!fd.valid()) {
             last = "socket: " + errno_string(errno);
             continue;
@@ -426,7 +433,8 @@ Result<UniqueFd> connect_to(const Url& u, const Deadline& dl) {
             continue;
         }
         if (rc != 0) {
-            if (auto w = wait_fd(fd.get(), POLLOUT, dl); !w) return make_error("connecting to " + u.host + ": " + w.error());
+            if (auto w = wait_fd(fd.get(), POLLOUT, dl); !w)
+                return make_error("connecting to " + u.host + ": " + w.error());
             int err = 0;
             socklen_t len = sizeof err;
             ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
@@ -472,8 +480,9 @@ class Conn {
         ctx_.reset(::SSL_CTX_new(::TLS_client_method()));
         if (!ctx_) return make_error(openssl_error("TLS: cannot create a context"));
         ::SSL_CTX_set_min_proto_version(ctx_.get(), TLS1_2_VERSION);
-        int ok = ca_file.empty() ? ::SSL_CTX_set_default_verify_paths(ctx_.get())
-                                 : ::SSL_CTX_load_verify_locations(ctx_.get(), ca_file.c_str(), nullptr);
+        int ok = ca_file.empty()
+                     ? ::SSL_CTX_set_default_verify_paths(ctx_.get())
+                     : ::SSL_CTX_load_verify_locations(ctx_.get(), ca_file.c_str(), nullptr);
         if (ok != 1) return make_error(openssl_error("TLS: cannot load the trusted certificates"));
         ::SSL_CTX_set_verify(ctx_.get(), SSL_VERIFY_PEER, nullptr);
         ssl_.reset(::SSL_new(ctx_.get()));
@@ -497,14 +506,15 @@ class Conn {
             if (rc == 1) break;
             int err = ::SSL_get_error(ssl_.get(), rc);
             if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-                if (auto w = wait_fd(fd_.get(), err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, dl_); !w)
+                if (auto w = wait_fd(fd_.get(), err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, dl_);
+                    !w)
                     return make_error("TLS handshake with " + u.host + ": " + w.error());
                 continue;
             }
             long v = ::SSL_get_verify_result(ssl_.get());
             if (v != X509_V_OK)
-                return make_error("TLS: certificate of " + u.host + " not trusted: " +
-                                  ::X509_verify_cert_error_string(v));
+                return make_error("TLS: certificate of " + u.host +
+                                  " not trusted: " + ::X509_verify_cert_error_string(v));
             return make_error(io_error("TLS handshake with " + u.host, err));
         }
         // SSL_VERIFY_PEER already fails the handshake on a bad chain or name;
@@ -513,8 +523,8 @@ class Conn {
         if (!peer) return make_error("TLS: " + u.host + " sent no certificate");
         ::X509_free(peer);
         if (long v = ::SSL_get_verify_result(ssl_.get()); v != X509_V_OK)
-            return make_error("TLS: certificate of " + u.host + " not trusted: " +
-                              ::X509_verify_cert_error_string(v));
+            return make_error("TLS: certificate of " + u.host +
+                              " not trusted: " + ::X509_verify_cert_error_string(v));
         return {};
     }
 
@@ -533,7 +543,9 @@ class Conn {
                 int err = ::SSL_get_error(ssl_.get(), n);
                 if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
                     // Retried below with the same buffer and length, as OpenSSL requires.
-                    if (auto w = wait_fd(fd_.get(), err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, dl_); !w)
+                    if (auto w =
+                            wait_fd(fd_.get(), err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, dl_);
+                        !w)
                         return make_error("sending: " + w.error());
                     continue;
                 }
@@ -543,7 +555,8 @@ class Conn {
             if (n > 0) {
                 off += static_cast<size_t>(n);
             } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                if (auto w = wait_fd(fd_.get(), POLLOUT, dl_); !w) return make_error("sending: " + w.error());
+                if (auto w = wait_fd(fd_.get(), POLLOUT, dl_); !w)
+                    return make_error("sending: " + w.error());
             } else if (n < 0 && errno != EINTR) {
                 return make_error("sending: " + errno_string(errno));
             }
@@ -557,12 +570,15 @@ class Conn {
             if (dl_.cancel && dl_.cancel->load()) return make_error("cancelled");
             if (ssl_) {
                 ::ERR_clear_error();
-                int n = ::SSL_read(ssl_.get(), buf, static_cast<int>(std::min<size_t>(cap, 1 << 20)));
+                int n =
+                    ::SSL_read(ssl_.get(), buf, static_cast<int>(std::min<size_t>(cap, 1 << 20)));
                 if (n > 0) return static_cast<size_t>(n);
                 int err = ::SSL_get_error(ssl_.get(), n);
                 if (err == SSL_ERROR_ZERO_RETURN) return size_t{0};
                 if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-                    if (auto w = wait_fd(fd_.get(), err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, dl_); !w)
+                    if (auto w =
+                            wait_fd(fd_.get(), err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, dl_);
+                        !w)
                         return make_error("reading: " + w.error());
                     continue;
                 }
@@ -581,7 +597,8 @@ class Conn {
             ssize_t n = ::recv(fd_.get(), buf, cap, 0);
             if (n >= 0) return static_cast<size_t>(n);
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                if (auto w = wait_fd(fd_.get(), POLLIN, dl_); !w) return make_error("reading: " + w.error());
+                if (auto w = wait_fd(fd_.get(), POLLIN, dl_); !w)
+                    return make_error("reading: " + w.error());
             } else if (errno != EINTR) {
                 return make_error("reading: " + errno_string(errno));
             }

@@ -73,8 +73,18 @@ class ResponseParser {
     Response& response() { return resp_; }
 
   private:
-    enum class State { status_line, headers, body_length, body_close, chunk_size, chunk_data,
-                       chunk_data_end, trailers, done, failed };
+    enum class State {
+        status_line,
+        headers,
+        body_length,
+        body_close,
+        chunk_size,
+        chunk_data,
+        chunk_data_end,
+        trailers,
+        done,
+        failed
+    };
     bool fail(std::string why);
     bool take_line(std::string& line); // one line from buf_ (CRLF or LF), false if incomplete
     bool on_status_line(const std::string& line);
@@ -82,17 +92,17 @@ class ResponseParser {
     bool start_body();
 
     State state_ = State::status_line;
-    std::string buf_;       // unconsumed input
+    std::string buf_; // unconsumed input
     size_t header_bytes_ = 0;
-    size_t remaining_ = 0;  // body_length / chunk_data
+    size_t remaining_ = 0; // body_length / chunk_data
     Response resp_;
     std::string error_;
 };
 
 struct PostOptions {
-    int timeout_ms = 30000;                  // total, from the call
+    int timeout_ms = 30000;                    // total, from the call
     const std::atomic<bool>* cancel = nullptr; // polled; true → fail early ("cancelled")
-    std::string ca_file;                     // tests/overrides; "" = system store
+    std::string ca_file;                       // tests/overrides; "" = system store
 };
 
 // Sends `body` to `url` and reads the whole response. Any HTTP status is a
