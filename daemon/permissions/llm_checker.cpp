@@ -4,6 +4,7 @@
 #include "daemon/daemon.hpp"
 #include "ev/stream.hpp"
 #include "protocol/envelope.hpp"
+#include "protocol/messages.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 
@@ -283,7 +284,7 @@ struct Job {
 };
 
 void publish(Supervisor& s, const Job& j, const std::string& action) {
-    Json ev = {{"event", "permission.checked"},
+    Json ev = {{"event", msg::kEvPermissionChecked},
                {"agent_id", j.agent_id},
                {"project", j.project},
                {"request_id", j.request_id},
