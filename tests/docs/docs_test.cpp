@@ -602,3 +602,17 @@ BOOST_AUTO_TEST_CASE(every_message_has_an_entry_and_every_entry_a_message) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// fab-tui parses the flags of `fab tui` (one list, src/cli/tui_flags.hpp):
+// its --help names each of them with the table's help text.
+BOOST_AUTO_TEST_CASE(fab_tui_help_shows_the_flags_of_fab_tui) {
+    const Command* c = lookup("tui");
+    BOOST_TEST_REQUIRE(c != nullptr);
+    RunResult r = run(shell_quote(std::string(FAB_BUILD_ROOT) + "/fab-tui") + " --help");
+    BOOST_TEST(r.status == 0);
+    for (const Flag& f : c->flags) {
+        BOOST_TEST(mentions_flag(r.out, std::string("--") + f.name),
+                   "fab-tui --help lacks --" << f.name);
+        BOOST_TEST(r.out.find(f.help) != std::string::npos, "fab-tui --help lacks: " << f.help);
+    }
+}
