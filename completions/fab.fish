@@ -352,7 +352,7 @@ __fab_command 'agent create' - 'start an agent in a new worktree of a project' \
     '--prompt=' 'the first message to the agent' \
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
-__fab_command 'agent send' agents 'send a message to an agent (resumes a stopped session)' \
+__fab_command 'agent send' agents "send a message to an agent (resumes a failed agent's session)" \
     '-h --help' 'show help for this command'
 __fab_command 'agent abort' agents 'stop an agent: interrupt, then terminate, then kill' \
     '-f --force' "kill the agent's process tree at once instead of interrupting it" \

@@ -44,6 +44,16 @@ std::string damaged_store_advice(const Paths& p) {
 }
 } // namespace
 
+Status register_daemon_handlers(Router& r, Daemon& d) {
+    for (auto family :
+         {register_server_handlers, register_project_handlers, register_agent_handlers,
+          register_permission_handlers, register_merge_handlers, register_plan_handlers,
+          register_manager_handlers, register_orchestrator_handlers, register_issue_handlers,
+          register_run_handlers})
+        if (auto s = family(r, d); !s) return s;
+    return r.check_complete();
+}
+
 Daemon::~Daemon() {
     http_server_.reset();
     runs_.reset();
@@ -112,16 +122,8 @@ Status Daemon::start() {
     git_ = std::make_unique<git::Runner>(&loop_);
     merges_ = std::make_unique<merge::Merges>(*git_);
     http_client_ = std::make_unique<net::HttpClient>(&loop_);
-    register_server_handlers(router_, *this);
-    register_project_handlers(router_, *this);
-    register_agent_handlers(router_, *this);
-    register_permission_handlers(router_, *this);
-    register_merge_handlers(router_, *this);
-    register_plan_handlers(router_, *this);
-    register_manager_handlers(router_, *this);
-    register_orchestrator_handlers(router_, *this);
-    register_issue_handlers(router_, *this);
-    register_run_handlers(router_, *this);
+    if (auto s = register_daemon_handlers(router_, *this); !s)
+        return make_error("protocol table: " + s.error());
     server_ = std::make_unique<IpcServer>(&loop_, router_);
     if (auto s = server_->listen(paths_.socket); !s) return s;
     supervisor_ = std::make_unique<Supervisor>(*this);

@@ -82,17 +82,25 @@ class Daemon {
     bool stopping_ = false;
 };
 
-// daemon/handlers/*.cpp
-void register_server_handlers(Router& r, Daemon& d);
-void register_project_handlers(Router& r, Daemon& d);
-void register_agent_handlers(Router& r, Daemon& d);
-void register_permission_handlers(Router& r, Daemon& d);
-void register_merge_handlers(Router& r, Daemon& d);        // handlers/merge.cpp
-void recover_interrupted_merges(Daemon& d);                // handlers/merge.cpp: at start
-void register_plan_handlers(Router& r, Daemon& d);         // handlers/plan.cpp
-void register_manager_handlers(Router& r, Daemon& d);      // handlers/manager.cpp
-void register_orchestrator_handlers(Router& r, Daemon& d); // handlers/orchestrator.cpp
-void register_issue_handlers(Router& r, Daemon& d);        // handlers/issue.cpp
-void register_run_handlers(Router& r, Daemon& d);          // handlers/run.cpp
+// daemon/handlers/*.cpp: each family registers its {name, handler} table;
+// Status errors (a name the protocol table lacks, a duplicate) stop start-up.
+Status register_server_handlers(Router& r, Daemon& d);
+Status register_project_handlers(Router& r, Daemon& d);
+Status register_agent_handlers(Router& r, Daemon& d);
+Status register_permission_handlers(Router& r, Daemon& d);
+Status register_merge_handlers(Router& r, Daemon& d);        // handlers/merge.cpp
+void recover_interrupted_merges(Daemon& d);                  // handlers/merge.cpp: at start
+Status register_plan_handlers(Router& r, Daemon& d);         // handlers/plan.cpp
+Status register_manager_handlers(Router& r, Daemon& d);      // handlers/manager.cpp
+Status register_orchestrator_handlers(Router& r, Daemon& d); // handlers/orchestrator.cpp
+Status register_issue_handlers(Router& r, Daemon& d);        // handlers/issue.cpp
+Status register_run_handlers(Router& r, Daemon& d);          // handlers/run.cpp
+// Every family, then the check that each request of the protocol table has a
+// handler. Handlers only keep `d`; nothing is called until a request comes.
+Status register_daemon_handlers(Router& r, Daemon& d);
+
+// Shared by the agent-like families (agent, plan, manager): handlers/agent.cpp.
+void send_message(Daemon& d, const std::string& id, const std::string& text, const Reply& r);
+void send_history(Daemon& d, const std::string& id, const Json& payload, const Reply& r);
 
 } // namespace fab

@@ -1,5 +1,6 @@
 #include "daemon/events.hpp"
 
+#include "protocol/messages.hpp"
 #include "util/log.hpp"
 
 namespace fab {
@@ -77,7 +78,7 @@ void EventHub::lag(uint64_t client, Sub& s) {
     s.held.clear();
     s.held_bytes = 0;
     log::warn("client " + std::to_string(client) + " is too slow; sending resync");
-    send(client, dump_json({{"type", "event"}, {"event", "resync"}}) + "\n");
+    send(client, dump_json({{"type", "event"}, {"event", msg::kEvResync}}) + "\n");
 }
 
 void EventHub::deliver(uint64_t client, Sub& s, const std::string& line) {

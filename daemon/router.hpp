@@ -1,4 +1,6 @@
-// Request routing: one handler per message type. Handlers answer through a
+// Request routing: one handler per message type, registered per family from
+// {name, handler} tables checked against the protocol table
+// (src/protocol/messages.hpp). Handlers answer through a
 // Reply, now or later (after a git clone finishes, say), without knowing the
 // transport: the Unix-socket server and the HTTP server each implement a
 // Responder. A Reply whose client has gone away is dropped silently. Loop
@@ -7,11 +9,13 @@
 
 #include "protocol/envelope.hpp"
 #include "protocol/fields.hpp"
+#include "protocol/messages.hpp"
 
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace fab {
 
@@ -67,11 +71,32 @@ inline std::string require(const Request& q, const char* key, const Reply& r) {
 class Router {
   public:
     using Handler = std::function<void(const Request&, const Reply&)>;
-    void add(const std::string& type, Handler h) { handlers_[type] = std::move(h); }
-    // Unknown types get an error response naming the type.
+    struct Route {
+        const char* type; // a msg:: constant
+        Handler handler;
+    };
+
+    // `kind`: requests to the daemon, or host requests (fab-host).
+    explicit Router(proto::Kind kind = proto::Kind::request) : kind_(kind) {}
+
+    // One family's handlers. A name that is not a canonical message of this
+    // router's kind in the protocol table (unknown, or a deprecated alias:
+    // aliases reach the canonical handler by themselves), or a name already
+    // registered, is an error: the process refuses to start.
+    Status add(std::vector<Route> family);
+    // After every family: each canonical message of this kind has a handler.
+    Status check_complete() const;
+    std::vector<std::string> names() const;
+    // Without the table check: for tests' fake servers, which speak made-up
+    // messages. The daemon and the hosts register through add().
+    void add_unchecked(std::string type, Handler h) { handlers_[std::move(type)] = std::move(h); }
+
+    // Unknown types get an error response naming the type; a deprecated name
+    // is served by its canonical handler.
     void dispatch(const Request& req, const Reply& reply) const;
 
   private:
+    proto::Kind kind_;
     std::map<std::string, Handler, std::less<>> handlers_;
 };
 

@@ -5,6 +5,7 @@
 #include "util/strings.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cerrno>
 #include <cstdlib>
 #include <sys/socket.h>
@@ -189,6 +190,7 @@ void IpcServer::on_data(Client& c, const char* data, size_t len) {
 }
 
 void IpcServer::send(uint64_t id, std::string line) {
+    assert(std::this_thread::get_id() == loop_thread_ && "IpcServer::send off the loop thread");
     auto it = clients_.find(id);
     if (it == clients_.end()) return;
     auto& stream = *it->second->stream;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <sys/types.h>
+#include <thread>
 #include <utility>
 
 namespace fab {
@@ -64,6 +65,9 @@ class IpcServer {
     void drop(uint64_t id, const char* why);
 
     uv_loop_t* loop_;
+    // The loop runs on the thread that made the server; send() asserts it
+    // (debug builds): a worker must hand its result back to the loop first.
+    std::thread::id loop_thread_ = std::this_thread::get_id();
     const Router& router_;
     std::unique_ptr<ev::PipeServer> listener_;
     std::string path_;

@@ -1,4 +1,5 @@
 #include "tui/app.hpp"
+#include "protocol/messages.hpp"
 
 #include "tui/keys.hpp"
 #include "util/time.hpp"
@@ -79,21 +80,21 @@ void App::on_up() {
     dirty_ = true;
     // Subscribe first, then the snapshots: nothing falls between the two.
     // `since` resumes every chat we hold exactly after its last record.
-    client_.request("attach", {{"since", model_.since_offsets()}}, [this](Result<Json> r) {
+    client_.request(msg::kAttach, {{"since", model_.since_offsets()}}, [this](Result<Json> r) {
         if (!r) return notify("attach: " + r.error(), true);
         model_.set_agents(r->value("agents", Json::array()));
         after_change();
     });
-    client_.request("status", Json::object(), [this](Result<Json> r) {
+    client_.request(msg::kStatus, Json::object(), [this](Result<Json> r) {
         if (!r) return notify("status: " + r.error(), true);
         model_.set_status(*r);
         after_change();
     });
-    client_.request("permission.list", Json::object(), [this](Result<Json> r) {
+    client_.request(msg::kPermissionList, Json::object(), [this](Result<Json> r) {
         if (r) model_.set_pending(r->value("requests", Json::array()), false);
         after_change();
     });
-    client_.request("question.list", Json::object(), [this](Result<Json> r) {
+    client_.request(msg::kQuestionList, Json::object(), [this](Result<Json> r) {
         if (r) model_.set_pending(r->value("questions", Json::array()), true);
         after_change();
     });
@@ -106,7 +107,7 @@ void App::on_event(const Json& ev) {
     int64_t before = sel ? sel->chat_last : -1;
     try {
         a = model_.apply_event(ev);
-        if (a == Model::Applied::changed && ev.value("event", "") == "agent.created") {
+        if (a == Model::Applied::changed && ev.value("event", "") == msg::kEvAgentCreated) {
             // The daemon announces an agent before its host starts, so this
             // finds nothing to fetch; it stays as a safety net: an agent we meet
             // with output already written (e.g. one announced while we were
@@ -169,7 +170,7 @@ void App::request_older(const std::string& id) {
     a->history_pending = true;
     // `before` makes the daemon read from the end of the transcript; `since`
     // gives the same records from a daemon that does not know `before`.
-    client_.request("agent.history",
+    client_.request(msg::kAgentChatHistory,
                     {{"id", id}, {"since", since}, {"before", until}, {"limit", until - since}},
                     [this, id, since, until](Result<Json> r) {
                         AgentInfo* ag = model_.find(id);
@@ -275,27 +276,28 @@ void App::apply(const Action& a) {
         after_change();
         return;
     case T::send:
-        client_.request("agent.send", {{"id", a.id}, {"text", a.text}},
+        client_.request(msg::kAgentSendMessage, {{"id", a.id}, {"text", a.text}},
                         report("message to " + a.id));
         vs_.scroll = 0;
         return;
     case T::abort:
-        client_.request("agent.abort", {{"id", a.id}}, report("abort " + a.id));
+        client_.request(msg::kAgentAbort, {{"id", a.id}}, report("abort " + a.id));
         return;
     case T::respond: {
         Json p = {{"id", a.id}, {"allow", a.allow}, {"always", a.always}};
         std::string id = a.id;
-        client_.request("permission.respond", p, [this, id, allow = a.allow](Result<Json> r) {
+        client_.request(msg::kPermissionRespond, p, [this, id, allow = a.allow](Result<Json> r) {
             if (!r) return notify("permission " + id + ": " + r.error(), true);
             notify(std::string(allow ? "allowed" : "denied") + " (" + id + ")");
         });
         return;
     }
     case T::answer:
-        client_.request("question.answer", {{"id", a.id}, {"answer", a.text}}, report("answer"));
+        client_.request(msg::kQuestionRespond, {{"id", a.id}, {"answer", a.text}},
+                        report("answer"));
         return;
     case T::plan:
-        client_.request("agent.plan", {{"project", a.project}, {"prompt", a.text}},
+        client_.request(msg::kPlanStart, {{"project", a.project}, {"prompt", a.text}},
                         [this](Result<Json> r) {
                             if (!r) return notify("planner: " + r.error(), true);
                             std::string id = r->value("agent", Json::object()).value("id", "");
@@ -311,7 +313,7 @@ void App::apply(const Action& a) {
                 select(ag->id);
                 return;
             }
-        client_.request("manager.start", {{"project", a.project}}, [this](Result<Json> r) {
+        client_.request(msg::kManagerStart, {{"project", a.project}}, [this](Result<Json> r) {
             if (!r) return notify("manager: " + r.error(), true);
             std::string id = r->value("agent", Json::object()).value("id", "");
             if (id.empty()) id = r->value("id", "");
@@ -322,7 +324,7 @@ void App::apply(const Action& a) {
     }
     case T::manager_stop:
         client_.request(
-            "manager.stop", {{"project", a.project}}, [this, p = a.project](Result<Json> r) {
+            msg::kManagerStop, {{"project", a.project}}, [this, p = a.project](Result<Json> r) {
                 if (!r) return notify("manager of " + p + ": " + r.error(), true);
                 notify(r->value("stopped", false) ? "stopping the manager of " + p
                                                   : "the manager of " + p + " is not running");
@@ -335,7 +337,7 @@ void App::apply(const Action& a) {
                 select(ag->id);
                 return;
             }
-        client_.request("director.start", Json::object(), [this](Result<Json> r) {
+        client_.request(msg::kDirectorStart, Json::object(), [this](Result<Json> r) {
             if (!r) return notify("director: " + r.error(), true);
             std::string id = r->value("agent", Json::object()).value("id", "");
             notify("director " + id);
@@ -344,7 +346,7 @@ void App::apply(const Action& a) {
         return;
     }
     case T::director_stop:
-        client_.request("director.stop", Json::object(), [this](Result<Json> r) {
+        client_.request(msg::kDirectorStop, Json::object(), [this](Result<Json> r) {
             if (!r) return notify("director: " + r.error(), true);
             notify(r->value("stopped", false) ? "stopping the director"
                                               : "the director is not running");
@@ -364,7 +366,7 @@ void App::apply(const Action& a) {
     }
     case T::plans:
         vs_.plans_note = "loading…";
-        client_.request("plan.list", Json::object(), [this](Result<Json> r) {
+        client_.request(msg::kPlanList, Json::object(), [this](Result<Json> r) {
             vs_.plans.clear();
             dirty_ = true;
             if (!r) {
@@ -380,7 +382,7 @@ void App::apply(const Action& a) {
     case T::plan_read:
         vs_.plan_text.clear();
         vs_.plans_note = "loading…";
-        client_.request("plan.read", {{"id", a.id}}, [this, id = a.id](Result<Json> r) {
+        client_.request(msg::kPlanRead, {{"id", a.id}}, [this, id = a.id](Result<Json> r) {
             dirty_ = true;
             if (!r) {
                 vs_.plans_note = "plan " + id + ": " + r.error();
@@ -391,7 +393,7 @@ void App::apply(const Action& a) {
         });
         return;
     case T::plan_tickets:
-        client_.request("plan.tickets", {{"id", a.id}}, [this, id = a.id](Result<Json> r) {
+        client_.request(msg::kPlanTickets, {{"id", a.id}}, [this, id = a.id](Result<Json> r) {
             if (!r) return notify("tickets from plan " + id + ": " + r.error(), true);
             std::string epic = r->value("epic", Json::object()).value("id", "");
             notify("plan " + id + ": epic " + epic + " and " +
@@ -399,7 +401,7 @@ void App::apply(const Action& a) {
         });
         return;
     case T::plan_run:
-        client_.request("plan.run", {{"id", a.id}}, [this, id = a.id](Result<Json> r) {
+        client_.request(msg::kPlanRun, {{"id", a.id}}, [this, id = a.id](Result<Json> r) {
             if (!r) return notify("run plan " + id + ": " + r.error(), true);
             std::string agent = r->value("agent", Json::object()).value("id", "");
             notify("plan " + id + ": agent " + agent + " started");

@@ -1,4 +1,5 @@
 #include "tui/client.hpp"
+#include "protocol/messages.hpp"
 
 #include "protocol/version.hpp"
 #include "util/strings.hpp"
@@ -90,17 +91,19 @@ void Client::on_connected(int status) {
                             down(st == UV_EOF ? "the daemon closed the connection"
                                               : std::string("connection lost: ") + uv_strerror(st));
                         });
-    request("ping", {{"protocol", kProtocolMajor}, {"client", "fab-tui"}}, [this](Result<Json> r) {
-        if (!r) return down(r.error());
-        int major = r->value("protocol", 0);
-        if (major != kProtocolMajor)
-            return down("daemon speaks protocol " + std::to_string(major) + ", fab-tui speaks " +
-                        std::to_string(kProtocolMajor) + "; restart it: fab server restart");
-        up_ = true;
-        handshake_.stop();
-        auto cb = on_up_;
-        if (cb) cb(std::move(r));
-    });
+    request(msg::kPing, {{"protocol", kProtocolMajor}, {"client", "fab-tui"}},
+            [this](Result<Json> r) {
+                if (!r) return down(r.error());
+                int major = r->value("protocol", 0);
+                if (major != kProtocolMajor)
+                    return down("daemon speaks protocol " + std::to_string(major) +
+                                ", fab-tui speaks " + std::to_string(kProtocolMajor) +
+                                "; restart it: fab server restart");
+                up_ = true;
+                handshake_.stop();
+                auto cb = on_up_;
+                if (cb) cb(std::move(r));
+            });
 }
 
 void Client::request(const std::string& type, const Json& payload, ReplyFn done) {

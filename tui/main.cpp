@@ -1,5 +1,6 @@
 // fab-tui: the terminal interface (exec'd by `fab tui`).
 //   fab-tui [--frames N] [--color never|auto|always]
+#include "cli/tui_flags.hpp"
 #include "config/paths.hpp"
 #include "ev/handle.hpp"
 #include "tui/app.hpp"
@@ -15,8 +16,13 @@
 using namespace fab;
 
 namespace {
-int usage() {
-    std::fprintf(stderr, "usage: fab-tui [--frames N] [--color never|auto|always]\n");
+// From the flags of `fab tui` in the command table (cli/tui_flags.hpp).
+int usage(FILE* to = stderr) {
+    std::string line = "usage: fab-tui";
+    for (const cli::Flag& f : cli::kTuiFlags)
+        if (f.arg) line += std::string(" [--") + f.name + " " + f.arg + "]";
+    std::fprintf(to, "%s\n", line.c_str());
+    for (const cli::Flag& f : cli::kTuiFlags) std::fprintf(to, "  --%-8s %s\n", f.name, f.help);
     return 2;
 }
 } // namespace
@@ -53,7 +59,7 @@ int main(int argc, char** argv) {
             else
                 return usage();
         } else if (a == "-h" || a == "--help") {
-            usage();
+            usage(stdout);
             return 0;
         } else {
             return usage();

@@ -1,4 +1,5 @@
 #include "tui/model.hpp"
+#include "protocol/messages.hpp"
 
 #include "agents/backend.hpp"
 #include "agents/record_entries.hpp"
@@ -250,12 +251,12 @@ void Model::append(AgentInfo& a, int64_t offset, const Json& entries, bool live)
 
 Model::Applied Model::apply_event(const Json& ev) {
     std::string name = str(ev, "event");
-    if (name == "resync") return Applied::resync;
-    if (name == "agent.created") {
+    if (name == msg::kEvResync) return Applied::resync;
+    if (name == msg::kEvAgentCreated) {
         upsert(obj(ev, "agent"));
         return Applied::changed;
     }
-    if (name == "agent.state") {
+    if (name == msg::kEvAgentState) {
         AgentInfo* a = find(str(ev, "agent_id"));
         if (!a) return Applied::nothing;
         a->state = str(ev, "state");
@@ -265,14 +266,14 @@ Model::Applied Model::apply_event(const Json& ev) {
             std::erase_if(pending_, [&](const auto& kv) { return kv.second.agent_id == a->id; });
         return Applied::changed;
     }
-    if (name == "agent.output") {
+    if (name == msg::kEvAgentOutput) {
         AgentInfo* a = find(str(ev, "agent_id"));
         if (!a) return Applied::nothing;
         bool replay = ev.value("replay", false);
         append(*a, i64(ev, "offset", -1), arr(ev, "entries"), !replay);
         return Applied::changed;
     }
-    if (name == "permission.request") {
+    if (name == msg::kEvPermissionRequest) {
         const Json& r = obj(ev, "request");
         ChatEntry e = chat_entry_from_json(r);
         PendingRequest p;
@@ -294,7 +295,7 @@ Model::Applied Model::apply_event(const Json& ev) {
         pending_[p.id] = std::move(p);
         return Applied::changed;
     }
-    if (name == "commit.merged") {
+    if (name == msg::kEvCommitMerged) {
         WorkItem w = work_from(ev.contains("commit") ? obj(ev, "commit") : ev);
         recent_.insert(recent_.begin(), w);
         if (recent_.size() > 50) recent_.pop_back();

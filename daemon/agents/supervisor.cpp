@@ -10,6 +10,7 @@
 #include "daemon/host/spec.hpp"
 #include "daemon/host/transcript.hpp"
 #include "daemon/permissions/llm_checker.hpp"
+#include "protocol/messages.hpp"
 #include "util/fs.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
@@ -236,7 +237,8 @@ void Supervisor::create(const CreateAgent& c, std::function<void(Result<Json>)> 
         flush();
         // Announced before its host starts, so that clients meet the agent
         // before its first record or state change (and see it fail, if it does).
-        hub_.publish(ag->rec.project, id, {{"event", "agent.created"}, {"agent", agent_json(*ag)}});
+        hub_.publish(ag->rec.project, id,
+                     {{"event", msg::kEvAgentCreated}, {"agent", agent_json(*ag)}});
         bool resume = !c.resume_session.empty();
         spawn_host(*ag, c.prompt, resume, [this, id, done](Status st) {
             Agent* a2 = find(id);
@@ -322,7 +324,7 @@ void Supervisor::attach(Agent& a, std::function<void(Status)> done) {
         if (!ag) return;
         if (!ok) return done(make_error("cannot connect to " + ag->rec.host_socket));
         ag->catching_up = true;
-        ag->link->request("host.attach", Json::object(), [this, id, done](Result<Json> r) {
+        ag->link->request(msg::kHostAttach, Json::object(), [this, id, done](Result<Json> r) {
             Agent* a2 = find(id);
             if (!a2) return;
             if (!r) return done(make_error(r.error()));
@@ -336,7 +338,7 @@ void Supervisor::attach(Agent& a, std::function<void(Status)> done) {
                 for (const auto& rec : held) on_record(*a3, rec);
                 // Requests seen before a daemon restart are not in the
                 // history we just read: the host still holds them.
-                a3->link->request("host.list", Json::object(), [this, id, done](Result<Json> l) {
+                a3->link->request(msg::kHostList, Json::object(), [this, id, done](Result<Json> l) {
                     Agent* a4 = find(id);
                     if (!a4) return;
                     if (l)
@@ -376,7 +378,7 @@ void Supervisor::recover_from_transcript(Agent& a, const std::string& why) {
 void Supervisor::fetch_history(Agent& a, int64_t from, int64_t until, std::function<void()> done) {
     if (from >= until || !a.link || !a.link->connected()) return done();
     std::string id = a.rec.id;
-    a.link->request("host.history", {{"since", from}, {"limit", kHistoryPage}},
+    a.link->request(msg::kHostHistory, {{"since", from}, {"limit", kHistoryPage}},
                     [this, id, until, done](Result<Json> r) {
                         Agent* ag = find(id);
                         if (!ag) return;

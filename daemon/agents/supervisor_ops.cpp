@@ -6,6 +6,7 @@
 #include "daemon/host/transcript.hpp"
 #include "ev/stream.hpp"
 #include "protocol/fields.hpp"
+#include "protocol/messages.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 
@@ -57,7 +58,7 @@ void Supervisor::send(const std::string& id, const std::string& text,
     if (a->state == AgentState::done || a->state == AgentState::aborted)
         return done(make_error("agent " + id + " has " + a->rec.state));
     if (a->link && a->link->connected() && !a->cli_exited) {
-        a->link->request("host.send", {{"text", text}}, [done](Result<Json> r) {
+        a->link->request(msg::kHostSend, {{"text", text}}, [done](Result<Json> r) {
             done(r ? Status{} : Status(make_error(r.error())));
         });
         return;
@@ -92,7 +93,7 @@ void Supervisor::abort(const std::string& id, bool force, std::function<void(Sta
     a->stop_requested = true;
     if (a->link && a->link->connected() && !a->cli_exited) {
         log::info("agent " + id + ": stopping" + (force ? " (force)" : ""));
-        a->link->request("host.stop", {{"force", force}}, [done](Result<Json> r) {
+        a->link->request(msg::kHostStop, {{"force", force}}, [done](Result<Json> r) {
             done(r ? Status{} : Status(make_error(r.error())));
         });
         return;
@@ -108,7 +109,7 @@ Status Supervisor::describe(const std::string& id, const std::string& text) {
     a->rec.updated_ms = now_ms();
     a->dirty = true;
     hub_.publish(a->rec.project, id,
-                 {{"event", "agent.state"},
+                 {{"event", msg::kEvAgentState},
                   {"agent_id", id},
                   {"state", a->rec.state},
                   {"error", a->rec.error},
@@ -186,7 +187,7 @@ void Supervisor::replay_page(uint64_t client, const std::string& id, int64_t fro
             record_entries(rec.value("src", ""), rec.value("data", ""), parser.get(), es);
             Json entries = Json::array();
             for (const auto& e : es) entries.push_back(to_json(e));
-            bool sent = hub_.send_to(client, {{"event", "agent.output"},
+            bool sent = hub_.send_to(client, {{"event", msg::kEvAgentOutput},
                                               {"agent_id", id},
                                               {"project", a->rec.project},
                                               {"offset", o},

@@ -6,6 +6,7 @@
 #include "daemon/daemon.hpp"
 #include "daemon/permissions/llm_checker.hpp"
 #include "ev/stream.hpp"
+#include "protocol/messages.hpp"
 #include "rules/decision_log.hpp"
 #include "rules/match.hpp"
 #include "rules/tool_decision.hpp"
@@ -74,7 +75,7 @@ void Supervisor::respond(const std::string& request_id, bool allow, const Json& 
     if (!is_question(req) && !req.value("logged", false))
         log_decision(*a, req, allow ? "allow" : "deny", req.value("decided_by", "human"));
     a->link->request(
-        "host.respond",
+        msg::kHostRespond,
         {{"request_id", request_id},
          {"allow", allow},
          {"updated_input", input},
@@ -154,8 +155,9 @@ void Supervisor::rule_check(Agent& a, const ChatEntry& e) {
             // No rule decided: the LLM checker (if configured) and a human.
             req["created_ms"] = now_ms(); // the human's timeout starts now
             ChatEntry entry = chat_entry_from_json(req);
-            hub_.publish(ag->rec.project, id,
-                         {{"event", "permission.request"}, {"agent_id", id}, {"request", req}});
+            hub_.publish(
+                ag->rec.project, id,
+                {{"event", msg::kEvPermissionRequest}, {"agent_id", id}, {"request", req}});
             llm_checker::on_entry(d_, *this, *ag, entry);
         });
 }

@@ -7,6 +7,7 @@
 #include "daemon/daemon.hpp"
 #include "daemon/permissions/llm_checker.hpp"
 #include "daemon/roles/roles.hpp"
+#include "protocol/messages.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
@@ -50,7 +51,7 @@ void Supervisor::on_record(Agent& a, const Json& rec) {
     Json list = Json::array();
     for (const auto& e : entries) list.push_back(to_json(e));
     hub_.publish(a.rec.project, a.rec.id,
-                 {{"event", "agent.output"},
+                 {{"event", msg::kEvAgentOutput},
                   {"agent_id", a.rec.id},
                   {"project", a.rec.project},
                   {"offset", offset},
@@ -111,9 +112,10 @@ void Supervisor::apply_entry(Agent& a, const ChatEntry& e, int64_t ts_ms) {
             roles::on_entry(d_, a, e);
             return;
         }
-        hub_.publish(
-            a.rec.project, a.rec.id,
-            {{"event", "permission.request"}, {"agent_id", a.rec.id}, {"request", to_json(e)}});
+        hub_.publish(a.rec.project, a.rec.id,
+                     {{"event", msg::kEvPermissionRequest},
+                      {"agent_id", a.rec.id},
+                      {"request", to_json(e)}});
         break;
     case ChatKind::system:
         // Answered by us, or settled elsewhere (a PermissionRequest hook).
@@ -229,7 +231,7 @@ void Supervisor::set_state(Agent& a, AgentState s, const std::string& error) {
     a.rec.updated_ms = now_ms();
     a.dirty = true;
     hub_.publish(a.rec.project, a.rec.id,
-                 {{"event", "agent.state"},
+                 {{"event", msg::kEvAgentState},
                   {"agent_id", a.rec.id},
                   {"state", a.rec.state},
                   {"error", a.rec.error},
@@ -284,7 +286,7 @@ void Supervisor::flush() {
         a->dirty = false;
         // Acknowledge only what is persisted: a host exits after the final ack.
         if (a->link && a->link->connected() && a->rec.last_offset >= 0)
-            a->link->request("host.ack", {{"offset", a->rec.last_offset}}, [](Result<Json>) {});
+            a->link->request(msg::kHostAck, {{"offset", a->rec.last_offset}}, [](Result<Json>) {});
     }
 }
 
@@ -304,7 +306,7 @@ void Supervisor::heartbeat() {
             a->nudged = true;
             log::warn("agent " + id + ": silent for " + std::to_string(silent) +
                       " s; sending \"continue\"");
-            a->link->request("host.send", {{"text", "continue"}, {"now", true}},
+            a->link->request(msg::kHostSend, {{"text", "continue"}, {"now", true}},
                              [](Result<Json>) {});
         }
     }

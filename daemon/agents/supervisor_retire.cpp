@@ -4,6 +4,7 @@
 // orchestrator sees it end and finish() recycles its worktree.
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/daemon.hpp"
+#include "protocol/messages.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 
@@ -35,7 +36,7 @@ void Supervisor::retire(const std::string& id) {
         return; // the turn's result calls again (apply_entry)
     a->stop_requested = true;
     if (a->link && a->link->connected() && !a->cli_exited) {
-        a->link->request("host.stop", {{"force", false}}, [this, id](Result<Json> r) {
+        a->link->request(msg::kHostStop, {{"force", false}}, [this, id](Result<Json> r) {
             if (r) return;
             log::warn("agent " + id + ": stop after done: " + r.error());
             if (Agent* ag = find(id)) finish(*ag, AgentState::done);

@@ -261,8 +261,8 @@ struct CommitJob : std::enable_shared_from_this<CommitJob> {
 
 // issue.comment / issue.plan: {id, body} → an edit of that ticket's body.
 template <typename Edit>
-void add_body_edit(Router& router, Daemon& d, const char* type, Edit edit) {
-    router.add(type, [&d, edit](const Request& q, const Reply& r) {
+Router::Handler body_edit(Daemon& d, Edit edit) {
+    return [&d, edit](const Request& q, const Reply& r) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
         std::string id = field_string(q.payload, "id");
@@ -273,13 +273,13 @@ void add_body_edit(Router& router, Daemon& d, const char* type, Edit edit) {
             if (!tk) return make_error(tk.error());
             return ticket_reply(t, *tk);
         });
-    });
+    };
 }
 
 } // namespace
 
-void register_issue_handlers(Router& router, Daemon& d) {
-    router.add("issue.list", [&d](const Request& q, const Reply& r) {
+Status register_issue_handlers(Router& router, Daemon& d) {
+    auto issue_list = [&d](const Request& q, const Reply& r) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
         std::string status = field_string(q.payload, "status");
@@ -298,9 +298,9 @@ void register_issue_handlers(Router& router, Daemon& d) {
                         {"tickets", list},
                         {"problems", problems_json(set.problems)}};
         });
-    });
+    };
 
-    router.add("issue.show", [&d](const Request& q, const Reply& r) {
+    auto issue_show = [&d](const Request& q, const Reply& r) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
         std::string id = require(q, "id", r);
@@ -319,9 +319,9 @@ void register_issue_handlers(Router& router, Daemon& d) {
             j["problems"] = problems_json(set.problems);
             return j;
         });
-    });
+    };
 
-    router.add("issue.ready", [&d](const Request& q, const Reply& r) {
+    auto issue_ready = [&d](const Request& q, const Reply& r) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
         auto claims = d.store().claims(t->project);
@@ -344,9 +344,9 @@ void register_issue_handlers(Router& router, Daemon& d) {
                         {"claims", claims_json},
                         {"problems", problems_json(set.problems)}};
         });
-    });
+    };
 
-    router.add("issue.create", [&d](const Request& q, const Reply& r) {
+    auto issue_create = [&d](const Request& q, const Reply& r) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
         issues::NewTicket n;
@@ -380,9 +380,9 @@ void register_issue_handlers(Router& router, Daemon& d) {
             log::info("tickets: created " + created->id + " in " + t.dir);
             return ticket_reply(t, *created);
         });
-    });
+    };
 
-    router.add("issue.update", [&d](const Request& q, const Reply& r) {
+    auto issue_update = [&d](const Request& q, const Reply& r) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
         std::string id = require(q, "id", r);
@@ -405,9 +405,9 @@ void register_issue_handlers(Router& router, Daemon& d) {
             if (!tk) return make_error(tk.error());
             return ticket_reply(t, *tk);
         });
-    });
+    };
 
-    router.add("issue.close", [&d](const Request& q, const Reply& r) {
+    auto issue_close = [&d](const Request& q, const Reply& r) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
         std::string id = require(q, "id", r);
@@ -418,12 +418,12 @@ void register_issue_handlers(Router& router, Daemon& d) {
             log::info("tickets: closed " + id + " in " + t.dir);
             return ticket_reply(t, *tk);
         });
-    });
+    };
 
-    add_body_edit(router, d, "issue.comment", issues::comment);
-    add_body_edit(router, d, "issue.plan", issues::set_plan);
+    auto issue_comment = body_edit(d, issues::comment);
+    auto issue_plan = body_edit(d, issues::set_plan);
 
-    router.add("issue.commit", [&d](const Request& q, const Reply& r) {
+    auto issue_commit = [&d](const Request& q, const Reply& r) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
         std::string message = field_string(q.payload, "message");
@@ -454,6 +454,18 @@ void register_issue_handlers(Router& router, Daemon& d) {
             d.git().jobs().run(d.paths().project_repo(t->project), git::RepoJobs::Lane::main_line,
                                run);
         }
+    };
+
+    return router.add({
+        {msg::kIssueList, issue_list},
+        {msg::kIssueShow, issue_show},
+        {msg::kIssueReady, issue_ready},
+        {msg::kIssueCreate, issue_create},
+        {msg::kIssueUpdate, issue_update},
+        {msg::kIssueClose, issue_close},
+        {msg::kIssueComment, issue_comment},
+        {msg::kIssuePlan, issue_plan},
+        {msg::kIssueCommit, issue_commit},
     });
 }
 

@@ -6,6 +6,7 @@
 #include "daemon/daemon.hpp"
 #include "daemon/git/runner.hpp"
 #include "daemon/orchestrator/branch_cleanup.hpp"
+#include "protocol/messages.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
@@ -73,7 +74,7 @@ void record_merged(Daemon& d, const std::string& project, const std::string& age
         if (!added) log::error(added.error());
         if (!added || !*added) continue;
         d.supervisor().events().publish(project, agent_id,
-                                        {{"event", "commit.merged"},
+                                        {{"event", msg::kEvCommitMerged},
                                          {"project", project},
                                          {"agent_id", agent_id},
                                          {"sha", c.sha},
@@ -119,7 +120,7 @@ void on_outcome(Daemon& d, const merge::Request& req, const std::vector<std::str
             rec.ts_ms = ts;
             if (auto s = d.store().record_commit(rec); !s) log::error(s.error());
             sup.events().publish(req.project, id,
-                                 {{"event", "pull_request.opened"},
+                                 {{"event", msg::kEvPullRequestOpened},
                                   {"project", req.project},
                                   {"agent_id", id},
                                   {"sha", rec.sha},
@@ -210,8 +211,8 @@ void recover_interrupted_merges(Daemon& d) {
     }
 }
 
-void register_merge_handlers(Router& router, Daemon& d) {
-    router.add("agent.done", [&d](const Request& q, const Reply& r) {
+Status register_merge_handlers(Router& router, Daemon& d) {
+    auto agent_done = [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
         Agent* a = d.supervisor().find(id);
@@ -258,9 +259,9 @@ void register_merge_handlers(Router& router, Daemon& d) {
                     on_outcome(d, *req, *tickets, std::move(o), r);
                 });
             });
-    });
+    };
 
-    router.add("branch.cleanup", [&d](const Request& q, const Reply& r) {
+    auto branch_cleanup = [&d](const Request& q, const Reply& r) {
         std::vector<std::string> projects;
         std::string only = field_string(q.payload, "project");
         if (auto s = d.registry().reload_if_changed(); !s) log::warn("config: " + s.error());
@@ -269,6 +270,11 @@ void register_merge_handlers(Router& router, Daemon& d) {
         if (!only.empty() && projects.empty()) return r.fail("no project \"" + only + "\"");
         cleanup_branches(d, projects, field_bool(q.payload, "dry_run", false),
                          [r](Json result) { r.ok(result); });
+    };
+
+    return router.add({
+        {msg::kAgentDone, agent_done},
+        {msg::kBranchCleanup, branch_cleanup},
     });
 }
 

@@ -1,7 +1,10 @@
-// project.start|stop (orchestrators), agent.claim, claims.list.
+// project.start|stop (orchestrators), agent.claim, claim.list, commit.list.
 #include "daemon/orchestrator/orchestrator.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/orchestrator/commit_log.hpp"
 #include "util/strings.hpp"
+
+#include <algorithm>
 
 namespace fab {
 
@@ -37,23 +40,21 @@ void start_or_stop(Daemon& d, const Request& q, const Reply& r, bool start) {
 
 } // namespace
 
-void register_orchestrator_handlers(Router& router, Daemon& d) {
-    router.add("project.start",
-               [&d](const Request& q, const Reply& r) { start_or_stop(d, q, r, true); });
-    router.add("project.stop",
-               [&d](const Request& q, const Reply& r) { start_or_stop(d, q, r, false); });
+Status register_orchestrator_handlers(Router& router, Daemon& d) {
+    auto project_start = [&d](const Request& q, const Reply& r) { start_or_stop(d, q, r, true); };
+    auto project_stop = [&d](const Request& q, const Reply& r) { start_or_stop(d, q, r, false); };
 
     // From `fab agent claim` inside an agent.
-    router.add("agent.claim", [&d](const Request& q, const Reply& r) {
+    auto agent_claim = [&d](const Request& q, const Reply& r) {
         std::string agent = field_string(q.payload, "agent_id");
         std::string ticket = field_string(q.payload, "ticket");
         if (agent.empty()) return r.fail("missing \"agent_id\"");
         if (ticket.empty()) return r.fail("missing \"ticket\"");
         d.orchestrators().claim(agent, ticket,
                                 [r](Result<Json> c) { c ? r.ok(*c) : r.fail(c.error()); });
-    });
+    };
 
-    router.add("claims.list", [&d](const Request& q, const Reply& r) {
+    auto claim_list = [&d](const Request& q, const Reply& r) {
         auto claims = d.store().claims(field_string(q.payload, "project"));
         if (!claims) return r.fail(claims.error());
         Json out = Json::array();
@@ -66,6 +67,20 @@ void register_orchestrator_handlers(Router& router, Daemon& d) {
                            {"claimed_ms", c.claimed_ms}});
         }
         r.ok({{"claims", out}});
+    };
+
+    // The commits fab merged (or opened pull requests for), newest first.
+    auto commit_list = [&d](const Request& q, const Reply& r) {
+        int64_t limit = std::clamp<int64_t>(field_int(q.payload, "limit", 50), 1, 1000);
+        r.ok({{"commits", recent_work_json(d.store(), static_cast<int>(limit),
+                                           field_string(q.payload, "project"))}});
+    };
+    return router.add({
+        {msg::kProjectStart, project_start},
+        {msg::kProjectStop, project_stop},
+        {msg::kAgentClaim, agent_claim},
+        {msg::kClaimList, claim_list},
+        {msg::kCommitList, commit_list},
     });
 }
 

@@ -101,12 +101,12 @@ Status append_always_rule(const Daemon& d, const Agent& a, const Json& req) {
 
 } // namespace
 
-void register_permission_handlers(Router& router, Daemon& d) {
-    router.add("permission.list", [&d](const Request&, const Reply& r) {
+Status register_permission_handlers(Router& router, Daemon& d) {
+    auto permission_list = [&d](const Request&, const Reply& r) {
         r.ok({{"requests", d.supervisor().pending_json(false)}});
-    });
+    };
 
-    router.add("permission.respond", [&d](const Request& q, const Reply& r) {
+    auto permission_respond = [&d](const Request& q, const Reply& r) {
         std::string id = field_string(q.payload, "id");
         Agent* a = d.supervisor().owner_of(id);
         if (!a) return r.fail("no pending permission request \"" + id + "\"");
@@ -121,15 +121,15 @@ void register_permission_handlers(Router& router, Daemon& d) {
         }
         d.supervisor().respond(id, allow, Json(), allow ? "" : reason,
                                [r](Status s) { s ? r.ok() : r.fail(s.error()); });
-    });
+    };
 
-    router.add("question.list", [&d](const Request&, const Reply& r) {
+    auto question_list = [&d](const Request&, const Reply& r) {
         r.ok({{"questions", d.supervisor().pending_json(true)}});
-    });
+    };
 
     // The answer goes back as updatedInput.answers keyed by the question text;
     // a number picks that option (1-based), anything else is free text.
-    router.add("question.answer", [&d](const Request& q, const Reply& r) {
+    auto question_respond = [&d](const Request& q, const Reply& r) {
         std::string id = field_string(q.payload, "id");
         Agent* a = d.supervisor().owner_of(id);
         if (!a) return r.fail("no pending question \"" + id + "\"");
@@ -151,6 +151,13 @@ void register_permission_handlers(Router& router, Daemon& d) {
         input["answers"] = answers;
         d.supervisor().respond(id, true, input, "",
                                [r](Status s) { s ? r.ok() : r.fail(s.error()); });
+    };
+
+    return router.add({
+        {msg::kPermissionList, permission_list},
+        {msg::kPermissionRespond, permission_respond},
+        {msg::kQuestionList, question_list},
+        {msg::kQuestionRespond, question_respond},
     });
 }
 

@@ -7,6 +7,7 @@
 #include "daemon/roles/roles.hpp"
 #include "ev/stream.hpp"
 #include "issues/write.hpp"
+#include "protocol/messages.hpp"
 #include "util/fs.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
@@ -93,10 +94,15 @@ Result<Json> make_tickets(const std::string& plans_dir, const std::string& id,
                 {"project", project}};
 }
 
+bool is_planner(Daemon& d, const std::string& id) {
+    Agent* a = d.supervisor().find(id);
+    return a && a->rec.kind == "plan";
+}
+
 } // namespace
 
-void register_plan_handlers(Router& router, Daemon& d) {
-    router.add("agent.plan", [&d](const Request& q, const Reply& r) {
+Status register_plan_handlers(Router& router, Daemon& d) {
+    auto plan_start = [&d](const Request& q, const Reply& r) {
         std::string project = require(q, "project", r);
         if (project.empty()) return;
         std::string prompt = require(q, "prompt", r);
@@ -105,19 +111,18 @@ void register_plan_handlers(Router& router, Daemon& d) {
                              field_string(q.payload, "model"), prompt, [r](Result<Json> a) {
                                  a ? r.ok({{"agent", *a}}) : r.fail(a.error());
                              });
-    });
+    };
 
-    router.add("agent.plan.stop", [&d](const Request& q, const Reply& r) {
+    auto plan_stop = [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
-        Agent* a = d.supervisor().find(id);
-        if (!a || a->rec.kind != "plan") return r.fail("no planner \"" + id + "\"");
+        if (!is_planner(d, id)) return r.fail("no planner \"" + id + "\"");
         d.supervisor().abort(id, field_bool(q.payload, "force", false),
                              [r](Status s) { s ? r.ok() : r.fail(s.error()); });
-    });
+    };
 
     // From `fab plan write` (inside an agent: agent_id; by hand: project).
-    router.add("plan.write", [&d](const Request& q, const Reply& r) {
+    auto plan_write = [&d](const Request& q, const Reply& r) {
         plans::Plan p;
         p.body = field_string(q.payload, "text");
         p.title = field_string(q.payload, "title");
@@ -142,16 +147,16 @@ void register_plan_handlers(Router& router, Daemon& d) {
                 if (!w) return r.fail(w.error());
                 log::info("plan " + w->id + " stored (" + w->source + ") in " + w->path);
                 d.supervisor().events().publish(w->project, w->agent,
-                                                {{"event", "plan.written"},
+                                                {{"event", msg::kEvPlanWritten},
                                                  {"plan_id", w->id},
                                                  {"agent_id", w->agent},
                                                  {"project", w->project},
                                                  {"title", w->title}});
                 r.ok({{"plan", plan_json(*w, false)}});
             });
-    });
+    };
 
-    router.add("plan.list", [&d](const Request& q, const Reply& r) {
+    auto plan_list = [&d](const Request& q, const Reply& r) {
         std::string dir = d.paths().plans_dir;
         std::string project = field_string(q.payload, "project");
         auto out = std::make_shared<plans::Listing>();
@@ -162,9 +167,9 @@ void register_plan_handlers(Router& router, Daemon& d) {
                 for (const auto& p : out->plans) list.push_back(plan_json(p, false));
                 r.ok({{"plans", list}, {"problems", out->problems}});
             });
-    });
+    };
 
-    router.add("plan.read", [&d](const Request& q, const Reply& r) {
+    auto plan_read = [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
         std::string dir = d.paths().plans_dir;
@@ -173,9 +178,9 @@ void register_plan_handlers(Router& router, Daemon& d) {
             [r](Result<plans::Plan> p) {
                 p ? r.ok({{"plan", plan_json(*p, true)}}) : r.fail(p.error());
             });
-    });
+    };
 
-    router.add("plan.tickets", [&d](const Request& q, const Reply& r) {
+    auto plan_tickets = [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
         std::string dir = d.paths().plans_dir;
@@ -184,10 +189,10 @@ void register_plan_handlers(Router& router, Daemon& d) {
         on_pool<Json>(
             d, [dir, id, project, paths] { return make_tickets(dir, id, project, paths); },
             [r](Result<Json> t) { t ? r.ok(*t) : r.fail(t.error()); });
-    });
+    };
 
     // A task agent whose prompt is the plan (counted against max-agents).
-    router.add("plan.run", [&d](const Request& q, const Reply& r) {
+    auto plan_run = [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
         std::string dir = d.paths().plans_dir;
@@ -209,6 +214,34 @@ void register_plan_handlers(Router& router, Daemon& d) {
                     a ? r.ok({{"agent", *a}, {"plan_id", plan}}) : r.fail(a.error());
                 });
             });
+    };
+
+    // A planning agent is an agent of kind plan: the agent family's send and
+    // history, refused for any other agent.
+    auto plan_send_message = [&d](const Request& q, const Reply& r) {
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
+        std::string text = require(q, "text", r);
+        if (text.empty()) return;
+        if (!is_planner(d, id)) return r.fail("no planner \"" + id + "\"");
+        send_message(d, id, text, r);
+    };
+    auto plan_chat_history = [&d](const Request& q, const Reply& r) {
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
+        if (!is_planner(d, id)) return r.fail("no planner \"" + id + "\"");
+        send_history(d, id, q.payload, r);
+    };
+    return router.add({
+        {msg::kPlanStart, plan_start},
+        {msg::kPlanStop, plan_stop},
+        {msg::kPlanSendMessage, plan_send_message},
+        {msg::kPlanChatHistory, plan_chat_history},
+        {msg::kPlanWrite, plan_write},
+        {msg::kPlanList, plan_list},
+        {msg::kPlanRead, plan_read},
+        {msg::kPlanTickets, plan_tickets},
+        {msg::kPlanRun, plan_run},
     });
 }
 

@@ -6,6 +6,7 @@
 #include "daemon/git/safe_git.hpp"
 #include "daemon/handlers/project_remove.hpp"
 #include "ev/process.hpp"
+#include "protocol/messages.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/progress_lines.hpp"
@@ -66,7 +67,7 @@ std::shared_ptr<ProgressLines> want_progress(const Request& req, ev::SpawnOption
     auto lines = std::make_shared<ProgressLines>();
     o.on_stderr = [lines, reply](const char* p, size_t n) {
         for (const std::string& l : lines->feed({p, n}, now_ms()))
-            reply.event({{"event", "progress"}, {"text", l}});
+            reply.event({{"event", msg::kEvProgress}, {"text", l}});
     };
     return lines;
 }
@@ -227,14 +228,23 @@ struct ProjectHandlers {
 
 } // namespace
 
-void register_project_handlers(Router& r, Daemon& d) {
+Status register_project_handlers(Router& router, Daemon& d) {
     auto h = std::make_shared<ProjectHandlers>(ProjectHandlers{d, {}});
-    r.add("project.add", [h](const Request& q, const Reply& p) { h->add(q, p); });
-    r.add("project.list", [h](const Request& q, const Reply& p) { h->list(q, p); });
-    r.add("project.remove", [h](const Request& q, const Reply& p) { h->remove(q, p); });
-    r.add("project.config.show", [h](const Request& q, const Reply& p) { h->config_show(q, p); });
-    r.add("project.config.get", [h](const Request& q, const Reply& p) { h->config_get(q, p); });
-    r.add("project.config.set", [h](const Request& q, const Reply& p) { h->config_set(q, p); });
+    auto project_add = [h](const Request& q, const Reply& p) { h->add(q, p); };
+    auto project_list = [h](const Request& q, const Reply& p) { h->list(q, p); };
+    auto project_remove = [h](const Request& q, const Reply& p) { h->remove(q, p); };
+    auto project_config_show = [h](const Request& q, const Reply& p) { h->config_show(q, p); };
+    auto project_config_get = [h](const Request& q, const Reply& p) { h->config_get(q, p); };
+    auto project_config_set = [h](const Request& q, const Reply& p) { h->config_set(q, p); };
+
+    return router.add({
+        {msg::kProjectAdd, project_add},
+        {msg::kProjectList, project_list},
+        {msg::kProjectRemove, project_remove},
+        {msg::kProjectConfigShow, project_config_show},
+        {msg::kProjectConfigGet, project_config_get},
+        {msg::kProjectConfigSet, project_config_set},
+    });
 }
 
 } // namespace fab

@@ -10,6 +10,7 @@
 #include "daemon/orchestrator/merge.hpp"
 #include "ev/stream.hpp"
 #include "ev/timer.hpp"
+#include "protocol/messages.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
@@ -183,7 +184,7 @@ struct Removal : std::enable_shared_from_this<Removal> {
                 continue;
             }
             // The pids first: the host is gone only when they are.
-            a->link->request("host.status", Json::object(), [self, i, abort](Result<Json> r) {
+            a->link->request(msg::kHostStatus, Json::object(), [self, i, abort](Result<Json> r) {
                 if (r) {
                     self->stopping[i].host_pid = r->value("pid", 0);
                     self->stopping[i].cli_pid = r->value("cli_pid", 0);

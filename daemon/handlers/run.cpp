@@ -3,6 +3,7 @@
 // HTTP API (daemon/http/routes.cpp) dispatches to these same handlers.
 #include "daemon/daemon.hpp"
 #include "daemon/runs/run_engine.hpp"
+#include "protocol/messages.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -15,27 +16,27 @@ std::function<void(std::string)> text_reply(const Reply& r) {
     return [r](const std::string& err) { err.empty() ? r.ok() : r.fail(err); };
 }
 
-void add_action(Router& router, Daemon& d, const char* type, runs::RunEvent what) {
-    router.add(type, [&d, what](const Request& q, const Reply& r) {
-        std::string id = require(q, "id", r);
-        if (id.empty()) return;
-        std::string err = d.runs().act(id, what);
-        if (!err.empty()) return r.fail(err);
-        r.ok({{"run", d.runs().run_json(*d.runs().find(id))}});
-    });
+Router::Route action(Daemon& d, const char* type, runs::RunEvent what) {
+    return {type, [&d, what](const Request& q, const Reply& r) {
+                std::string id = require(q, "id", r);
+                if (id.empty()) return;
+                std::string err = d.runs().act(id, what);
+                if (!err.empty()) return r.fail(err);
+                r.ok({{"run", d.runs().run_json(*d.runs().find(id))}});
+            }};
 }
 
 } // namespace
 
-void register_run_handlers(Router& router, Daemon& d) {
-    router.add("run.submit", [&d](const Request& q, const Reply& r) {
+Status register_run_handlers(Router& router, Daemon& d) {
+    auto submit = [&d](const Request& q, const Reply& r) {
         auto req = runs::run_request_from_json(q.payload);
         if (!req) return r.fail(req.error());
         auto out = d.runs().submit(*req);
         out ? r.ok(*out) : r.fail(out.error());
-    });
+    };
 
-    router.add("run.list", [&d](const Request& q, const Reply& r) {
+    auto list = [&d](const Request& q, const Reply& r) {
         RunEngine::ListQuery lq;
         if (auto s = field_list(q.payload, "status")) {
             for (const auto& name : *s)
@@ -48,30 +49,24 @@ void register_run_handlers(Router& router, Daemon& d) {
         if (lq.limit < 1 || lq.limit > 100) return r.fail("page[limit] must be 1-100");
         if (lq.offset < 0) return r.fail("page[offset] must be 0 or more");
         r.ok(d.runs().list(lq));
-    });
+    };
 
-    router.add("run.show", [&d](const Request& q, const Reply& r) {
+    auto show = [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
         const Run* run = d.runs().find(id);
         if (!run) return r.fail(not_found("no run \"" + id + "\""));
         r.ok({{"run", d.runs().run_json(*run)}});
-    });
+    };
 
-    add_action(router, d, "run.cancel", runs::RunEvent::cancel);
-    add_action(router, d, "run.pause", runs::RunEvent::pause);
-    add_action(router, d, "run.unpause", runs::RunEvent::unpause);
-    add_action(router, d, "run.archive", runs::RunEvent::archive);
-    add_action(router, d, "run.unarchive", runs::RunEvent::unarchive);
-
-    router.add("run.delete", [&d](const Request& q, const Reply& r) {
+    auto remove = [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
         std::string err = d.runs().remove(id);
         err.empty() ? r.ok() : r.fail(err);
-    });
+    };
 
-    router.add("run.events", [&d](const Request& q, const Reply& r) {
+    auto events = [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
         int64_t since = field_int(q.payload, "since_seq", 0);
@@ -80,34 +75,34 @@ void register_run_handlers(Router& router, Daemon& d) {
         if (since < 0) return r.fail("since_seq must be 0 or more");
         auto out = d.runs().events(id, since, limit);
         out ? r.ok(*out) : r.fail(out.error());
-    });
+    };
 
-    router.add("run.steer", [&d](const Request& q, const Reply& r) {
+    auto steer = [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
         std::string guidance = require(q, "guidance", r);
         if (guidance.empty()) return;
         d.runs().steer(id, guidance, text_reply(r));
-    });
+    };
 
-    router.add("run.billing", [&d](const Request& q, const Reply& r) {
+    auto billing = [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
         auto out = d.runs().billing(id);
         out ? r.ok(*out) : r.fail(out.error());
-    });
+    };
 
-    router.add("run.board", [&d](const Request&, const Reply& r) { r.ok(d.runs().board()); });
+    auto board = [&d](const Request&, const Reply& r) { r.ok(d.runs().board()); };
 
-    router.add("run.questions", [&d](const Request& q, const Reply& r) {
+    auto questions = [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
         auto out = d.runs().questions(id);
         out ? r.ok(*out) : r.fail(out.error());
-    });
+    };
 
     // {id, question, answer: {value} | {selected_option_key} | {selected_option_keys}}
-    router.add("run.answer", [&d](const Request& q, const Reply& r) {
+    auto answer = [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
         std::string qid = require(q, "question", r);
@@ -115,6 +110,24 @@ void register_run_handlers(Router& router, Daemon& d) {
         const Json* answer = field_object(q.payload, "answer");
         if (!answer) return r.fail("missing \"answer\"");
         d.runs().answer(id, qid, *answer, text_reply(r));
+    };
+
+    return router.add({
+        {msg::kRunSubmit, submit},
+        {msg::kRunList, list},
+        {msg::kRunShow, show},
+        action(d, msg::kRunCancel, runs::RunEvent::cancel),
+        action(d, msg::kRunPause, runs::RunEvent::pause),
+        action(d, msg::kRunUnpause, runs::RunEvent::unpause),
+        action(d, msg::kRunArchive, runs::RunEvent::archive),
+        action(d, msg::kRunUnarchive, runs::RunEvent::unarchive),
+        {msg::kRunDelete, remove},
+        {msg::kRunEvents, events},
+        {msg::kRunSteer, steer},
+        {msg::kRunBilling, billing},
+        {msg::kRunBoard, board},
+        {msg::kRunQuestions, questions},
+        {msg::kRunAnswer, answer},
     });
 }
 

@@ -25,8 +25,8 @@ Json project_summary(Daemon& d, const ProjectConfig& p, const Paths& paths) {
 
 } // namespace
 
-void register_server_handlers(Router& r, Daemon& d) {
-    r.add("ping", [](const Request& req, const Reply& reply) {
+Status register_server_handlers(Router& router, Daemon& d) {
+    auto ping = [](const Request& req, const Reply& reply) {
         int64_t major = field_int(req.payload, "protocol", kProtocolMajor);
         if (major != kProtocolMajor) {
             reply.fail("protocol mismatch: daemon speaks " + std::to_string(kProtocolMajor) +
@@ -37,9 +37,9 @@ void register_server_handlers(Router& r, Daemon& d) {
                   {"protocol", kProtocolMajor},
                   {"protocol_minor", kProtocolMinor},
                   {"pid", ::getpid()}});
-    });
+    };
 
-    r.add("status", [&d](const Request& req, const Reply& reply) {
+    auto status = [&d](const Request& req, const Reply& reply) {
         bool all = field_bool(req.payload, "all", false);
         if (auto s = d.registry().reload_if_changed(); !s) log::warn("config: " + s.error());
         Json projects = Json::array();
@@ -77,12 +77,33 @@ void register_server_handlers(Router& r, Daemon& d) {
         }
         // Stopped projects' ready tickets are counted now, off the loop.
         d.orchestrators().fill_ready_counts(std::move(out), [reply](Json full) { reply.ok(full); });
-    });
+    };
 
-    r.add("server.stop", [&d](const Request&, const Reply& reply) {
+    auto shutdown = [&d](const Request&, const Reply& reply) {
         log::info("stop requested by a client");
         reply.ok({{"pid", ::getpid()}});
         d.request_stop();
+    };
+
+    // Aggregated usage (the fab design's `stats`): what `status` sums up,
+    // without the daemon's own details.
+    auto stats = [&d](const Request& req, const Reply& reply) {
+        std::string project = field_string(req.payload, "project");
+        Json states = Json::object();
+        for (const auto& a : d.supervisor().list_json(project)) {
+            std::string s = a.value("state", "");
+            states[s] = states.value(s, 0) + 1;
+        }
+        reply.ok({{"project", project},
+                  {"usage", d.supervisor().usage_json(project)},
+                  {"agents", states},
+                  {"commits_merged", commits_merged(d.store(), project)}});
+    };
+    return router.add({
+        {msg::kPing, ping},
+        {msg::kStatus, status},
+        {msg::kStats, stats},
+        {msg::kShutdown, shutdown},
     });
 }
 

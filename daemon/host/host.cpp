@@ -3,6 +3,7 @@
 #include "daemon/host/git_dirs.hpp"
 #include "daemon/host/proc_tree.hpp"
 #include "ev/handle.hpp"
+#include "protocol/messages.hpp"
 #include "protocol/version.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -75,9 +76,9 @@ Status AgentHost::start() {
                   " were forwarded by the previous host but never written");
     session_id_ = spec_.params.session_id;
 
+    if (auto s = register_handlers(); !s) return make_error("protocol table: " + s.error());
     uv_loop_init(&loop_);
     loop_.data = this;
-    register_handlers();
     server_ = std::make_unique<IpcServer>(&loop_, router_);
     server_->on_disconnect([this](uint64_t id) { attached_.erase(id); });
     if (auto s = server_->listen(spec_.socket_path); !s) return s;
@@ -249,7 +250,7 @@ void AgentHost::forward(const TranscriptRecord& r) {
     std::string ev =
         dump_json(
             {{"type", "event"},
-             {"event", "host.record"},
+             {"event", msg::kHostRecord},
              {"agent_id", spec_.agent_id},
              {"record", {{"o", r.offset}, {"ts", r.ts_ms}, {"src", r.src}, {"data", r.data}}}}) +
         "\n";

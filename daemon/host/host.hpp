@@ -32,7 +32,7 @@ class AgentHost {
 
   private:
     Status start();
-    void register_handlers();
+    Status register_handlers(); // an error when they and the protocol table disagree
 
     // The CLI.
     Status launch(const std::string& message); // persistent: start; per-turn: one turn
@@ -72,7 +72,7 @@ class AgentHost {
     std::unique_ptr<Backend> backend_;
     std::unique_ptr<OutputParser> parser_;
     std::optional<Transcript> transcript_;
-    Router router_;
+    Router router_{proto::Kind::host_request};
     std::unique_ptr<IpcServer> server_;
     std::unique_ptr<ev::Process> cli_;
     LineBuffer out_buf_, err_buf_;

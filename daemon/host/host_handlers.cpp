@@ -8,15 +8,15 @@
 
 namespace fab {
 
-void AgentHost::register_handlers() {
-    router_.add("host.ping", [this](const Request&, const Reply& r) {
+Status AgentHost::register_handlers() {
+    auto host_ping = [this](const Request&, const Reply& r) {
         r.ok({{"agent_id", spec_.agent_id},
               {"pid", ::getpid()},
               {"protocol", kProtocolMajor},
               {"backend", spec_.backend}});
-    });
+    };
 
-    router_.add("host.status", [this](const Request&, const Reply& r) {
+    auto host_status = [this](const Request&, const Reply& r) {
         r.ok({{"agent_id", spec_.agent_id},
               {"pid", ::getpid()},
               {"backend", spec_.backend},
@@ -31,27 +31,27 @@ void AgentHost::register_handlers() {
               {"session_id", session_id_},
               {"queued", queued_.size()},
               {"pending", pending_.size()}});
-    });
+    };
 
-    router_.add("host.list", [this](const Request&, const Reply& r) {
+    auto host_list = [this](const Request&, const Reply& r) {
         Json pending = Json::array();
         for (auto& [id, e] : pending_) pending.push_back(e);
         r.ok({{"pending", pending}});
-    });
+    };
 
-    router_.add("host.attach", [this](const Request&, const Reply& r) {
+    auto host_attach = [this](const Request&, const Reply& r) {
         // Live records follow this reply on the same connection; anything
         // before next_offset is fetched with host.history.
         attached_.insert(r.client());
         r.ok({{"next_offset", transcript_->next_offset()}, {"session_id", session_id_}});
-    });
+    };
 
-    router_.add("host.detach", [this](const Request&, const Reply& r) {
+    auto host_detach = [this](const Request&, const Reply& r) {
         attached_.erase(r.client());
         r.ok();
-    });
+    };
 
-    router_.add("host.history", [this](const Request& q, const Reply& r) {
+    auto host_history = [this](const Request& q, const Reply& r) {
         int64_t since = q.payload.value("since", int64_t{0});
         size_t limit = std::min<size_t>(q.payload.value("limit", size_t{1000}), 2000);
         auto result = std::make_shared<Result<std::vector<TranscriptRecord>>>(make_error("unread"));
@@ -70,9 +70,9 @@ void AgentHost::register_handlers() {
                                     {"data", rec.data}});
                 r.ok({{"records", recs}, {"next_offset", next}});
             });
-    });
+    };
 
-    router_.add("host.send", [this](const Request& q, const Reply& r) {
+    auto host_send = [this](const Request& q, const Reply& r) {
         std::string text = q.payload.value("text", "");
         if (text.empty()) return r.fail("empty message");
         if (exited_ || stopping_) return r.fail("agent " + spec_.agent_id + " has stopped");
@@ -86,18 +86,18 @@ void AgentHost::register_handlers() {
         }
         deliver(text);
         r.ok({{"queued", queued}});
-    });
+    };
 
-    router_.add("host.respond", [this](const Request& q, const Reply& r) {
+    auto host_respond = [this](const Request& q, const Reply& r) {
         std::string id = q.payload.value("request_id", "");
         if (!pending_.count(id)) return r.fail("no pending request \"" + id + "\"");
         if (!cli_) return r.fail("agent " + spec_.agent_id + " is not running");
         answer(id, q.payload.value("allow", false), q.payload.value("updated_input", Json()),
                q.payload.value("message", ""));
         r.ok();
-    });
+    };
 
-    router_.add("host.interrupt", [this](const Request&, const Reply& r) {
+    auto host_interrupt = [this](const Request&, const Reply& r) {
         if (!cli_) return r.fail("agent " + spec_.agent_id + " is not running");
         record("in", dump_json({{"type", "interrupt"}}));
         if (backend_->persistent()) {
@@ -107,18 +107,35 @@ void AgentHost::register_handlers() {
         } else
             cli_->kill_group(SIGINT);
         r.ok();
-    });
+    };
 
-    router_.add("host.stop", [this](const Request& q, const Reply& r) {
+    auto host_stop = [this](const Request& q, const Reply& r) {
         r.ok();
         stop(q.payload.value("force", false));
-    });
+    };
 
-    router_.add("host.ack", [this](const Request& q, const Reply& r) {
+    auto host_ack = [this](const Request& q, const Reply& r) {
         acked_ = std::max(acked_, q.payload.value("offset", int64_t{-1}));
         r.ok({{"next_offset", transcript_->next_offset()}, {"exited", exited_}});
         maybe_exit();
-    });
+    };
+
+    if (auto s = router_.add({
+            {msg::kHostPing, host_ping},
+            {msg::kHostStatus, host_status},
+            {msg::kHostList, host_list},
+            {msg::kHostAttach, host_attach},
+            {msg::kHostDetach, host_detach},
+            {msg::kHostHistory, host_history},
+            {msg::kHostSend, host_send},
+            {msg::kHostRespond, host_respond},
+            {msg::kHostInterrupt, host_interrupt},
+            {msg::kHostStop, host_stop},
+            {msg::kHostAck, host_ack},
+        });
+        !s)
+        return s;
+    return router_.check_complete();
 }
 
 } // namespace fab

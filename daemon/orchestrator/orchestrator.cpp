@@ -7,6 +7,7 @@
 #include "daemon/orchestrator/project_orchestrator.hpp"
 #include "ev/stream.hpp"
 #include "issues/tickets.hpp"
+#include "protocol/messages.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
@@ -183,7 +184,8 @@ void Orchestrators::poke(const std::string& project) {
 
 void Orchestrators::publish_state(const std::string& project) {
     d_.supervisor().events().publish(
-        project, "", {{"event", "project.state"}, {"project", project}, {"state", state(project)}});
+        project, "",
+        {{"event", msg::kEvProjectState}, {"project", project}, {"state", state(project)}});
 }
 
 void Orchestrators::claim(const std::string& agent_id, const std::string& ticket,
@@ -232,7 +234,7 @@ void Orchestrators::claim(const std::string& agent_id, const std::string& ticket
             log::info("agent " + agent_id + ": claimed " + ticket + " (" + project + ")");
             (void)d_.store().record_event("claim", project + " " + ticket + " " + agent_id);
             d_.supervisor().events().publish(project, agent_id,
-                                             {{"event", "claim"},
+                                             {{"event", msg::kEvClaim},
                                               {"project", project},
                                               {"ticket", ticket},
                                               {"agent_id", agent_id},
@@ -262,7 +264,7 @@ void Orchestrators::release_claims(const std::string& project, const std::string
     for (const auto& c : held) {
         log::info("agent " + agent_id + ": released " + c.ticket + " (" + c.project + ")");
         d_.supervisor().events().publish(c.project, agent_id,
-                                         {{"event", "claim"},
+                                         {{"event", msg::kEvClaim},
                                           {"project", c.project},
                                           {"ticket", c.ticket},
                                           {"agent_id", agent_id},

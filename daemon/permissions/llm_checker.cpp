@@ -3,6 +3,7 @@
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/daemon.hpp"
 #include "protocol/envelope.hpp"
+#include "protocol/messages.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 
@@ -275,7 +276,7 @@ struct Job {
 namespace {
 
 void publish(Supervisor& s, const Job& j, const std::string& action) {
-    Json ev = {{"event", "permission.checked"},
+    Json ev = {{"event", msg::kEvPermissionChecked},
                {"agent_id", j.agent_id},
                {"project", j.project},
                {"request_id", j.request_id},

@@ -7,6 +7,7 @@
 #include "daemon/roles/plan_store.hpp"
 #include "daemon/roles/prompts.hpp"
 #include "ev/stream.hpp"
+#include "protocol/messages.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
@@ -137,7 +138,7 @@ void on_entry(Daemon& d, Agent& a, const ChatEntry& e) {
             if (!*out) return log::warn("agent " + id + ": plan not stored: " + out->error());
             log::info("agent " + id + ": plan stored (" + source + ") in " + (*out)->path);
             d.supervisor().events().publish(project, id,
-                                            {{"event", "plan.written"},
+                                            {{"event", msg::kEvPlanWritten},
                                              {"plan_id", (*out)->id},
                                              {"agent_id", id},
                                              {"project", project},

@@ -4,6 +4,7 @@
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
 #include "cli/tty_text.hpp"
+#include "protocol/messages.hpp"
 #include "util/strings.hpp"
 
 #include <cstdio>
@@ -35,7 +36,7 @@ int cmd_agent_list(Invocation& inv) {
     int rc = Exit::ok;
     Json payload = Json::object();
     if (inv.has("project")) payload["project"] = inv.flag("project");
-    auto r = call_daemon(inv, "agent.list", payload, rc);
+    auto r = call_daemon(inv, msg::kAgentList, payload, rc);
     if (!r) return rc;
     if (inv.has("json")) {
         std::printf("%s\n", dump_json(*r).c_str());
@@ -70,7 +71,7 @@ int cmd_agent_create(Invocation& inv) {
     if (inv.has("backend")) payload["backend"] = inv.flag("backend");
     if (inv.has("model")) payload["model"] = inv.flag("model");
     if (inv.has("prompt")) payload["prompt"] = inv.flag("prompt");
-    auto r = call_daemon(inv, "agent.create", payload, rc, 120000);
+    auto r = call_daemon(inv, msg::kAgentCreate, payload, rc, 120000);
     if (!r) return rc;
     const Json& a = (*r)["agent"];
     if (inv.has("json")) {
@@ -86,7 +87,7 @@ int cmd_agent_create(Invocation& inv) {
 
 int send_to_agent(Invocation& inv, const std::string& id, const std::string& text) {
     int rc = Exit::ok;
-    auto r = call_daemon(inv, "agent.send", {{"id", id}, {"text", text}}, rc, 120000);
+    auto r = call_daemon(inv, msg::kAgentSendMessage, {{"id", id}, {"text", text}}, rc, 120000);
     return r ? Exit::ok : rc;
 }
 
@@ -98,7 +99,7 @@ int cmd_agent_send(Invocation& inv) {
 int cmd_agent_abort(Invocation& inv) {
     int rc = Exit::ok;
     auto r =
-        call_daemon(inv, "agent.abort", {{"id", inv.args[0]}, {"force", inv.has("force")}}, rc);
+        call_daemon(inv, msg::kAgentAbort, {{"id", inv.args[0]}, {"force", inv.has("force")}}, rc);
     if (!r) return rc;
     std::printf("stopping agent %s\n", inv.args[0].c_str());
     return Exit::ok;
@@ -108,7 +109,8 @@ int cmd_agent_describe(Invocation& inv) {
     int rc = Exit::ok;
     auto id = own_agent_id(rc);
     if (!id) return rc;
-    auto r = call_daemon(inv, "agent.describe", {{"id", *id}, {"text", join(inv.args, " ")}}, rc);
+    auto r =
+        call_daemon(inv, msg::kAgentDescribe, {{"id", *id}, {"text", join(inv.args, " ")}}, rc);
     return r ? Exit::ok : rc;
 }
 
@@ -118,7 +120,7 @@ int cmd_agent_history(Invocation& inv) {
 
 int print_agent_history(Invocation& inv, const std::string& id) {
     int rc = Exit::ok;
-    auto r = call_daemon(inv, "agent.history", {{"id", id}}, rc, 120000);
+    auto r = call_daemon(inv, msg::kAgentChatHistory, {{"id", id}}, rc, 120000);
     if (!r) return rc;
     auto backend = make_backend(r->value("backend", "claude"));
     auto parser = backend ? backend->make_parser() : nullptr;

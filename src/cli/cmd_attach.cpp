@@ -10,6 +10,7 @@
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
 #include "cli/tty_text.hpp"
+#include "protocol/messages.hpp"
 
 #include <cstdio>
 #include <map>
@@ -24,7 +25,7 @@ class Follower {
         : c_(c), payload_(std::move(payload)), json_(json) {}
 
     int run() {
-        auto snap = c_.request("attach", payload_);
+        auto snap = c_.request(msg::kAttach, payload_);
         if (!snap) return fail(snap.error());
         follow((*snap)["agents"]);
         if (json_)
@@ -84,7 +85,7 @@ class Follower {
         Json p = payload_;
         p["since"] = since;
         reattach_id_ = "resync" + std::to_string(++reattaches_);
-        if (auto s = c_.send_line(encode_request("attach", reattach_id_, p)); !s)
+        if (auto s = c_.send_line(encode_request(msg::kAttach, reattach_id_, p)); !s)
             return fail("fell behind and could not attach again: " + s.error());
         return -1;
     }
@@ -93,35 +94,35 @@ class Follower {
         std::string kind = ev.value("event", "");
         std::string id = ev.value("agent_id", "");
         Json agent = ev.value("agent", Json::object());
-        if (kind == "resync") {
+        if (kind == msg::kEvResync) {
             if (json_)
                 print(line);
             else
                 print("(fell behind the daemon; catching up from where output stopped)");
             return reattach();
         }
-        if (kind == "agent.output") {
+        if (kind == msg::kEvAgentOutput) {
             int64_t offset = ev.value("offset", int64_t{-1});
             auto [it, fresh] = next_.emplace(id, 0);
             if (offset >= 0) {
                 if (!fresh && offset < it->second) return -1; // shown already (a replay)
                 it->second = offset + 1;
             }
-        } else if (kind == "agent.created" && agent.is_object()) {
+        } else if (kind == msg::kEvAgentCreated && agent.is_object()) {
             next_.emplace(agent.value("id", ""), 0);
         }
         if (json_) {
             print(line);
             return -1;
         }
-        if (kind == "agent.output") {
+        if (kind == msg::kEvAgentOutput) {
             for (const auto& e : ev.value("entries", Json::array()))
                 print(format_entry(id, chat_entry_from_json(e)));
-        } else if (kind == "agent.state") {
+        } else if (kind == msg::kEvAgentState) {
             std::string error = ev.value("error", "");
             print("[" + id + "] state: " + ev.value("state", "") +
                   (error.empty() ? "" : " — " + error));
-        } else if (kind == "agent.created" && agent.is_object()) {
+        } else if (kind == msg::kEvAgentCreated && agent.is_object()) {
             print("[" + agent.value("id", "") + "] created (" + agent.value("backend", "") + ")");
         }
         return -1;

@@ -19,6 +19,7 @@
 #include "cli/handlers.hpp"
 #include "client/connection.hpp"
 #include "config/config.hpp"
+#include "protocol/messages.hpp"
 #include "rules/decision_log.hpp"
 #include "rules/evaluate.hpp"
 #include "rules/tool_decision.hpp"
@@ -110,7 +111,7 @@ struct PreToolUse {
             {"tool_input", in.contains("tool_input") ? in.at("tool_input") : Json::object()},
             {"tool_use_id", in.value("tool_use_id", "")}};
         if (d.matched) payload["rule"] = d.rule;
-        auto r = c->request("hook.event", payload,
+        auto r = c->request(msg::kHookEvent, payload,
                             static_cast<int>(std::max<int64_t>(deadline - monotonic_ms(), 1)));
         if (!r) {
             if (r.error().rfind("unknown agent", 0) == 0)
@@ -178,7 +179,7 @@ void notify(const Invocation& inv, const std::string& event, const char* field) 
     if (!c) return;
     timeval tv{kDaemonTimeoutMs / 1000, 0};
     ::setsockopt(c->fd(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    (void)c->request("hook.event", payload, kDaemonTimeoutMs);
+    (void)c->request(msg::kHookEvent, payload, kDaemonTimeoutMs);
 }
 
 // Claude reads the decision from our stdout. With fd 1 closed or read-only

@@ -5,6 +5,7 @@
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
 #include "cli/tty_text.hpp"
+#include "protocol/messages.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -117,7 +118,7 @@ int ticket_change(Invocation& inv, const char* type, Json payload, const char* v
 int cmd_issue_list(Invocation& inv) {
     Json p = base_payload(inv);
     if (inv.has("status")) p["status"] = inv.flag("status");
-    return request(inv, "issue.list", p, [&](const Json& r) {
+    return request(inv, msg::kIssueList, p, [&](const Json& r) {
         if (r["tickets"].empty())
             std::printf(inv.has("status") ? "no %s tickets\n" : "no tickets%s\n",
                         inv.has("status") ? inv.flag("status").c_str() : "");
@@ -129,11 +130,11 @@ int cmd_issue_list(Invocation& inv) {
 int cmd_issue_show(Invocation& inv) {
     Json p = base_payload(inv);
     p["id"] = inv.args[0];
-    return request(inv, "issue.show", p, [](const Json& r) { print_ticket(r["ticket"]); });
+    return request(inv, msg::kIssueShow, p, [](const Json& r) { print_ticket(r["ticket"]); });
 }
 
 int cmd_issue_ready(Invocation& inv) {
-    return request(inv, "issue.ready", base_payload(inv), [](const Json& r) {
+    return request(inv, msg::kIssueReady, base_payload(inv), [](const Json& r) {
         if (r["tickets"].empty())
             std::printf("no ready tickets\n");
         else
@@ -147,7 +148,7 @@ int cmd_issue_create(Invocation& inv) {
     for (const char* k : {"type", "priority", "deps", "parent", "labels"})
         if (inv.has(k)) p[k] = inv.flag(k);
     if (inv.has("description")) p["description"] = text_flag(inv, "description");
-    return request(inv, "issue.create", p,
+    return request(inv, msg::kIssueCreate, p,
                    [](const Json& r) { std::printf("%s\n", r["ticket"].value("id", "").c_str()); });
 }
 
@@ -168,13 +169,13 @@ int cmd_issue_update(Invocation& inv) {
         return fail("nothing to change: give at least one of --status, --title, --type, "
                     "--priority, --deps, --parent, --labels, --description",
                     Exit::usage);
-    return ticket_change(inv, "issue.update", p, "updated");
+    return ticket_change(inv, msg::kIssueUpdate, p, "updated");
 }
 
 int cmd_issue_close(Invocation& inv) {
     Json p = base_payload(inv);
     p["id"] = inv.args[0];
-    return ticket_change(inv, "issue.close", p, "closed");
+    return ticket_change(inv, msg::kIssueClose, p, "closed");
 }
 
 int cmd_issue_comment(Invocation& inv) {
@@ -182,7 +183,7 @@ int cmd_issue_comment(Invocation& inv) {
     Json p = base_payload(inv);
     p["id"] = inv.args[0];
     p["body"] = text_flag(inv, "body");
-    return ticket_change(inv, "issue.comment", p, "commented on");
+    return ticket_change(inv, msg::kIssueComment, p, "commented on");
 }
 
 int cmd_issue_plan(Invocation& inv) {
@@ -190,13 +191,13 @@ int cmd_issue_plan(Invocation& inv) {
     Json p = base_payload(inv);
     p["id"] = inv.args[0];
     p["body"] = text_flag(inv, "body");
-    return ticket_change(inv, "issue.plan", p, "planned");
+    return ticket_change(inv, msg::kIssuePlan, p, "planned");
 }
 
 int cmd_issue_commit(Invocation& inv) {
     Json p = base_payload(inv);
     if (inv.has("message")) p["message"] = inv.flag("message");
-    return request(inv, "issue.commit", p, [](const Json& r) {
+    return request(inv, msg::kIssueCommit, p, [](const Json& r) {
         if (!r.value("committed", false)) {
             std::printf("nothing to commit\n");
             return;

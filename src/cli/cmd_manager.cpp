@@ -1,6 +1,7 @@
 // fab manager start|stop|status|clear <project>, fab director start|stop|status|clear.
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
+#include "protocol/messages.hpp"
 
 #include "util/strings.hpp"
 
@@ -11,7 +12,7 @@ namespace fab::cli {
 namespace {
 
 // `role` is "manager" (args[0] = project) or "director".
-int role_call(Invocation& inv, const std::string& role, const std::string& op) {
+int role_call(Invocation& inv, const std::string& role, const std::string& op, const char* type) {
     Json payload = Json::object();
     std::string who = "the director";
     if (role == "manager") {
@@ -20,7 +21,7 @@ int role_call(Invocation& inv, const std::string& role, const std::string& op) {
     }
     if (inv.has("model")) payload["model"] = inv.flag("model");
     int rc = Exit::ok;
-    auto r = call_daemon(inv, role + "." + op, payload, rc, 120000);
+    auto r = call_daemon(inv, type, payload, rc, 120000);
     if (!r) return rc;
     if (inv.has("json")) {
         std::printf("%s\n", dump_json(*r).c_str());
@@ -66,7 +67,8 @@ std::optional<std::string> role_agent(Invocation& inv, const std::string& role, 
         who = "the manager of " + inv.args[0];
         start = "fab manager start " + inv.args[0];
     }
-    auto r = call_daemon(inv, role + ".status", payload, rc);
+    auto r = call_daemon(inv, role == "manager" ? msg::kManagerStatus : msg::kDirectorStatus,
+                         payload, rc);
     if (!r) return std::nullopt;
     std::string id = (*r)["agent"].is_object() ? (*r)["agent"].value("id", "") : "";
     if (id.empty()) {
@@ -108,28 +110,28 @@ int cmd_director_history(Invocation& inv) {
 }
 
 int cmd_manager_start(Invocation& inv) {
-    return role_call(inv, "manager", "start");
+    return role_call(inv, "manager", "start", msg::kManagerStart);
 }
 int cmd_manager_stop(Invocation& inv) {
-    return role_call(inv, "manager", "stop");
+    return role_call(inv, "manager", "stop", msg::kManagerStop);
 }
 int cmd_manager_status(Invocation& inv) {
-    return role_call(inv, "manager", "status");
+    return role_call(inv, "manager", "status", msg::kManagerStatus);
 }
 int cmd_manager_clear(Invocation& inv) {
-    return role_call(inv, "manager", "clear");
+    return role_call(inv, "manager", "clear", msg::kManagerClearHistory);
 }
 int cmd_director_start(Invocation& inv) {
-    return role_call(inv, "director", "start");
+    return role_call(inv, "director", "start", msg::kDirectorStart);
 }
 int cmd_director_stop(Invocation& inv) {
-    return role_call(inv, "director", "stop");
+    return role_call(inv, "director", "stop", msg::kDirectorStop);
 }
 int cmd_director_status(Invocation& inv) {
-    return role_call(inv, "director", "status");
+    return role_call(inv, "director", "status", msg::kDirectorStatus);
 }
 int cmd_director_clear(Invocation& inv) {
-    return role_call(inv, "director", "clear");
+    return role_call(inv, "director", "clear", msg::kDirectorClearHistory);
 }
 
 } // namespace fab::cli

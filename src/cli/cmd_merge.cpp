@@ -1,6 +1,7 @@
 // fab agent done (from inside an agent) and fab branch cleanup.
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
+#include "protocol/messages.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -17,7 +18,7 @@ int cmd_agent_done(Invocation& inv) {
     const char* id = std::getenv("FAB_AGENT_ID");
     if (!id || !*id) return fail("FAB_AGENT_ID is not set: this command runs inside a fab agent");
     int rc = Exit::ok;
-    auto r = call_daemon(inv, "agent.done", {{"id", id}}, rc, kDoneTimeoutMs);
+    auto r = call_daemon(inv, msg::kAgentDone, {{"id", id}}, rc, kDoneTimeoutMs);
     if (!r) return rc; // the conflict (or why the merge failed) is already printed
     if (inv.has("json")) {
         std::printf("%s\n", dump_json(*r).c_str());
@@ -38,7 +39,7 @@ int cmd_branch_cleanup(Invocation& inv) {
     int rc = Exit::ok;
     Json payload = {{"dry_run", inv.has("dry-run")}};
     if (inv.has("project")) payload["project"] = inv.flag("project");
-    auto r = call_daemon(inv, "branch.cleanup", payload, rc, 120000);
+    auto r = call_daemon(inv, msg::kBranchCleanup, payload, rc, 120000);
     if (!r) return rc;
     if (inv.has("json")) {
         std::printf("%s\n", dump_json(*r).c_str());

@@ -1,6 +1,7 @@
 // fab help, fab version, fab tui, and the hidden completion helper.
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
+#include "protocol/messages.hpp"
 #include "protocol/version.hpp"
 #include "util/strings.hpp"
 
@@ -49,11 +50,11 @@ int cmd_complete(Invocation& inv) {
     if (!c || !c->handshake(1000)) return Exit::ok;
     const std::string& what = inv.args[0];
     if (what == "projects") {
-        auto r = c->request("project.list", Json::object(), 2000);
+        auto r = c->request(msg::kProjectList, Json::object(), 2000);
         if (!r) return Exit::ok;
         for (const auto& p : (*r)["projects"]) std::printf("%s\n", p.value("name", "").c_str());
     } else if (what == "agents") {
-        auto r = c->request("status", Json::object(), 2000);
+        auto r = c->request(msg::kStatus, Json::object(), 2000);
         if (!r) return Exit::ok;
         for (const auto& a : (*r)["agents"]) std::printf("%s\n", a.value("id", "").c_str());
     }

@@ -2,6 +2,7 @@
 // daemon's orchestrator requests (project.start|stop, agent.claim, claims.list).
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
+#include "protocol/messages.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
@@ -18,7 +19,7 @@ int start_or_stop(Invocation& inv, bool start) {
     Json payload = {{"all", inv.has("all")}};
     if (!inv.args.empty()) payload["name"] = inv.args[0];
     int rc = Exit::ok;
-    auto r = call_daemon(inv, start ? "project.start" : "project.stop", payload, rc);
+    auto r = call_daemon(inv, start ? msg::kProjectStart : msg::kProjectStop, payload, rc);
     if (!r) return rc;
     for (const auto& p : (*r)["projects"]) {
         std::string name = p.value("name", "");
@@ -48,7 +49,7 @@ int cmd_agent_claim(Invocation& inv) {
     const char* id = std::getenv("FAB_AGENT_ID");
     if (!id || !*id) return fail("FAB_AGENT_ID is not set: this command runs inside a fab agent");
     int rc = Exit::ok;
-    auto r = call_daemon(inv, "agent.claim", {{"agent_id", id}, {"ticket", inv.args[0]}}, rc);
+    auto r = call_daemon(inv, msg::kAgentClaim, {{"agent_id", id}, {"ticket", inv.args[0]}}, rc);
     if (!r) return rc;
     std::string title = r->value("title", "");
     std::printf("claimed %s%s\n", inv.args[0].c_str(), title.empty() ? "" : (": " + title).c_str());
@@ -59,7 +60,7 @@ int cmd_claims(Invocation& inv) {
     Json payload = Json::object();
     if (inv.has("project")) payload["project"] = inv.flag("project");
     int rc = Exit::ok;
-    auto r = call_daemon(inv, "claims.list", payload, rc);
+    auto r = call_daemon(inv, msg::kClaimList, payload, rc);
     if (!r) return rc;
     if (inv.has("json")) {
         std::printf("%s\n", dump_json(*r).c_str());

@@ -2,6 +2,7 @@
 // of agents' permission requests and questions.
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
+#include "protocol/messages.hpp"
 #include "rules/match.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
@@ -20,7 +21,7 @@ int respond(Invocation& inv, bool allow) {
     Json payload = {{"id", inv.args[0]}, {"allow", allow}};
     if (inv.has("reason")) payload["reason"] = inv.flag("reason");
     if (inv.has("always")) payload["always"] = true;
-    auto r = call_daemon(inv, "permission.respond", payload, rc);
+    auto r = call_daemon(inv, msg::kPermissionRespond, payload, rc);
     if (!r) return rc;
     std::printf("%s %s%s\n", allow ? "allowed" : "denied", inv.args[0].c_str(),
                 inv.has("always") ? " (and added a rule to allow it from now on)" : "");
@@ -30,7 +31,7 @@ int respond(Invocation& inv, bool allow) {
 
 int cmd_permission_list(Invocation& inv) {
     int rc = Exit::ok;
-    auto r = call_daemon(inv, "permission.list", Json::object(), rc);
+    auto r = call_daemon(inv, msg::kPermissionList, Json::object(), rc);
     if (!r) return rc;
     if (inv.has("json")) {
         std::printf("%s\n", dump_json(*r).c_str());
@@ -63,7 +64,7 @@ int cmd_permission_deny(Invocation& inv) {
 
 int cmd_question_list(Invocation& inv) {
     int rc = Exit::ok;
-    auto r = call_daemon(inv, "question.list", Json::object(), rc);
+    auto r = call_daemon(inv, msg::kQuestionList, Json::object(), rc);
     if (!r) return rc;
     if (inv.has("json")) {
         std::printf("%s\n", dump_json(*r).c_str());
@@ -94,7 +95,7 @@ int cmd_question_list(Invocation& inv) {
 int cmd_question_answer(Invocation& inv) {
     int rc = Exit::ok;
     std::vector<std::string> words(inv.args.begin() + 1, inv.args.end());
-    auto r = call_daemon(inv, "question.answer",
+    auto r = call_daemon(inv, msg::kQuestionRespond,
                          {{"id", inv.args[0]}, {"answer", join(words, " ")}}, rc);
     if (!r) return rc;
     std::printf("answered %s\n", inv.args[0].c_str());

@@ -2,6 +2,7 @@
 // tickets|run (stored plans).
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
+#include "protocol/messages.hpp"
 #include "util/strings.hpp"
 
 #include <cerrno>
@@ -61,7 +62,7 @@ int cmd_agent_plan(Invocation& inv) {
     if (inv.has("backend")) payload["backend"] = inv.flag("backend");
     if (inv.has("model")) payload["model"] = inv.flag("model");
     int rc = Exit::ok;
-    auto r = call_daemon(inv, "agent.plan", payload, rc, 120000);
+    auto r = call_daemon(inv, msg::kPlanStart, payload, rc, 120000);
     if (!r) return rc;
     if (inv.has("json")) {
         std::printf("%s\n", dump_json((*r)["agent"]).c_str());
@@ -75,7 +76,7 @@ int cmd_agent_plan_list(Invocation& inv) {
     int rc = Exit::ok;
     Json payload = Json::object();
     if (inv.has("project")) payload["project"] = inv.flag("project");
-    auto r = call_daemon(inv, "agent.list", payload, rc);
+    auto r = call_daemon(inv, msg::kAgentList, payload, rc);
     if (!r) return rc;
     Json planners = Json::array();
     for (const auto& a : (*r)["agents"])
@@ -104,7 +105,7 @@ int cmd_agent_plan_list(Invocation& inv) {
 namespace {
 // Fails unless `id` is a planner, so `agent plan send` never talks to another kind.
 bool is_planner(Invocation& inv, const std::string& id, int& rc) {
-    auto r = call_daemon(inv, "agent.list", Json::object(), rc);
+    auto r = call_daemon(inv, msg::kAgentList, Json::object(), rc);
     if (!r) return false;
     for (const auto& a : (*r)["agents"])
         if (a.value("id", "") == id) {
@@ -134,7 +135,7 @@ int cmd_agent_plan_history(Invocation& inv) {
 int cmd_agent_plan_stop(Invocation& inv) {
     int rc = Exit::ok;
     auto r =
-        call_daemon(inv, "agent.plan.stop", {{"id", inv.args[0]}, {"force", inv.has("force")}}, rc);
+        call_daemon(inv, msg::kPlanStop, {{"id", inv.args[0]}, {"force", inv.has("force")}}, rc);
     if (!r) return rc;
     std::printf("stopping planner %s\n", inv.args[0].c_str());
     return Exit::ok;
@@ -157,7 +158,7 @@ int cmd_plan_write(Invocation& inv) {
     }
     if (inv.has("title")) payload["title"] = inv.flag("title");
     int rc = Exit::ok;
-    auto r = call_daemon(inv, "plan.write", payload, rc);
+    auto r = call_daemon(inv, msg::kPlanWrite, payload, rc);
     if (!r) return rc;
     const Json& p = (*r)["plan"];
     std::printf("plan %s saved: %s\n", p.value("id", "").c_str(), p.value("path", "").c_str());
@@ -168,7 +169,7 @@ int cmd_plan_list(Invocation& inv) {
     int rc = Exit::ok;
     Json payload = Json::object();
     if (inv.has("project")) payload["project"] = inv.flag("project");
-    auto r = call_daemon(inv, "plan.list", payload, rc);
+    auto r = call_daemon(inv, msg::kPlanList, payload, rc);
     if (!r) return rc;
     for (const auto& p : (*r)["problems"])
         std::fprintf(stderr, "fab: skipped %s\n", p.get<std::string>().c_str());
@@ -190,7 +191,7 @@ int cmd_plan_list(Invocation& inv) {
 
 int cmd_plan_read(Invocation& inv) {
     int rc = Exit::ok;
-    auto r = call_daemon(inv, "plan.read", {{"id", inv.args[0]}}, rc);
+    auto r = call_daemon(inv, msg::kPlanRead, {{"id", inv.args[0]}}, rc);
     if (!r) return rc;
     const Json& p = (*r)["plan"];
     if (inv.has("json")) {
@@ -207,7 +208,7 @@ int cmd_plan_tickets(Invocation& inv) {
     int rc = Exit::ok;
     Json payload = {{"id", inv.args[0]}};
     if (inv.has("project")) payload["project"] = inv.flag("project");
-    auto r = call_daemon(inv, "plan.tickets", payload, rc, 60000);
+    auto r = call_daemon(inv, msg::kPlanTickets, payload, rc, 60000);
     if (!r) return rc;
     if (inv.has("json")) {
         std::printf("%s\n", dump_json(*r).c_str());
@@ -226,7 +227,7 @@ int cmd_plan_run(Invocation& inv) {
     if (inv.has("project")) payload["project"] = inv.flag("project");
     if (inv.has("backend")) payload["backend"] = inv.flag("backend");
     if (inv.has("model")) payload["model"] = inv.flag("model");
-    auto r = call_daemon(inv, "plan.run", payload, rc, 120000);
+    auto r = call_daemon(inv, msg::kPlanRun, payload, rc, 120000);
     if (!r) return rc;
     if (inv.has("json")) {
         std::printf("%s\n", dump_json((*r)["agent"]).c_str());

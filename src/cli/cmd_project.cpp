@@ -2,6 +2,7 @@
 // daemon's project.* requests (the daemon owns the registry and the clones).
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
+#include "protocol/messages.hpp"
 #include "util/fs.hpp"
 
 #include <cstdio>
@@ -62,7 +63,7 @@ int cmd_project_add(Invocation& inv) {
             shown = true;
         });
     // A clone can take long; the daemon answers when git is done.
-    auto r = c->call("project.add", payload, 30 * 60 * 1000);
+    auto r = c->call(msg::kProjectAdd, payload, 30 * 60 * 1000);
     if (shown) std::fprintf(stderr, "\r\033[K");
     if (!r) return fail(r.error());
     std::printf("added project %s (%s)\n", r->value("name", "").c_str(),
@@ -72,7 +73,7 @@ int cmd_project_add(Invocation& inv) {
 
 int cmd_project_list(Invocation& inv) {
     int rc = Exit::ok;
-    auto r = call_daemon(inv, "project.list", Json::object(), rc);
+    auto r = call_daemon(inv, msg::kProjectList, Json::object(), rc);
     if (!r) return rc;
     if (inv.has("json")) {
         std::printf("%s\n", dump_json(*r).c_str());
@@ -95,7 +96,7 @@ int cmd_project_remove(Invocation& inv) {
     int rc = Exit::ok;
     Json payload = {
         {"name", inv.args[0]}, {"force", inv.has("force")}, {"keep_files", inv.has("keep-files")}};
-    auto r = call_daemon(inv, "project.remove", payload, rc, 10 * 60 * 1000);
+    auto r = call_daemon(inv, msg::kProjectRemove, payload, rc, 10 * 60 * 1000);
     if (!r) return rc;
     // Saved work first: it is what the user must know where to find.
     if (std::string attic = r->value("attic", ""); !attic.empty()) {
@@ -123,7 +124,7 @@ int cmd_project_config_show(Invocation& inv) {
     int rc = Exit::ok;
     Json payload = Json::object();
     if (!inv.args.empty()) payload["name"] = inv.args[0];
-    auto r = call_daemon(inv, "project.config.show", payload, rc);
+    auto r = call_daemon(inv, msg::kProjectConfigShow, payload, rc);
     if (!r) return rc;
     if (inv.has("json")) {
         std::printf("%s\n", dump_json(*r).c_str());
@@ -150,7 +151,7 @@ int cmd_project_config_show(Invocation& inv) {
 int cmd_project_config_get(Invocation& inv) {
     int rc = Exit::ok;
     auto r =
-        call_daemon(inv, "project.config.get", {{"name", inv.args[0]}, {"key", inv.args[1]}}, rc);
+        call_daemon(inv, msg::kProjectConfigGet, {{"name", inv.args[0]}, {"key", inv.args[1]}}, rc);
     if (!r) return rc;
     std::printf("%s\n", r->value("value", "").c_str());
     return Exit::ok;
@@ -158,7 +159,7 @@ int cmd_project_config_get(Invocation& inv) {
 
 int cmd_project_config_set(Invocation& inv) {
     int rc = Exit::ok;
-    auto r = call_daemon(inv, "project.config.set",
+    auto r = call_daemon(inv, msg::kProjectConfigSet,
                          {{"name", inv.args[0]}, {"key", inv.args[1]}, {"value", inv.args[2]}}, rc);
     if (!r) return rc;
     std::printf("%s.%s = %s\n", inv.args[0].c_str(), inv.args[1].c_str(), inv.args[2].c_str());

@@ -2,6 +2,7 @@
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
 #include "config/paths.hpp"
+#include "protocol/messages.hpp"
 #include "util/fd.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
@@ -126,7 +127,11 @@ int stop_daemon(const Invocation& inv, bool quiet_if_absent) {
         if (quiet_if_absent) return Exit::ok;
         return fail("daemon not running", Exit::no_daemon);
     }
-    auto r = c->request("server.stop", Json::object(), 5000);
+    auto r = c->request(msg::kShutdown, Json::object(), 5000);
+    // A daemon of the previous release (still running after an upgrade,
+    // until this very stop) knows the message by its old name.
+    if (!r && r.error().find("unknown request type") != std::string::npos)
+        r = c->request(msg::deprecated::kServerStop, Json::object(), 5000);
     if (!r) return fail("stop: " + r.error());
     int pid = r->value("pid", 0);
     // The daemon closes every connection as it shuts down; then its lock goes.

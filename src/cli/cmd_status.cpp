@@ -2,6 +2,7 @@
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
 #include "cli/tty_text.hpp"
+#include "protocol/messages.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
@@ -88,7 +89,7 @@ int cmd_status(Invocation& inv) {
         if (json) std::printf("{\"daemon\":null,\"running\":false}\n");
         return rc;
     }
-    auto s = c->call("status", {{"all", inv.has("all")}});
+    auto s = c->call(msg::kStatus, {{"all", inv.has("all")}});
     if (!s) return fail(s.error());
     if (json) {
         (*s)["running"] = true;

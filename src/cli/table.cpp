@@ -2,6 +2,7 @@
 // page section and the completions (tests/docs fails until all agree).
 #include "cli/command.hpp"
 #include "cli/handlers.hpp"
+#include "cli/tui_flags.hpp"
 
 namespace fab::cli {
 
@@ -156,11 +157,6 @@ constexpr Flag kClaims[] = {
     {"json", 0, nullptr, "print machine-readable JSON"},
     {"help", 'h', nullptr, "show help for this command"},
 };
-constexpr Flag kTui[] = {
-    {"frames", 0, "N", "exit after drawing N frames (for tests under sanitizers)"},
-    {"color", 0, "WHEN", "never, auto or always (default: auto; NO_COLOR turns it off)"},
-    {"help", 'h', nullptr, "show help for this command"},
-};
 constexpr Flag kAttach[] = {
     {"agent", 0, "ID", "only this agent"},
     {"json", 0, nullptr, "print every event as a JSON line"},
@@ -243,7 +239,7 @@ constexpr Command kCommands[] = {
     {"help", "[command...]", "show help for fab or for a command", kNone, cmd_help, 0, -1},
     {"version", "", "print the versions of fab and of the running daemon", kJson, cmd_version},
     {"status", "", "show the daemon, projects, agents, usage and recent work", kStatus, cmd_status},
-    {"tui", "", "open the terminal interface", kTui, cmd_tui},
+    {"tui", "", "open the terminal interface", kTuiFlags, cmd_tui},
 
     {"server start", "", "start the daemon in the background", kServerStart, cmd_server_start},
     {"server stop", "", "stop the daemon gracefully", kNone, cmd_server_stop},

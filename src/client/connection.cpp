@@ -1,5 +1,6 @@
 #include "client/connection.hpp"
 
+#include "protocol/messages.hpp"
 #include "protocol/version.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
@@ -166,7 +167,7 @@ Status Connection::check_protocol(const Json& ping) {
 }
 
 Result<Json> Connection::handshake(int timeout_ms) {
-    auto r = request("ping", {{"protocol", kProtocolMajor}, {"client", "fab"}}, timeout_ms);
+    auto r = request(msg::kPing, {{"protocol", kProtocolMajor}, {"client", "fab"}}, timeout_ms);
     if (!r) return r;
     if (auto s = check_protocol(*r); !s) return make_error(s.error());
     return r;
@@ -176,7 +177,7 @@ Result<Json> Connection::call(const std::string& type, const Json& payload, int 
     std::string ping_id = "c" + std::to_string(next_id_++);
     std::string id = "c" + std::to_string(next_id_++);
     std::string both =
-        encode_request("ping", ping_id, {{"protocol", kProtocolMajor}, {"client", "fab"}}) +
+        encode_request(msg::kPing, ping_id, {{"protocol", kProtocolMajor}, {"client", "fab"}}) +
         encode_request(type, id, payload);
     if (auto s = send_line(both); !s) return make_error(s.error());
     int64_t deadline = monotonic_ms() + timeout_ms;

@@ -11,6 +11,8 @@
 //   the command path ('server start'), optionally after "[", "(" or a function
 //   name; it runs to the next entry. Flags are written as --name / -x there.
 #include "cli/command.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/messages_man.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -382,6 +384,46 @@ BOOST_AUTO_TEST_CASE(no_script_completes_a_command_missing_from_the_table) {
     }
 }
 
+// Exactly the table's flags: an entry offers nothing its command lacks
+// (-h/--help, which every command has, aside).
+BOOST_AUTO_TEST_CASE(no_script_offers_a_flag_its_command_lacks) {
+    static const std::regex option(R"((^|[\s'"{,(\[])(--?[A-Za-z][A-Za-z0-9-]*))");
+    for (const std::string& file : kScripts) {
+        Script s = read_script(file);
+        for (const auto& [path, text] : s.entries) {
+            const Command* c = lookup(path);
+            if (!c) continue; // reported above
+            std::set<std::string> known = {"-h", "--help"};
+            for (const Flag& f : c->flags)
+                for (const std::string& sp : spellings(f)) known.insert(sp);
+            for (std::sregex_iterator it(text.begin(), text.end(), option), end; it != end; ++it)
+                BOOST_TEST(known.count((*it)[2].str()) == 1,
+                           file << ": the entry for '" << path << "' offers " << (*it)[2].str()
+                                << ", which the command does not have");
+        }
+    }
+}
+
+// zsh and fish show each command's one-line summary: the table's, verbatim.
+BOOST_AUTO_TEST_CASE(zsh_and_fish_describe_each_command_with_its_summary) {
+    // Shell quoting spells an apostrophe several ways: compare without quotes.
+    auto unquoted = [](std::string t) {
+        std::erase(t, '\'');
+        std::erase(t, '\\');
+        std::erase(t, '"');
+        return t;
+    };
+    for (const std::string& file :
+         {std::string("completions/_fab"), std::string("completions/fab.fish")}) {
+        Script s = read_script(file);
+        for (const auto& [path, text] : s.entries)
+            if (const Command* c = lookup(path))
+                BOOST_TEST(unquoted(text).find(unquoted(c->summary)) != std::string::npos,
+                           file << ": the entry for '" << path << "' lacks the summary '"
+                                << c->summary << "'");
+    }
+}
+
 // Runs the real bash function: COMP_WORDS = fab + words, cursor on the last.
 std::set<std::string> bash_complete(const std::vector<std::string>& words,
                                     const std::string& program = "fab") {
@@ -524,3 +566,53 @@ BOOST_AUTO_TEST_CASE(every_command_help_exits_zero_and_prints_its_usage) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// fab-protocol(7) is the protocol table rendered (src/protocol/messages_man.cpp):
+// every message of the table has its entry and the page has no other.
+BOOST_AUTO_TEST_SUITE(protocol_page)
+
+BOOST_AUTO_TEST_CASE(man_page_is_the_protocol_table_rendered) {
+    std::string page = read_text(kSource + "/man/fab-protocol.7");
+    BOOST_TEST((page == fab::proto::protocol_man_page()),
+               "man/fab-protocol.7 differs from the protocol table; regenerate it with: "
+               "build/gen-protocol-man > man/fab-protocol.7");
+}
+
+BOOST_AUTO_TEST_CASE(every_message_has_an_entry_and_every_entry_a_message) {
+    std::set<std::string> in_page, deprecated_in_page;
+    std::vector<std::string> lines = lines_of(read_text(kSource + "/man/fab-protocol.7"));
+    bool deprecated = false;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i].rfind(".SH", 0) == 0) deprecated = lines[i] == ".SH DEPRECATED NAMES";
+        auto name = [](std::string l) { return std::regex_replace(l, std::regex(R"(\\-)"), "-"); };
+        if (!deprecated && lines[i].rfind(".SS ", 0) == 0) in_page.insert(name(lines[i].substr(4)));
+        if (deprecated && lines[i] == ".TP" && i + 1 < lines.size() &&
+            lines[i + 1].rfind(".B ", 0) == 0)
+            deprecated_in_page.insert(name(lines[i + 1].substr(3)));
+    }
+    std::set<std::string> table, table_deprecated;
+    for (const auto& m : fab::proto::messages())
+        (m.alias_of ? table_deprecated : table).insert(m.name);
+    for (const auto& n : table) BOOST_TEST(in_page.count(n) == 1, "fab-protocol(7) lacks " << n);
+    for (const auto& n : in_page)
+        BOOST_TEST(table.count(n) == 1,
+                   "fab-protocol(7) documents " << n << ", which the table lacks");
+    BOOST_TEST((deprecated_in_page == table_deprecated),
+               "DEPRECATED NAMES differs from the table's aliases");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// fab-tui parses the flags of `fab tui` (one list, src/cli/tui_flags.hpp):
+// its --help names each of them with the table's help text.
+BOOST_AUTO_TEST_CASE(fab_tui_help_shows_the_flags_of_fab_tui) {
+    const Command* c = lookup("tui");
+    BOOST_TEST_REQUIRE(c != nullptr);
+    RunResult r = run(shell_quote(std::string(FAB_BUILD_ROOT) + "/fab-tui") + " --help");
+    BOOST_TEST(r.status == 0);
+    for (const Flag& f : c->flags) {
+        BOOST_TEST(mentions_flag(r.out, std::string("--") + f.name),
+                   "fab-tui --help lacks --" << f.name);
+        BOOST_TEST(r.out.find(f.help) != std::string::npos, "fab-tui --help lacks: " << f.help);
+    }
+}

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "protocol/messages.hpp"
 #include "util/strings.hpp"
 
 using namespace fab;
@@ -102,6 +103,15 @@ BOOST_AUTO_TEST_CASE(two_agents_merge_into_origin_main_with_linear_history) {
     std::string human = sb.fab({"status"}).out;
     BOOST_TEST(human.find("add b") != std::string::npos, human);
     BOOST_TEST(human.find("2 merged") != std::string::npos, human);
+
+    // commit.list: the same log through its own message, newest first.
+    auto c = Connection::open(sb.socket());
+    BOOST_TEST_REQUIRE(c.ok());
+    auto commits = c->call(msg::kCommitList, {{"project", "web"}, {"limit", 1}});
+    BOOST_TEST_REQUIRE(commits.ok(), (commits.ok() ? "" : commits.error()));
+    BOOST_TEST_REQUIRE((*commits)["commits"].size() == 1u);
+    BOOST_TEST((*commits)["commits"][0]["subject"] == "add b");
+    BOOST_TEST((*commits)["commits"][0]["agent_id"] == b);
 }
 
 BOOST_AUTO_TEST_CASE(conflict_aborts_the_rebase_and_the_agent_resolves_and_retries) {

@@ -2,6 +2,7 @@
 // would: the daemon answers every request, survives every malformed one and
 // keeps serving everyone else.
 #include "harness.hpp"
+#include "protocol/messages.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <sys/socket.h>
@@ -51,6 +52,41 @@ BOOST_AUTO_TEST_CASE(other_protocol_major_is_refused_clearly) {
     Json j = next_json(c);
     BOOST_TEST(j["success"] == false);
     BOOST_TEST(j["error"].get<std::string>().find("protocol mismatch") != std::string::npos);
+}
+
+// A `fab` of the previous release talks to a new daemon after an upgrade:
+// its names are answered by the new handlers, the response echoing the name
+// it sent.
+BOOST_AUTO_TEST_CASE(deprecated_names_are_answered_like_the_new_ones) {
+    auto c = raw(sb);
+    const std::pair<const char*, const char*> pairs[] = {
+        {msg::deprecated::kClaimsList, msg::kClaimList},
+        {msg::deprecated::kAgentHistory, msg::kAgentChatHistory},
+        {msg::deprecated::kQuestionAnswer, msg::kQuestionRespond},
+    };
+    for (const auto& [old_name, new_name] : pairs) {
+        Json old_answer, new_answer;
+        for (const char* name : {old_name, new_name}) {
+            BOOST_TEST(c.send_line(encode_request(name, "r", {{"id", "nobody"}})).ok());
+            Json j = next_json(c);
+            BOOST_TEST(j["type"] == name);
+            j.erase("type");
+            (name == old_name ? old_answer : new_answer) = j;
+        }
+        BOOST_TEST(old_answer == new_answer,
+                   old_name << ": " << old_answer.dump() << " vs " << new_answer.dump());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(stats_sums_usage_agents_and_merged_commits) {
+    auto c = raw(sb);
+    BOOST_TEST(c.send_line(encode_request(msg::kStats, "s", Json::object())).ok());
+    Json j = next_json(c);
+    BOOST_TEST_REQUIRE(j["success"] == true, j.dump());
+    BOOST_TEST(j["payload"]["commits_merged"] == 0);
+    BOOST_TEST(j["payload"]["agents"].is_object());
+    BOOST_TEST(j["payload"]["agents"].empty());
+    BOOST_TEST(j["payload"]["usage"].is_object());
 }
 
 BOOST_AUTO_TEST_CASE(unknown_type_gets_an_error_naming_it) {

@@ -54,12 +54,12 @@ struct FakeDaemon {
     Router router;
     std::unique_ptr<IpcServer> server;
     FakeDaemon(uv_loop_t* loop, const std::string& path) {
-        router.add("ping", [](const Request&, const Reply& r) {
+        router.add_unchecked("ping", [](const Request&, const Reply& r) {
             r.ok({{"protocol", kProtocolMajor}, {"version", "test"}});
         });
-        router.add("echo", [](const Request& q, const Reply& r) { r.ok(q.payload); });
-        router.add("boom", [](const Request&, const Reply& r) { r.fail("nope"); });
-        router.add("poke", [this](const Request&, const Reply& r) {
+        router.add_unchecked("echo", [](const Request& q, const Reply& r) { r.ok(q.payload); });
+        router.add_unchecked("boom", [](const Request&, const Reply& r) { r.fail("nope"); });
+        router.add_unchecked("poke", [this](const Request&, const Reply& r) {
             server->send(
                 r.client(),
                 dump_json({{"type", "event"}, {"event", "agent.state"}, {"agent_id", "a1"}}) +
