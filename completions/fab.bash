@@ -36,6 +36,8 @@ declare -gA _fab_commands=(
     ['project config set']='projects -h --help'
     ['project start']='projects -a --all -h --help'
     ['project stop']='projects -a --all -h --help'
+    ['token keygen']='- --dir= --force -h --help'
+    ['token issue']='- --sub= --ttl= --key= --issuer= -h --help'
     ['config import']='files -f --force -n --dry-run -h --help'
     ['permissions init']='- -f --force -h --help'
     ['permissions check']='- --project= --worktree= --json -h --help'

@@ -312,6 +312,16 @@ __fab_command 'project start' projects "start the project's orchestrator: agents
 __fab_command 'project stop' projects 'stop starting agents for the project (running agents go on)' \
     '-a --all' 'every registered project' \
     '-h --help' 'show help for this command'
+__fab_command 'token keygen' - "write an Ed25519 key pair for signing the server's JWTs" \
+    '--dir=' "where to write the key pair (default: fab's config directory)" \
+    '--force' 'replace an existing pair (the old files are kept as *.old)' \
+    '-h --help' 'show help for this command'
+__fab_command 'token issue' - "print a JWT for a user of the HTTP server, signed with the private key" \
+    '--sub=' "the subject: a user in the server's allowed-users (required)" \
+    '--ttl=' 'how long the token is valid: 90s, 15m, 1h, 7d (default: 1h)' \
+    '--key=' "the private key (default: jwt-ed25519.pem in fab's config directory)" \
+    '--issuer=' "the iss claim; must match the server's jwt-issuer (default: fab)" \
+    '-h --help' 'show help for this command'
 __fab_command 'config import' files "turn the Go fab's config.toml and permissions.toml into config.ini and permissions.ini" \
     '-f --force' 'merge into existing config.ini / permissions.ini (comments kept)' \
     '-n --dry-run' 'print what would be written, write nothing' \

@@ -4,6 +4,29 @@
 
 namespace fab {
 
+uint64_t EventHub::add_external(ExternalClient c) {
+    uint64_t id = next_external_++;
+    external_[id] = std::move(c);
+    return id;
+}
+
+void EventHub::remove_external(uint64_t client) {
+    external_.erase(client);
+    subs_.erase(client);
+}
+
+void EventHub::send(uint64_t client, std::string line) {
+    if (auto it = external_.find(client); it != external_.end())
+        it->second.send(std::move(line));
+    else
+        server_.send(client, std::move(line));
+}
+
+size_t EventHub::queued_bytes(uint64_t client) const {
+    if (auto it = external_.find(client); it != external_.end()) return it->second.queued_bytes();
+    return server_.queued_bytes(client);
+}
+
 void EventHub::subscribe(uint64_t client, Filter f) {
     Sub s;
     s.filter = std::move(f);
@@ -41,11 +64,11 @@ bool EventHub::send_to(uint64_t client, const Json& event) {
     Json e = event;
     e["type"] = "event";
     std::string line = dump_json(e) + "\n";
-    if (server_.queued_bytes(client) + it->second.held_bytes + line.size() > kLagBytes) {
+    if (queued_bytes(client) + it->second.held_bytes + line.size() > kLagBytes) {
         lag(client, it->second);
         return false;
     }
-    server_.send(client, std::move(line));
+    send(client, std::move(line));
     return true;
 }
 
@@ -54,16 +77,16 @@ void EventHub::lag(uint64_t client, Sub& s) {
     s.held.clear();
     s.held_bytes = 0;
     log::warn("client " + std::to_string(client) + " is too slow; sending resync");
-    server_.send(client, dump_json({{"type", "event"}, {"event", "resync"}}) + "\n");
+    send(client, dump_json({{"type", "event"}, {"event", "resync"}}) + "\n");
 }
 
 void EventHub::deliver(uint64_t client, Sub& s, const std::string& line) {
     if (s.lagging) return;
-    if (server_.queued_bytes(client) + s.held_bytes + line.size() > kLagBytes) {
+    if (queued_bytes(client) + s.held_bytes + line.size() > kLagBytes) {
         lag(client, s);
         return;
     }
-    server_.send(client, line);
+    send(client, line);
 }
 
 void EventHub::publish(const std::string& project, const std::string& agent, Json event,
@@ -85,7 +108,7 @@ void EventHub::publish(const std::string& project, const std::string& agent, Jso
         if (auto h = s.held.find(agent); h != s.held.end()) {
             s.held_bytes += line.size();
             h->second.emplace_back(offset, line);
-            if (server_.queued_bytes(client) + s.held_bytes > kLagBytes) lag(client, s);
+            if (queued_bytes(client) + s.held_bytes > kLagBytes) lag(client, s);
             continue;
         }
         deliver(client, s, line);

@@ -53,6 +53,17 @@ class EventHub {
         std::function<void(const std::string& project, const std::string& agent, const Json&)>;
     void set_observer(Observer o) { observer_ = std::move(o); }
 
+    // A client that is not a connection of the socket server (an HTTP
+    // stream): how to reach it. Subscribed, held and lagging like any other.
+    struct ExternalClient {
+        std::function<void(std::string line)> send;
+        std::function<size_t()> queued_bytes;
+    };
+    // The client id to subscribe with; never one the socket server uses.
+    uint64_t add_external(ExternalClient c);
+    // Forgets it and its subscription (the stream is gone).
+    void remove_external(uint64_t client);
+
   private:
     struct Sub {
         Filter filter;
@@ -61,11 +72,15 @@ class EventHub {
         size_t held_bytes = 0;
     };
     void deliver(uint64_t client, Sub& s, const std::string& line);
+    void send(uint64_t client, std::string line);
+    size_t queued_bytes(uint64_t client) const;
     void lag(uint64_t client, Sub& s);
 
     IpcServer& server_;
     std::map<uint64_t, Sub> subs_;
     Observer observer_;
+    std::map<uint64_t, ExternalClient> external_;
+    uint64_t next_external_ = uint64_t{1} << 48; // far above the socket server's ids
 };
 
 } // namespace fab

@@ -29,6 +29,91 @@ void remove_quietly(const std::string& path) {
     std::filesystem::remove(path, ec);
 }
 
+// "<dir>/wt.patch" → "<dir>/wt".
+std::string stem_of(const std::string& patch_file) {
+    std::string_view s = patch_file;
+    if (s.size() > 6 && s.substr(s.size() - 6) == ".patch") s.remove_suffix(6);
+    return std::string(s);
+}
+
+// Paths from `git ls-files -z`: a last entry with no NUL after it was cut
+// by the capture limit and is dropped (`truncated` says so).
+std::vector<std::string> nul_separated(const std::string& out, bool& truncated) {
+    std::vector<std::string> paths;
+    size_t start = 0;
+    for (size_t nul; (nul = out.find('\0', start)) != std::string::npos; start = nul + 1)
+        if (nul > start) paths.push_back(out.substr(start, nul - start));
+    truncated = start < out.size();
+    return paths;
+}
+
+// On the thread pool: copies what it may of `paths` (relative to `root`)
+// under <stem>.ignored/, and writes <stem>.ignored.txt saying what became
+// of each. Never follows a symlink out of the worktree: only regular files
+// are copied.
+struct IgnoredCopy {
+    Status status;
+    size_t listed = 0;
+    size_t copied = 0;
+};
+IgnoredCopy copy_ignored(const std::string& root, const std::vector<std::string>& paths,
+                         bool truncated, const std::string& stem) {
+    namespace fs = std::filesystem;
+    IgnoredCopy r;
+    std::string list = "Ignored files of " + root +
+                       " (git ls-files --others --ignored --exclude-standard\n" +
+                       "--directory): \"copied\" ones are under " +
+                       fs::path(stem).filename().string() + ".ignored/ with the same path.\n\n";
+    uintmax_t total = 0;
+    for (size_t i = 0; i < paths.size(); ++i) {
+        const std::string& rel = paths[i];
+        // git may list a directory and then its files (ignored by a pattern
+        // on files, `notes/*.md`): the files speak for it.
+        if (!rel.empty() && rel.back() == '/' && i + 1 < paths.size() &&
+            paths[i + 1].rfind(rel, 0) == 0)
+            continue;
+        std::string what;
+        std::error_code ec;
+        fs::path from = fs::path(root) / rel;
+        auto st = fs::symlink_status(from, ec);
+        if (ec) {
+            what = "not copied: " + ec.message();
+        } else if (!rel.empty() && rel.back() == '/') {
+            what = "not copied: a wholly ignored directory";
+        } else if (st.type() != fs::file_type::regular) {
+            what = "not copied: not a regular file";
+        } else {
+            uintmax_t size = fs::file_size(from, ec);
+            if (ec) {
+                what = "not copied: " + ec.message();
+            } else if (size > kIgnoredFileMax) {
+                what = "not copied: " + std::to_string(size) + " bytes, over the 1 MiB limit";
+            } else if (total + size > kIgnoredTotalMax) {
+                what = "not copied: the attic's 32 MiB for ignored files is used up";
+            } else {
+                fs::path to = fs::path(stem + ".ignored") / rel;
+                if (auto s = make_dirs(to.parent_path().string(), 0700); !s) {
+                    r.status = make_error(s.error());
+                    return r;
+                }
+                fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
+                if (ec) {
+                    r.status = make_error("copying " + from.string() + ": " + ec.message());
+                    return r;
+                }
+                total += size;
+                ++r.copied;
+                what = "copied";
+            }
+        }
+        list += rel + ": " + what + "\n";
+        ++r.listed;
+    }
+    if (truncated) list += "(the list was cut: git printed more than fab reads)\n";
+    r.status = write_file_atomic(stem + ".ignored.txt", list, 0600);
+    return r;
+}
+
 } // namespace
 
 Result<std::string> make_dir(const std::string& fab_dir, const std::string& label) {
@@ -43,6 +128,41 @@ Result<std::string> make_dir(const std::string& fab_dir, const std::string& labe
     }
     return make_error("cannot create a new directory in " + parent + ": too many named " + base);
 }
+
+namespace {
+
+// The ignored files of a worktree whose patch is saved: listed, and the
+// small ones copied (Changes). A failure here fails the save: the caller
+// must not delete a worktree whose .env could not be kept.
+void save_ignored(uv_loop_t* loop, const safegit::Where& worktree, const std::string& patch_file,
+                  Changes changes, std::function<void(Result<Changes>)> done) {
+    gitcmd::run(loop, worktree,
+                {"ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"},
+                [=](ev::ProcessResult ls) mutable {
+                    if (!ls.ok())
+                        return done(make_error(gitcmd::failure(
+                            "git ls-files (ignored files) in " + worktree.dir, ls)));
+                    bool truncated = false;
+                    auto paths = std::make_shared<std::vector<std::string>>(
+                        nul_separated(ls.out, truncated));
+                    if (paths->empty() && !truncated) return done(changes);
+                    std::string stem = stem_of(patch_file);
+                    auto result = std::make_shared<IgnoredCopy>();
+                    std::string root = worktree.dir;
+                    ev::queue_work(
+                        loop, [=] { *result = copy_ignored(root, *paths, truncated, stem); },
+                        [=]() mutable {
+                            if (!result->status) return done(make_error(result->status.error()));
+                            changes.ignored_list =
+                                std::filesystem::path(stem).filename().string() + ".ignored.txt";
+                            changes.ignored_entries = result->listed;
+                            changes.ignored_copied = result->copied;
+                            done(changes);
+                        });
+                });
+}
+
+} // namespace
 
 void save_changes(uv_loop_t* loop, const safegit::Where& worktree, const std::string& patch_file,
                   std::function<void(Result<Changes>)> done) {
@@ -86,7 +206,7 @@ void save_changes(uv_loop_t* loop, const safegit::Where& worktree, const std::st
                                     remove_quietly(patch_file);
                                     return done(Changes{false, base});
                                 }
-                                done(Changes{true, base});
+                                save_ignored(loop, worktree, patch_file, Changes{true, base}, done);
                             },
                             env);
                     },
@@ -136,7 +256,9 @@ void write_manifest(uv_loop_t* loop, const std::string& dir, const std::string& 
     text +=
         "\nTo get work back: `git fetch <file>.bundle 'refs/heads/*:refs/heads/saved/*'` in any\n"
         "clone of the project restores the branches; `git apply <file>.patch` on the\n"
-        "commit named beside it restores uncommitted changes (new files included).\n";
+        "commit named beside it restores uncommitted changes (new files included);\n"
+        "<name>.ignored/ holds ignored files of that worktree as they were, and\n"
+        "<name>.ignored.txt lists them all.\n";
     auto status = std::make_shared<Status>();
     std::string path = dir + "/MANIFEST.txt";
     ev::queue_work(

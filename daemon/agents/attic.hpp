@@ -2,7 +2,8 @@
 // ($FAB_DIR/attic/<label>-<UTC time>/). Branches are saved as one
 // self-contained git bundle (verified after writing), uncommitted changes of
 // a worktree as a binary patch against its HEAD, tracked and untracked files
-// alike (ignored files are not work). The patch is made through a temporary
+// alike. Ignored files of a dirty worktree (a .env, local notes) are copied
+// beside the patch when small, and all of them listed. The patch is made through a temporary
 // index (GIT_INDEX_FILE): the worktree, its index and its stash are never
 // touched. Every git runs as a child of the loop through gitcmd::run; the
 // caller deletes nothing unless `done` reports success. Loop thread only.
@@ -12,6 +13,7 @@
 #include "ev/process.hpp"
 #include "util/result.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -25,10 +27,19 @@ Result<std::string> make_dir(const std::string& fab_dir, const std::string& labe
 // The uncommitted changes of `worktree` as a patch at `patch_file`, which
 // `git apply` applies on the commit `base` (the worktree's HEAD; empty when
 // unborn). `saved` is false (and no file is left) when the worktree is clean.
+// A dirty worktree's ignored files are listed in <patch stem>.ignored.txt
+// and, when regular files within the limits below, copied under
+// <patch stem>.ignored/ with their paths; wholly ignored directories
+// (build/, node_modules/) are listed, not copied.
 struct Changes {
     bool saved = false;
     std::string base;
+    std::string ignored_list;   // the list's file name, or "" when nothing is ignored
+    size_t ignored_entries = 0; // listed
+    size_t ignored_copied = 0;  // of them copied
 };
+constexpr uintmax_t kIgnoredFileMax = 1u << 20;   // a bigger ignored file is only listed
+constexpr uintmax_t kIgnoredTotalMax = 32u << 20; // copies stop at this total
 void save_changes(uv_loop_t* loop, const safegit::Where& worktree, const std::string& patch_file,
                   std::function<void(Result<Changes>)> done);
 

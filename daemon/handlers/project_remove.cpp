@@ -504,6 +504,12 @@ struct Removal : std::enable_shared_from_this<Removal> {
                                          file,
                                          c->base.empty() ? "applies on an empty tree"
                                                          : "applies on commit " + c->base});
+                                if (!c->ignored_list.empty())
+                                    self->saved.push_back(
+                                        {"ignored files of " + t.path, c->ignored_list,
+                                         std::to_string(c->ignored_entries) + " listed, " +
+                                             std::to_string(c->ignored_copied) +
+                                             " copied beside it (.ignored/)"});
                                 self->save_next_tree();
                             });
     }

@@ -19,8 +19,9 @@ namespace fab {
 namespace {
 constexpr uint64_t kStopStepMs = 5000; // interrupt → TERM → KILL, this far apart
 constexpr uint64_t kGapRetryMs = 1000; // a full disk: try to mark the gap this often
-// A codex approval request with no daemon attached is denied after this long
-// (a restarting daemon re-attaches well within it).
+// A codex approval request the rules leave to a human, with no daemon
+// attached, is denied after this long (a restarting daemon re-attaches well
+// within it).
 constexpr int64_t kNoDaemonMs = 10000;
 
 // The host's environment with `extra` (KEY=VALUE) added or replacing.
@@ -212,6 +213,7 @@ void AgentHost::record(const std::string& src, const std::string& data) {
                 orphan_timer_ = std::make_unique<ev::Timer>(&loop_);
                 orphan_timer_->start(1000, 1000, [this] { check_orphan_requests(); });
             }
+            if (!backend_->has_hooks() && attached_.empty()) decide_by_rules(e);
         }
         if (e.kind == ChatKind::system && e.subtype == "control_cancel_request")
             pending_.erase(e.request_id);

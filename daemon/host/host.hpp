@@ -7,6 +7,7 @@
 #pragma once
 
 #include "agents/backend.hpp"
+#include "config/paths.hpp"
 #include "daemon/host/spec.hpp"
 #include "daemon/host/transcript.hpp"
 #include "daemon/router.hpp"
@@ -51,8 +52,14 @@ class AgentHost {
     // request is not pending or the CLI is gone.
     bool answer(const std::string& request_id, bool allow, Json input, const std::string& message);
     // Backends without hooks (codex): a request no daemon is attached to
-    // decide is denied after kNoDaemonMs, as the hook denies for claude.
+    // decide, and the rules did not, is denied after kNoDaemonMs, as the
+    // hook denies for claude.
     void check_orphan_requests();
+    // Backends without hooks, no daemon attached: the permission rules still
+    // decide the request here (host_rules.cpp), as `fab hook PreToolUse`
+    // does for claude without the daemon; what they leave to a human waits
+    // for a daemon (check_orphan_requests).
+    void decide_by_rules(const ChatEntry& e);
 
     // Stopping and exiting.
     void stop(bool force);
@@ -76,6 +83,7 @@ class AgentHost {
     std::set<uint64_t> attached_;         // clients receiving live records
     std::deque<std::string> queued_;      // messages waiting for the turn to end
     std::map<std::string, Json> pending_; // request_id → can_use_tool request
+    std::optional<Paths> rule_paths_;     // decide_by_rules: fab's dirs, once known
     std::string session_id_;
     bool turn_running_ = false;
     bool ready_ = true;            // handshake backends: the session (codex thread) is open

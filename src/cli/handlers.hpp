@@ -3,6 +3,9 @@
 
 #include "cli/command.hpp"
 
+#include <string>
+#include <vector>
+
 namespace fab::cli {
 
 // cmd_misc.cpp
@@ -10,6 +13,12 @@ int cmd_help(Invocation&);
 int cmd_version(Invocation&);
 int cmd_complete(Invocation&);
 int cmd_tui(Invocation&);
+
+// cmd_remote.cpp: runs the command in the sibling `fab-remote` (OpenSSL, libcurl)
+int cmd_remote(Invocation&);
+// `fab --server-url URL <words…>`: runs the command against a fab server
+// (fab-remote's bridge). Returns only on failure.
+int exec_remote(const std::vector<std::string>& words);
 
 // cmd_server.cpp
 int cmd_server_start(Invocation&);

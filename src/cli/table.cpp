@@ -222,6 +222,19 @@ constexpr Flag kIssueCommit[] = {
     {"help", 'h', nullptr, "show help for this command"},
 };
 
+constexpr Flag kTokenKeygen[] = {
+    {"dir", 0, "DIR", "where to write the key pair (default: fab's config directory)"},
+    {"force", 0, nullptr, "replace an existing pair (the old files are kept as *.old)"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kTokenIssue[] = {
+    {"sub", 0, "NAME", "the subject: a user in the server's allowed-users (required)"},
+    {"ttl", 0, "TIME", "how long the token is valid: 90s, 15m, 1h, 7d (default: 1h)"},
+    {"key", 0, "PATH", "the private key (default: jwt-ed25519.pem in fab's config directory)"},
+    {"issuer", 0, "ISS", "the iss claim; must match the server's jwt-issuer (default: fab)"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+
 constexpr Command kCommands[] = {
     {"help", "[command...]", "show help for fab or for a command", kNone, cmd_help, 0, -1},
     {"version", "", "print the versions of fab and of the running daemon", kJson, cmd_version},
@@ -263,6 +276,11 @@ constexpr Command kCommands[] = {
      kProjectStartStop, cmd_project_start, 0, 1},
     {"project stop", "[name]", "stop starting agents for the project (running agents go on)",
      kProjectStartStop, cmd_project_stop, 0, 1},
+
+    {"token keygen", "", "write an Ed25519 key pair for signing the server's JWTs", kTokenKeygen,
+     cmd_remote},
+    {"token issue", "", "print a JWT for a user of the HTTP server, signed with the private key",
+     kTokenIssue, cmd_remote},
 
     {"config import", "[path]",
      "turn the Go fab's config.toml and permissions.toml into config.ini and permissions.ini",

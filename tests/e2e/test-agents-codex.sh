@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # fab with the real `codex` CLI (`codex app-server`, one long-lived process per agent) against
 # tests/e2e/fake-model-server.mjs: a shell tool call and a follow-up turn in the same thread,
-# the CLI SIGKILLed and resumed (thread/resume), approval requests decided by fab's rules
-# (a deny rule stops the command and the model reads the reason; an allow rule lets one
-# run), a request no rule decides approved from the CLI (`fab permission allow`), a question
+# the CLI SIGKILLed and resumed (thread/resume), every command and file change an approval
+# request decided by fab's rules, even what codex's sandbox would allow (a deny rule stops
+# `touch` in the worktree, `curl`, an apply_patch, an escalation, and the model reads the
+# reason; an allow rule lets commands run, still fenced by the sandbox), a request no rule
+# decides approved from the CLI (`fab permission allow`), a question
 # (request_user_input) answered with `fab question answer`, the sandbox letting the agent
 # commit in its worktree and reach fab.sock with `fab` found by name, the daemon SIGKILLed
 # mid-turn (twice), and aborts (slow answer, running command, --force) leaving no process.
@@ -47,11 +49,12 @@ pending_id() {
 }
 has_pending() { [ -n "$(pending_id "$1" "$2")" ]; }
 
-# A command codex asks about (the fake model asks to leave the sandbox) and a deny rule
-# matches: never run, logged, and the model reads the rule's reason.
+# Every command codex runs is first an approval request (thread and turns with approval
+# policy "untrusted"), even one its sandbox would allow: here `touch` inside the worktree. A
+# deny rule stops it: never run, logged, and the model reads the rule's reason.
 flow_codex_deny() {
   local id f wt
-  id=$(create_agent codex "FAKE:esc touch forbidden.txt")
+  id=$(create_agent codex "FAKE:bash touch forbidden.txt")
   if [ -z "$id" ]; then fail codex-deny "fab agent create failed" "$T/create.out"; return; fi
   if ! wait_until "$TURN_TIMEOUT" turn_results_at_least "$id" 1; then
     fail codex-deny "no turn result (state $(agent_state "$id"))" "$(hist "$id")" "$FAB_DIR/agents/$id/host.log"
@@ -72,6 +75,58 @@ flow_codex_deny() {
   fi
 }
 
+# A command asking to leave the sandbox (the fake model's sandbox_permissions
+# require_escalated) is decided the same way.
+flow_codex_deny_escalated() {
+  local id wt
+  id=$(create_agent codex "FAKE:esc touch forbidden.txt")
+  if [ -z "$id" ]; then fail codex-deny-escalated "fab agent create failed" "$T/create.out"; return; fi
+  wt=$(worktree_of "$id")
+  if wait_until "$TURN_TIMEOUT" turn_results_at_least "$id" 1 && [ -n "$wt" ] && [ ! -e "$wt/forbidden.txt" ] &&
+     grep -q "agent=$id tool=Bash decision=deny rule=\"$DENY_RULE\"" "$FAB_DIR/permissions.log" &&
+     wait_until 20 text_seen "$id" "$DENY_RULE"; then
+    ok codex-deny-escalated
+  else
+    fail codex-deny-escalated "the escalated command was not denied by the rule" "$(hist "$id")" "$FAB_DIR/permissions.log"
+  fi
+}
+
+# Network use the sandbox allows (network access is on, for fab.sock) is a command like any
+# other: a deny rule on curl keeps it from fetching anything.
+flow_codex_deny_network() {
+  local id wt
+  id=$(create_agent codex "FAKE:bash curl -s -o fetched.json http://127.0.0.1:$PORT/v1/models")
+  if [ -z "$id" ]; then fail codex-deny-network "fab agent create failed" "$T/create.out"; return; fi
+  wt=$(worktree_of "$id")
+  if ! wait_until "$TURN_TIMEOUT" turn_results_at_least "$id" 1; then
+    fail codex-deny-network "no turn result (state $(agent_state "$id"))" "$(hist "$id")"
+  elif [ -z "$wt" ] || [ -e "$wt/fetched.json" ]; then
+    fail codex-deny-network "curl ran despite the deny rule: $wt/fetched.json exists" "$(hist "$id")"
+  elif ! grep -q "agent=$id tool=Bash decision=deny rule=\"e2e-no-curl\"" "$FAB_DIR/permissions.log"; then
+    fail codex-deny-network "no deny line for e2e-no-curl in permissions.log" "$FAB_DIR/permissions.log"
+  elif ! wait_until 20 text_seen "$id" "e2e-no-curl"; then
+    fail codex-deny-network "the model's answers do not quote the deny reason" "$(hist "$id")"
+  else
+    ok codex-deny-network
+  fi
+}
+
+# A file change (apply_patch) inside the worktree is matched as Write with its path: a deny
+# rule on that path stops it.
+flow_codex_file_deny_inside() {
+  local id wt
+  id=$(create_agent codex "FAKE:write secret.txt hi")
+  if [ -z "$id" ]; then fail codex-file-deny-inside "fab agent create failed" "$T/create.out"; return; fi
+  wt=$(worktree_of "$id")
+  if wait_until "$TURN_TIMEOUT" turn_results_at_least "$id" 1 && [ -n "$wt" ] && [ ! -e "$wt/secret.txt" ] &&
+     grep -q "agent=$id tool=Write decision=deny rule=\"e2e-no-secret\"" "$FAB_DIR/permissions.log" &&
+     wait_until 20 text_seen "$id" "e2e-no-secret"; then
+    ok codex-file-deny-inside
+  else
+    fail codex-file-deny-inside "the write of secret.txt was not denied by the rule" "$(hist "$id")" "$FAB_DIR/permissions.log"
+  fi
+}
+
 # A file change outside the sandbox's writable roots (apply_patch): codex asks; it is matched
 # as Write with its absolute path, and a deny rule on that path stops it.
 OUTSIDE=/var/tmp/fab-e2e-$$
@@ -89,24 +144,34 @@ flow_codex_file_deny() {
   rm -rf "$OUTSIDE"
 }
 
-# The same request with an allow rule: runs without a human, logged as allowed.
+# An allow rule lets a command run without a human, logged as allowed; the sandbox still
+# fences what the rule allowed: the same `touch` outside the worktree fails.
 flow_codex_rule_allows() {
   local id wt
-  id=$(create_agent codex "FAKE:esc touch allowed-by-rule.txt")
+  id=$(create_agent codex "FAKE:multi touch allowed-by-rule.txt ;; touch $OUTSIDE-fenced")
   if [ -z "$id" ]; then fail codex-rule-allows "fab agent create failed" "$T/create.out"; return; fi
   wt=$(worktree_of "$id")
-  if wait_until "$TURN_TIMEOUT" text_seen "$id" "Ran it. Result: exit 0" && [ -f "$wt/allowed-by-rule.txt" ] &&
-     grep -q "agent=$id tool=Bash decision=allow rule=\"e2e-touch\"" "$FAB_DIR/permissions.log"; then
+  if wait_until "$TURN_TIMEOUT" text_seen "$id" "Ran 2 commands." && [ -f "$wt/allowed-by-rule.txt" ] &&
+     [ "$(grep -c "agent=$id tool=Bash decision=allow rule=\"e2e-touch\"" "$FAB_DIR/permissions.log")" = 2 ]; then
     ok codex-rule-allows
   else
-    fail codex-rule-allows "the allowed command did not run (or was not logged)" "$(hist "$id")" "$FAB_DIR/permissions.log"
+    fail codex-rule-allows "the allowed commands did not run (or were not logged)" "$(hist "$id")" "$FAB_DIR/permissions.log"
   fi
+  if [ -e "$OUTSIDE-fenced" ]; then
+    fail codex-sandbox-fence "an allowed 'touch $OUTSIDE-fenced' wrote outside the worktree"
+  elif text_seen "$id" "Read-only file system"; then
+    ok codex-sandbox-fence
+  else
+    fail codex-sandbox-fence "no 'Read-only file system' for the write outside" "$(hist "$id")"
+  fi
+  rm -f "$OUTSIDE-fenced"
 }
 
-# No rule decides: the request waits for a human; `fab permission allow` lets it run.
+# No rule decides: the request waits for a human; `fab permission allow` lets it run. mkdir
+# inside the worktree is something the sandbox alone would have let run at once.
 flow_codex_cli_approval() {
   local id wt rid
-  id=$(create_agent codex "FAKE:esc mkdir approved-dir")
+  id=$(create_agent codex "FAKE:bash mkdir approved-dir")
   if [ -z "$id" ]; then fail codex-cli-approval "fab agent create failed" "$T/create.out"; return; fi
   wt=$(worktree_of "$id")
   if ! wait_until "$TURN_TIMEOUT" has_pending permission "$id"; then
@@ -147,17 +212,47 @@ flow_codex_question() {
 
 # The sandbox lets the agent commit in its worktree (git metadata writable) and run fab by
 # name against fab.sock (network access for the unix socket; PATH kept: no login shell).
+# Each command is allowed by a rule (simple commands: an allow rule never matches one with
+# shell operators).
 flow_codex_sandbox() {
   local id wt
-  id=$(create_agent codex "FAKE:bash echo hi > s.txt && git add s.txt && git commit -qm 'codex commit' && fab agent describe 'committed from the sandbox' && echo sandbox-ok")
+  id=$(create_agent codex "FAKE:multi touch s.txt ;; git add s.txt ;; git commit -qm codex-commit ;; fab agent describe committed-from-the-sandbox ;; echo sandbox-ok")
   if [ -z "$id" ]; then fail codex-sandbox "fab agent create failed" "$T/create.out"; return; fi
   wt=$(worktree_of "$id")
   if wait_until "$TURN_TIMEOUT" text_seen "$id" "sandbox-ok" &&
-     [ "$(git -C "$wt" log -1 --format=%s 2>/dev/null)" = "codex commit" ] &&
-     [ "$(agent_json "$id" | jq -r .description)" = "committed from the sandbox" ]; then
+     [ "$(git -C "$wt" log -1 --format=%s 2>/dev/null)" = "codex-commit" ] &&
+     [ "$(agent_json "$id" | jq -r .description)" = "committed-from-the-sandbox" ]; then
     ok codex-sandbox-commit-and-fab
   else
-    fail codex-sandbox-commit-and-fab "last commit '$(git -C "$wt" log -1 --format=%s 2>/dev/null)', description '$(agent_json "$id" | jq -r .description)'" "$(hist "$id")"
+    fail codex-sandbox-commit-and-fab "last commit '$(git -C "$wt" log -1 --format=%s 2>/dev/null)', description '$(agent_json "$id" | jq -r .description)'" "$(hist "$id")" "$FAB_DIR/permissions.log"
+  fi
+}
+
+# With the daemon down (SIGKILLed while a command runs), the agent host decides the next
+# approval requests by the rules itself, as claude's hook does without the daemon: the allowed
+# `touch` runs and the turn ends with no daemon; a restarted daemon has it in its history.
+flow_codex_rules_without_daemon() {
+  local id wt
+  id=$(create_agent codex "FAKE:multi sleep 3 ;; touch alone.txt")
+  if [ -z "$id" ]; then fail codex-rules-without-daemon "fab agent create failed" "$T/create.out"; return; fi
+  wt=$(worktree_of "$id")
+  if ! wait_until "$TURN_TIMEOUT" eval "agent_pids $id >/dev/null; grep -q 'sleep 3' '$T/procs.$id'"; then
+    fail codex-rules-without-daemon "the 'sleep 3' never ran" "$(hist "$id")" "$FAB_DIR/permissions.log"
+    return
+  fi
+  daemon_kill9 || { fail codex-rules-without-daemon "could not kill the daemon"; return; }
+  if wait_until 20 test -e "$wt/alone.txt" && wait_until 20 transcript_turn_ends_at_least "$id" 1 &&
+     grep -q "agent=$id tool=Bash decision=allow rule=\"e2e-touch\"" "$FAB_DIR/permissions.log"; then
+    ok codex-rules-without-daemon
+  else
+    fail codex-rules-without-daemon "with the daemon down the allowed touch did not run (or the turn did not end)" \
+      "$FAB_DIR/agents/$id/transcript.jsonl" "$FAB_DIR/agents/$id/host.log" "$FAB_DIR/permissions.log"
+  fi
+  daemon_start || return
+  if wait_until 20 text_seen "$id" "Ran 2 commands."; then
+    ok codex-rules-without-daemon-history
+  else
+    fail codex-rules-without-daemon-history "the turn is not in the history after the restart" "$(hist "$id")" "$FAB_DIR/fab.log"
   fi
 }
 
@@ -165,19 +260,29 @@ e2e_init codex
 start_fake_server
 use_codex
 deny_rule "$DENY_RULE" 'touch forbidden.txt'
+deny_rule e2e-no-curl 'curl:*'
 allow_rule e2e-touch 'touch:*'
 allow_rule e2e-sleep 'sleep:*'
+allow_rule e2e-git 'git add:*'
+allow_rule e2e-commit 'git commit:*'
+allow_rule e2e-fab 'fab agent describe:*'
+allow_rule e2e-echo 'echo:*'
 deny_rule e2e-no-outside "/$OUTSIDE/x.txt" 'Write|Edit'
+deny_rule e2e-no-secret "/secret.txt" 'Write|Edit'
 project_start
 
 flow_tool_and_followup
 flow_cli_crash_resume
 flow_codex_deny
+flow_codex_deny_escalated
+flow_codex_deny_network
+flow_codex_file_deny_inside
 flow_codex_file_deny
 flow_codex_rule_allows
 flow_codex_cli_approval
 flow_codex_question
 flow_codex_sandbox
+flow_codex_rules_without_daemon
 flow_daemon_crash
 flow_abort
 finish

@@ -41,7 +41,12 @@ SESSION=$(agent_json "$ID" | jq -r '.session_id // empty')
 
 # ---- a fab command runs, decided by the allowlist (nobody is asked)
 fab agent send "$ID" 'FAKE:bash fab issue create "Filed by the manager" --project web' >"$T/send1.out" 2>&1
-filed() { fab issue list --project web --json 2>/dev/null | jq -e '.tickets | map(.title) | index("Filed by the manager") != null' >/dev/null; }
+# (jq 1.6 -e exits 0 on empty input: check that there is some.)
+filed() {
+  local out
+  out=$(fab issue list --project web --json 2>/dev/null) && [ -n "$out" ] &&
+    jq -e '.tickets | map(.title) | index("Filed by the manager") != null' <<<"$out" >/dev/null
+}
 if wait_until "$TURN_TIMEOUT" filed; then ok fab-command-runs
 else fail fab-command-runs "no ticket from the manager's fab command" "$(hist "$ID")" "$FAB_DIR/permissions.log"; fi
 if grep -q "manager allowed-patterns" "$FAB_DIR/permissions.log" 2>/dev/null &&

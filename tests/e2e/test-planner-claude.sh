@@ -98,7 +98,9 @@ if head -1 "$FAB_DIR/plans/$ID.md" | grep -qx -- '---' && grep -qx "project: web
 else
   fail plan-file-front-matter "" "$FAB_DIR/plans/$ID.md"
 fi
-if fab plan list --project web --json | jq -e --arg id "$ID" '.plans | map(.id) | index($id) != null' >/dev/null; then
+# (jq 1.6 -e exits 0 on empty input: check that there is some.)
+plans=$(fab plan list --project web --json)
+if [ -n "$plans" ] && jq -e --arg id "$ID" '.plans | map(.id) | index($id) != null' <<<"$plans" >/dev/null; then
   ok plan-listed
 else
   fail plan-listed

@@ -317,7 +317,8 @@ BOOST_AUTO_TEST_CASE(a_message_from_a_human_holds_the_nudge_back) {
         wait_for([&] { return history(id).find("assistant: busy") != std::string::npos; }));
     BOOST_TEST_REQUIRE(sb.fab({"agent", "send", id, "hold", "on"}).code == 0);
     BOOST_TEST_REQUIRE(
-        wait_for([&] { return history(id).find("Echo: hold on") != std::string::npos; }, 20000));
+        wait_for([&] { return history(id).find("Echo: hold on") != std::string::npos; }, 20000),
+        history(id));
     // Idle now; without the message the nudge would come 3 s later.
     BOOST_TEST(
         !wait_for(

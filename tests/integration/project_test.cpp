@@ -266,6 +266,9 @@ BOOST_AUTO_TEST_CASE(force_stops_the_agents_saves_branches_and_changes_then_dele
     sb.run({"git", "-C", clone, "add", "local.txt"});
     sb.run({"git", "-C", clone, "commit", "-qm", "local only"});
     std::ofstream(clone + "/clone-wip.txt") << "wip in the clone\n";
+    // An ignored file of the agent's (dirty) worktree: no patch holds it.
+    std::ofstream(clone + "/.git/info/exclude", std::ios::app) << "local.env\n";
+    std::ofstream(worktree(a) + "/local.env") << "KEY=kept\n";
     // Something the agent left running in its own session, in its worktree.
     BOOST_TEST_REQUIRE(
         sb.fab({"agent", "send", a, "SCRIPT:bash (setsid sleep 300 >/dev/null 2>&1 &)"}).code == 0);
@@ -319,6 +322,12 @@ BOOST_AUTO_TEST_CASE(force_stops_the_agents_saves_branches_and_changes_then_dele
     BOOST_TEST(read_text(attic + "/repo.patch").find("wip in the clone") != std::string::npos);
     BOOST_TEST(git(back, {"log", "-1", "--format=%s", "origin/main"}) == "local only");
     BOOST_TEST(r.out.find("wt-" + a + ".patch") != std::string::npos, r.out);
+    // The ignored file is copied beside the patch and listed.
+    BOOST_TEST(read_text(attic + "/wt-" + a + ".ignored/local.env") == "KEY=kept\n");
+    BOOST_TEST(read_text(attic + "/wt-" + a + ".ignored.txt").find("local.env: copied") !=
+               std::string::npos);
+    BOOST_TEST(read_text(attic + "/MANIFEST.txt").find("ignored files of " + worktree(a)) !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_directory_and_project_rules_are_listed_then_moved_to_the_attic) {
@@ -386,13 +395,17 @@ BOOST_AUTO_TEST_CASE(commits_on_a_detached_head_are_listed_then_bundled) {
 }
 
 BOOST_AUTO_TEST_CASE(stash_entries_are_listed_then_saved_as_patches) {
+    // The oldest entry holds an untracked file too (`stash -u`): every
+    // entry's untracked files are saved, not only the newest one's.
+    std::ofstream(clone + "/older.txt") << "older untracked file\n";
+    BOOST_TEST_REQUIRE(sb.run({"git", "-C", clone, "stash", "-q", "-u"}).code == 0);
     std::ofstream(clone + "/README.md", std::ios::app) << "stashed edit\n";
     BOOST_TEST_REQUIRE(sb.run({"git", "-C", clone, "stash", "-q"}).code == 0);
     std::ofstream(clone + "/new.txt") << "stashed new file\n";
     BOOST_TEST_REQUIRE(sb.run({"git", "-C", clone, "stash", "-q", "-u"}).code == 0);
     auto r = sb.fab({"project", "remove", "web"});
     BOOST_TEST(r.code == 1);
-    BOOST_TEST(r.err.find("the stash of " + clone + ": 2 entries") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("the stash of " + clone + ": 3 entries") != std::string::npos, r.err);
 
     auto f = sb.fab({"project", "remove", "web", "--force"});
     BOOST_TEST_REQUIRE(f.code == 0, f.err);
@@ -401,6 +414,8 @@ BOOST_AUTO_TEST_CASE(stash_entries_are_listed_then_saved_as_patches) {
     std::string attic = f.out.substr(prefix.size(), f.out.find("/\n") - prefix.size());
     BOOST_TEST(read_text(attic + "/stash-0.patch").find("+stashed new file") != std::string::npos);
     BOOST_TEST(read_text(attic + "/stash-1.patch").find("+stashed edit") != std::string::npos);
+    BOOST_TEST(read_text(attic + "/stash-2.patch").find("+older untracked file") !=
+               std::string::npos);
     std::string seed = sb.root() + "/seed";
     BOOST_TEST(sb.run({"git", "-C", seed, "apply", "--check", attic + "/stash-1.patch"}).code == 0);
 }

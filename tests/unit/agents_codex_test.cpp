@@ -311,7 +311,19 @@ BOOST_AUTO_TEST_CASE(app_errors_unknown_requests_and_wrappers) {
     p->parse_line(R"({"id":7,"method":"item/commandExecution/requestApproval","params":)"
                   R"({"itemId":"d","command":"/bin/bash -lc 'echo '\\''hi'\\'''","turnId":"t"}})",
                   out);
-    BOOST_TEST_REQUIRE(out.size() == 6u);
+    // Codex double-quotes a command that holds single quotes (a planner's
+    // `fab plan write <<'PLAN'`); an expansion in it is not a literal.
+    p->parse_line(R"({"id":8,"method":"item/commandExecution/requestApproval","params":)"
+                  R"({"itemId":"e","command":"/bin/bash -c \"fab plan write <<'PLAN'\n# P\n)"
+                  R"(say \\\"hi\\\" \\$5\nPLAN\"","turnId":"t"}})",
+                  out);
+    p->parse_line(R"({"id":9,"method":"item/commandExecution/requestApproval","params":)"
+                  R"({"itemId":"f","command":"/bin/bash -c \"echo $HOME 'x'\"","turnId":"t"}})",
+                  out);
+    p->parse_line(R"({"id":10,"method":"item/commandExecution/requestApproval","params":)"
+                  R"({"itemId":"g","command":"/bin/bash -c 'a'\\''b'\"c d\"","turnId":"t"}})",
+                  out);
+    BOOST_TEST_REQUIRE(out.size() == 9u);
     BOOST_TEST(out[0].subtype == "session_failed");
     BOOST_TEST(kind(out[2]) == "turn_result");
     BOOST_TEST(out[2].is_error);
@@ -319,6 +331,9 @@ BOOST_AUTO_TEST_CASE(app_errors_unknown_requests_and_wrappers) {
     BOOST_TEST(out[3].request_id == "#5");
     BOOST_TEST(out[4].tool_input["command"] == "/bin/bash -lc 'a' && b");
     BOOST_TEST(out[5].tool_input["command"] == "echo 'hi'");
+    BOOST_TEST(out[6].tool_input["command"] == "fab plan write <<'PLAN'\n# P\nsay \"hi\" $5\nPLAN");
+    BOOST_TEST(out[7].tool_input["command"] == "/bin/bash -c \"echo $HOME 'x'\"");
+    BOOST_TEST(out[8].tool_input["command"] == "a'bc d");
 }
 
 BOOST_AUTO_TEST_CASE(app_server_argv_and_env) {
@@ -385,7 +400,8 @@ BOOST_AUTO_TEST_CASE(handshake_new_and_resumed_thread) {
     BOOST_TEST(l[2]["method"] == "thread/start");
     BOOST_TEST(l[2]["id"] == "thread/start:0");
     BOOST_TEST(l[2]["params"]["cwd"] == "/w/api/a9");
-    BOOST_TEST(l[2]["params"]["approvalPolicy"] == "on-request");
+    // Every command asks (the config key cannot say "untrusted"; the thread can).
+    BOOST_TEST(l[2]["params"]["approvalPolicy"] == "untrusted");
     BOOST_TEST(l[2]["params"]["sandbox"] == "workspace-write");
     BOOST_TEST(l[2]["params"]["model"] == "gpt-5.5");
     BOOST_TEST(l[2]["params"]["developerInstructions"] == "You are a task agent.");
@@ -396,6 +412,7 @@ BOOST_AUTO_TEST_CASE(handshake_new_and_resumed_thread) {
     BOOST_TEST_REQUIRE(l.size() == 3u);
     BOOST_TEST(l[2]["method"] == "thread/resume");
     BOOST_TEST(l[2]["params"]["threadId"] == kThread);
+    BOOST_TEST(l[2]["params"]["approvalPolicy"] == "untrusted");
     BOOST_TEST(l[2]["params"]["sandbox"] == "read-only");
 }
 
@@ -417,6 +434,7 @@ BOOST_AUTO_TEST_CASE(turns_interrupt_and_answers) {
                     {"writableRoots", {"/r/.git/worktrees/a9", "/r/.git/objects"}},
                     {"networkAccess", true}};
     BOOST_TEST(l[0]["params"]["sandboxPolicy"] == sandbox);
+    BOOST_TEST(l[0]["params"]["approvalPolicy"] == "untrusted");
     // While a turn runs, a message joins it.
     s.turn_running = true;
     s.turn_id = "turn-1";
