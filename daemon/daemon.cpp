@@ -170,7 +170,7 @@ Status Daemon::start_server_mode() {
                                                       : sc.http_listen;
     if (listen.empty()) return {};
     http_ = std::make_unique<HttpServer>(&loop_, *this);
-    if (auto s = http_->listen(listen); !s) return s;
+    if (auto s = http_->listen(listen, sc); !s) return s;
     return {};
 }
 

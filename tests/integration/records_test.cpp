@@ -203,7 +203,8 @@ BOOST_AUTO_TEST_CASE(torn_last_line_after_a_kill_is_cut_off) {
         << lines.back().substr(0, lines.back().size() / 2);
 
     BOOST_TEST_REQUIRE(sb.fab({"server", "start"}).code == 0);
-    BOOST_TEST_REQUIRE(wait_for([&] { return state(id) == "failed"; }, 40000), "state " << state(id));
+    BOOST_TEST_REQUIRE(wait_for([&] { return state(id) == "failed"; }, 40000),
+                       "state " << state(id));
     BOOST_TEST_REQUIRE(sb.fab({"agent", "send", id, "after the kill"}).code == 0);
     BOOST_TEST(wait_history(id, "assistant: Echo: after the kill"));
     BOOST_TEST(wait_for([&] { return state(id) == "idle"; }, 20000), "state " << state(id));
