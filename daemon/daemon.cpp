@@ -173,7 +173,7 @@ Status Daemon::start_server_mode() {
                                                       : sc.http_listen;
     if (listen.empty()) return {};
     http_server_ = std::make_unique<HttpServer>(&loop_, *this);
-    if (auto s = http_server_->listen(listen); !s) return s;
+    if (auto s = http_server_->listen(listen, sc); !s) return s;
     return {};
 }
 

@@ -102,7 +102,7 @@ Status register_run_handlers(Router& router, Daemon& d) {
     };
 
     // {id, question, answer: {value} | {selected_option_key} | {selected_option_keys}}
-    auto answer = [&d](const Request& q, const Reply& r) {
+    auto answer_question = [&d](const Request& q, const Reply& r) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
         std::string qid = require(q, "question", r);
@@ -127,7 +127,7 @@ Status register_run_handlers(Router& router, Daemon& d) {
         {msg::kRunBilling, billing},
         {msg::kRunBoard, board},
         {msg::kRunQuestions, questions},
-        {msg::kRunAnswer, answer},
+        {msg::kRunAnswer, answer_question},
     });
 }
 

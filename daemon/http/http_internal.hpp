@@ -34,6 +34,8 @@ void handle_demo(h2o_req_t* req, std::string_view method, std::string_view path,
 // sse.cpp: GET /api/v1/runs/{id}/attach.
 void start_sse(HttpServer& s, h2o_req_t* req, const std::string& run_id, int64_t since_seq,
                const std::string& rid);
+// messages.cpp: POST /api/v1/messages (any protocol request, answered as SSE).
+void start_message(HttpServer& s, h2o_req_t* req, const std::string& rid);
 // Ends a stream now (daemon shutdown).
 void end_stream(SseStream* s);
 

@@ -1,5 +1,6 @@
 #include "daemon/http/http_server.hpp"
 
+#include "daemon/http/http_auth.hpp"
 #include "daemon/http/http_internal.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
@@ -84,13 +85,21 @@ HttpServer::~HttpServer() {
     impl_.reset();
 }
 
-Status HttpServer::listen(const std::string& spec) {
+Status HttpServer::listen(const std::string& spec, const ServerConfig& config) {
     auto a = parse_listen_address(spec);
     if (!a) return make_error(a.error());
-    if (!is_loopback_host(a->host))
+    auto auth = http::HttpAuth::create(config);
+    if (!auth) return make_error(auth.error());
+    auth_ = std::move(auth).value();
+    if (!is_loopback_host(a->host) && !auth_->required())
         return make_error("refusing to serve HTTP on " + spec +
-                          ": only a loopback address (127.0.0.1, ::1, localhost) may be used "
-                          "until authentication is configured");
+                          ": without [server] auth (jwt, mtls) only a loopback address "
+                          "(127.0.0.1, ::1, localhost) may be used");
+    if (SSL_CTX* tls = auth_->tls_context()) {
+        // HTTP/2 is offered by ALPN; HTTP/1.1 otherwise.
+        h2o_ssl_register_alpn_protocols(tls, h2o_http2_alpn_protocols);
+        impl_->accept.ssl_ctx = tls;
+    }
     sockaddr_storage ss{};
     bool v6 = a->host.find(':') != std::string::npos;
     int rc = v6 ? uv_ip6_addr(a->host.c_str(), a->port, reinterpret_cast<sockaddr_in6*>(&ss))
@@ -129,7 +138,8 @@ Status HttpServer::listen(const std::string& spec) {
         return make_error("cannot listen on " + spec + ": " + uv_strerror(rc));
     }
     address_ = (v6 ? "[" + a->host + "]" : a->host) + ":" + std::to_string(a->port);
-    log::info("HTTP API on http://" + address_);
+    log::info(std::string("HTTP API on ") + (auth_->tls_context() ? "https://" : "http://") +
+              address_ + (auth_->required() ? " (authentication required)" : ""));
     return {};
 }
 

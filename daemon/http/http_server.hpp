@@ -20,6 +20,10 @@ namespace fab {
 
 class Daemon;
 class SseStream;
+struct ServerConfig;
+namespace http {
+class HttpAuth;
+}
 
 // "PORT", "HOST:PORT" or "[V6]:PORT" (default host 127.0.0.1).
 struct ListenAddress {
@@ -37,8 +41,11 @@ class HttpServer {
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
-    // Binds and listens; refuses a non-loopback address.
-    Status listen(const std::string& spec);
+    // Loads the authentication settings (keys, certificates), binds and
+    // listens; refuses a non-loopback address without authentication.
+    Status listen(const std::string& spec, const ServerConfig& config);
+    // nullptr before listen().
+    const http::HttpAuth* auth() const { return auth_.get(); }
     // Stops accepting, ends every SSE stream and asks h2o to close its
     // connections; the loop then runs out.
     void close();
@@ -59,6 +66,7 @@ class HttpServer {
     std::unique_ptr<Impl> impl_;
     uv_tcp_t* listener_ = nullptr; // closed before freed (ev::close_and_free)
     std::string address_;
+    std::unique_ptr<http::HttpAuth> auth_;
     std::set<SseStream*> streams_;
     bool closed_ = false;
 };

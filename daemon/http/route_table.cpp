@@ -47,6 +47,7 @@ std::span<const Route> routes() {
         {"GET", "/api/v1/runs/{id}/questions", "run.questions", 200, nullptr},
         {"POST", "/api/v1/runs/{id}/questions/{qid}/answer", "run.answer", 204, nullptr},
         {"GET", "/api/v1/boards/runs", "run.board", 200, nullptr},
+        {"POST", "/api/v1/messages", "", 200, nullptr},
     };
     return kRoutes;
 }

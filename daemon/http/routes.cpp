@@ -6,8 +6,10 @@
 // checks that the two agree).
 #include "daemon/http/routes.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/http/http_auth.hpp"
 #include "daemon/http/http_internal.hpp"
 #include "protocol/version.hpp"
+#include "util/log.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
@@ -16,6 +18,20 @@
 namespace fab::http {
 
 namespace {
+
+// The OpenSSL connection under an h2o socket (nullptr for plain HTTP). h2o
+// 2.2 (Debian's libh2o) has no getter and does not set the SSL's app data;
+// its private st_h2o_socket_ssl_t begins {SSL_CTX* ssl_ctx; SSL* ossl; …}.
+// Only these two leading members are read; tests/integration/http_auth_test
+// (mTLS) fails if a newer h2o moves them.
+SSL* ssl_of(h2o_socket_t* sock) {
+    struct LeadingMembers {
+        SSL_CTX* ssl_ctx;
+        SSL* ossl;
+    };
+    if (!sock || !sock->ssl) return nullptr;
+    return reinterpret_cast<const LeadingMembers*>(sock->ssl)->ossl;
+}
 
 // One request's way back: the answer of a handler, as an HTTP response. The
 // h2o request lives in its memory pool; when the client goes away first the
@@ -106,6 +122,27 @@ int handle(HttpServer& s, h2o_req_t* req) {
         handle_demo(req, method, path, rid);
         return 0;
     }
+    // Authentication, when configured: every request but the health check.
+    // Each authenticated request is logged with its user.
+    if (const HttpAuth* auth = s.auth(); auth && auth->required() && path != "/health") {
+        h2o_socket_t* sock = req->conn->callbacks->get_socket
+                                 ? req->conn->callbacks->get_socket(req->conn)
+                                 : nullptr;
+        std::string_view authorization;
+        ssize_t at = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
+        if (at >= 0) authorization = view(req->headers.entries[at].value);
+        auto id = auth->identify(ssl_of(sock), authorization, now_ms() / 1000);
+        if (!id) {
+            h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, nullptr,
+                           H2O_STRLIT("Bearer"));
+            log::info("http: refused " + std::string(method) + " " + std::string(path) + ": " +
+                      id.error());
+            send_error(req, 401, id.error(), rid);
+            return 0;
+        }
+        log::info("http: " + id->user + " (" + id->method + ") " + std::string(method) + " " +
+                  std::string(path));
+    }
     const Route* found = nullptr;
     bool path_known = false;
     std::map<std::string, std::string> params;
@@ -145,6 +182,11 @@ int handle(HttpServer& s, h2o_req_t* req) {
                               h2o_strdup(&req->pool, rid.data(), rid.size()).base, rid.size());
         req->res.content_length = doc.size();
         h2o_send_inline(req, doc.data(), doc.size());
+        return 0;
+    }
+
+    if (pattern == "/api/v1/messages") {
+        start_message(s, req, rid);
         return 0;
     }
 

@@ -25,13 +25,13 @@ std::string openssl_reason() {
 // identity when OpenSSL frees it.
 struct ConnectionSlot {
     std::shared_ptr<TlsServer::Identities> identities;
-    const void* socket;
+    const void* ssl;
 };
 
 void free_slot(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
     auto* slot = static_cast<ConnectionSlot*>(ptr);
     if (!slot) return;
-    slot->identities->erase(slot->socket);
+    slot->identities->erase(slot->ssl);
     delete slot;
 }
 
@@ -85,8 +85,8 @@ TlsServer::~TlsServer() {
     }
 }
 
-const Identity* TlsServer::client_identity(const void* socket) const {
-    auto it = identities_->find(socket);
+const Identity* TlsServer::client_identity(const SSL* ssl) const {
+    auto it = identities_->find(ssl);
     return it == identities_->end() ? nullptr : &it->second;
 }
 
@@ -121,14 +121,13 @@ void TlsServer::on_info(const SSL* cssl, int where, int) {
     if (!(where & SSL_CB_HANDSHAKE_DONE)) return;
     SSL* ssl = const_cast<SSL*>(cssl);
     auto* self = static_cast<TlsServer*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), server_index()));
-    const void* socket = SSL_get_app_data(ssl);
-    if (!self || !socket || SSL_get_ex_data(ssl, self->ex_index_)) return;
+    if (!self || SSL_get_ex_data(ssl, self->ex_index_)) return;
     X509* cert = SSL_get0_peer_certificate(ssl);
     if (!cert || SSL_get_verify_result(ssl) != X509_V_OK) return;
     auto id = client_certificate_identity(cert, self->config_.allowed_users);
     if (!id) return;
-    (*self->identities_)[socket] = *id;
-    SSL_set_ex_data(ssl, self->ex_index_, new ConnectionSlot{self->identities_, socket});
+    (*self->identities_)[ssl] = *id;
+    SSL_set_ex_data(ssl, self->ex_index_, new ConnectionSlot{self->identities_, ssl});
 }
 
 } // namespace fab::auth

@@ -5,11 +5,10 @@
 // such a connection is let through without an identity and must bring a
 // token instead.
 //
-// Which user a connection is: h2o (like most servers built on OpenSSL) sets
-// each connection's socket as the SSL object's app data; at the end of the
-// handshake the identity is recorded under that socket, and it is forgotten
-// when OpenSSL frees the SSL object (an ex_data free callback), so a socket
-// address reused by a later connection never inherits it.
+// Which user a connection is: at the end of the handshake the identity is
+// recorded under the connection's SSL object, and forgotten when OpenSSL
+// frees it (an ex_data free callback), so an address reused by a later
+// connection never inherits it.
 #pragma once
 
 #include "auth/identity.hpp"
@@ -44,8 +43,8 @@ class TlsServer {
 
     SSL_CTX* context() const { return ctx_; }
     // The verified, allowed client certificate's identity on the connection
-    // whose SSL app data is `socket`; nullptr when it showed none.
-    const Identity* client_identity(const void* socket) const;
+    // of `ssl`; nullptr when it showed none.
+    const Identity* client_identity(const SSL* ssl) const;
     size_t connections_with_identity() const { return identities_->size(); }
 
     using Identities = std::map<const void*, Identity>;

@@ -207,6 +207,15 @@ Result<Config> config_from_document(const IniDocument& doc, const std::string& f
     const Values server{doc.find("server"), "server"};
     c.server.http_listen = server.str("http-listen");
     c.server.max_concurrent_runs = server.integer("max-concurrent-runs");
+    c.server.auth = server.list("auth");
+    c.server.allowed_users = server.list("allowed-users");
+    for (const auto& k : server.list("jwt-public-key"))
+        c.server.jwt_public_keys.push_back(resolve_path(k, file));
+    c.server.jwt_issuer = server.str("jwt-issuer");
+    for (auto [key, field] :
+         {std::pair{"tls-cert", &c.server.tls_cert}, std::pair{"tls-key", &c.server.tls_key},
+          std::pair{"tls-client-ca", &c.server.tls_client_ca}})
+        if (std::string v = server.str(key); !v.empty()) *field = resolve_path(v, file);
     return c;
 }
 

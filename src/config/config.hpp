@@ -76,6 +76,11 @@ struct ManagerConfig {
 struct ServerConfig {
     std::string http_listen; // "" = HTTP off (unless asked on the command line)
     int max_concurrent_runs = 0;
+    std::vector<std::string> auth; // "jwt", "mtls", in order
+    std::vector<std::string> allowed_users;
+    std::vector<std::string> jwt_public_keys; // paths, resolved against the config file
+    std::string jwt_issuer;
+    std::string tls_cert, tls_key, tls_client_ca; // paths ("" = unset)
 };
 
 struct Config {

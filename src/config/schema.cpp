@@ -216,6 +216,38 @@ constexpr std::array kKeys{
             .max = 1000,
             .default_value = "5",
             .doc = "Runs that may be active at once; the queued ones wait in submission order."},
+    KeySpec{.name = "auth",
+            .sections = kSectionServer,
+            .type = List,
+            .doc = "How HTTP clients prove who they are, in order: jwt, mtls (either or both); "
+                   "unset means only a loopback listener is allowed."},
+    KeySpec{.name = "allowed-users",
+            .sections = kSectionServer,
+            .type = List,
+            .doc = "The users let in: a JWT's sub (its last path segment) or a client "
+                   "certificate's CN."},
+    KeySpec{.name = "jwt-public-key",
+            .sections = kSectionServer,
+            .type = List,
+            .doc = "Ed25519 public key files (PEM) whose tokens are accepted (several during a "
+                   "key rotation); fab token keygen writes one."},
+    KeySpec{.name = "jwt-issuer",
+            .sections = kSectionServer,
+            .type = String,
+            .default_value = "fab",
+            .doc = "The iss claim a token must carry."},
+    KeySpec{.name = "tls-cert",
+            .sections = kSectionServer,
+            .type = Path,
+            .doc = "The server's certificate chain (PEM): HTTPS instead of HTTP."},
+    KeySpec{.name = "tls-key",
+            .sections = kSectionServer,
+            .type = Path,
+            .doc = "The private key of tls-cert (PEM)."},
+    KeySpec{.name = "tls-client-ca",
+            .sections = kSectionServer,
+            .type = Path,
+            .doc = "CA certificates (PEM) that sign client certificates, for mtls."},
 };
 
 constexpr std::array kSections{

@@ -8,6 +8,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <filesystem>
 #include <utility>
 #include <vector>
 
@@ -85,6 +86,7 @@ struct TestCa::Impl {
 
 TestCa::TestCa(const std::string& dir, const std::string& name)
     : impl_(std::make_unique<Impl>()), dir_(dir), cert_file_(dir + "/" + name + ".pem") {
+    std::filesystem::create_directories(dir);
     impl_->key = new_key();
     impl_->cert = make_cert(impl_->key.get(), name, nullptr, impl_->key.get(),
                             {{NID_basic_constraints, "critical,CA:TRUE"},

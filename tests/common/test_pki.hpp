@@ -12,7 +12,8 @@ namespace fab::test {
 
 class TestCa {
   public:
-    // `name`: the CA's common name, and the stem of its files.
+    // `name`: the CA's common name, and the stem of its files in `dir`
+    // (made when missing).
     TestCa(const std::string& dir, const std::string& name);
     ~TestCa();
     TestCa(const TestCa&) = delete;

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <netinet/in.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sstream>
@@ -256,6 +257,23 @@ std::string AgentsFixture::pending_permission() {
 
 std::string AgentsFixture::worktree(const std::string& id) const {
     return sb.fab_dir() + "/projects/web/worktrees/wt-" + id;
+}
+
+} // namespace fab::test
+
+namespace fab::test {
+
+int free_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    int port = ntohs(a.sin_port);
+    ::close(fd);
+    return port;
 }
 
 } // namespace fab::test

@@ -91,6 +91,9 @@ struct AgentsFixture {
     std::string worktree(const std::string& id) const;
 };
 
+// A loopback TCP port nobody listens on now (the kernel's pick for port 0).
+int free_port();
+
 // Polls `cond` every few milliseconds until it holds or `timeout_ms` passes.
 bool wait_for(const std::function<bool()>& cond, int timeout_ms = 10000);
 

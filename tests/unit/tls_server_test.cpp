@@ -60,14 +60,12 @@ Outcome connect(TlsServer& server, const std::string& server_ca,
     timeval tv{10, 0};
     for (int fd : fds) ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     Outcome out;
-    int socket_marker = 0; // stands in for h2o's socket (the SSL app data)
     std::thread server_side([&] {
         SSL* s = SSL_new(server.context());
-        SSL_set_app_data(s, &socket_marker);
         SSL_set_fd(s, fds[0]);
         out.accepted = SSL_accept(s) == 1;
         if (out.accepted) {
-            if (const Identity* id = server.client_identity(&socket_marker)) out.identity = *id;
+            if (const Identity* id = server.client_identity(s)) out.identity = *id;
             SSL_write(s, "ok", 2);
         }
         SSL_free(s);
