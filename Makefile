@@ -31,7 +31,7 @@ test-fast: build
 
 # Every libFuzzer target for FUZZ_SECONDS (default 5 min) each, with a
 # corpus kept in $(FUZZ_BUILD)/corpus between runs (make test runs them for
-# 25 s each, through tests/run).
+# 15 s each, through tests/run).
 fuzz: deps
 	FUZZ_BUILD=$(abspath $(FUZZ_BUILD)) FUZZ_SECONDS=$(FUZZ_SECONDS) \
 	  FUZZ_CORPUS=$(abspath $(FUZZ_BUILD))/corpus tests/fuzz/test-fuzz.sh

@@ -11,7 +11,7 @@
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FUZZ_BUILD:-$here/build-fuzz}
-seconds=${FUZZ_SECONDS:-25}
+seconds=${FUZZ_SECONDS:-15}
 passed=0
 failed=0
 
