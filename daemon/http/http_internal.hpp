@@ -7,6 +7,7 @@
 
 #include <h2o.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,12 @@ bool header_is(h2o_req_t* req, std::string_view name, std::string_view value);
 
 void send_json(h2o_req_t* req, int status, const Json& body, const std::string& rid);
 void send_empty(h2o_req_t* req, int status, const std::string& rid);
+// The headers of a streamed Server-Sent Events response (200, no caching);
+// the body follows with h2o_send.
+void start_event_stream(h2o_req_t* req, const std::string& rid);
+// How often an idle event stream sends a keep-alive comment (15 s;
+// FAB_SSE_KEEPALIVE_MS shortens it for tests).
+uint64_t sse_keepalive_ms();
 // {"errors":[{"status","title","detail"}]}
 void send_error(h2o_req_t* req, int status, const std::string& detail, const std::string& rid);
 // The status of a handler's error text: "not found: " → 404, "conflict: " →

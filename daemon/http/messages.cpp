@@ -38,12 +38,6 @@ class MessageResponder final : public Responder {
     uint64_t client_;
 };
 
-uint64_t keepalive_ms() {
-    if (const char* v = std::getenv("FAB_SSE_KEEPALIVE_MS"))
-        if (long n = std::atol(v); n > 0) return static_cast<uint64_t>(n);
-    return 15000;
-}
-
 class MessageStream {
   public:
     h2o_generator_t gen{}; // first: h2o hands this pointer back
@@ -69,7 +63,7 @@ class MessageStream {
         responder_->id = q.id;
         if (stays_open_) {
             keepalive_ = std::make_unique<ev::Timer>(server_.daemon().loop());
-            uint64_t every = keepalive_ms();
+            uint64_t every = http::sse_keepalive_ms();
             keepalive_->start(every, every, [this] {
                 pending_ += ": keep-alive\n\n";
                 flush();
@@ -158,14 +152,7 @@ void start_message(HttpServer& s, h2o_req_t* req, const std::string& rid) {
     std::string body(view(req->entity));
     auto parsed = parse_request(body);
     if (!parsed.error.empty()) return send_error(req, 400, parsed.error, rid);
-    req->res.status = 200;
-    req->res.reason = "OK";
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, nullptr,
-                   H2O_STRLIT("text/event-stream"));
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, nullptr,
-                   H2O_STRLIT("no-cache"));
-    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"), 0, nullptr,
-                          h2o_strdup(&req->pool, rid.data(), rid.size()).base, rid.size());
+    start_event_stream(req, rid);
     void* mem = h2o_mem_alloc_shared(&req->pool, sizeof(MessageStream), [](void* p) {
         static_cast<MessageStream*>(p)->~MessageStream();
     });

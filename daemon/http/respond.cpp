@@ -3,6 +3,8 @@
 
 #include "util/ids.hpp"
 
+#include <cstdlib>
+
 namespace fab::http {
 
 std::string_view view(h2o_iovec_t v) {
@@ -42,6 +44,21 @@ void send_json(h2o_req_t* req, int status, const Json& body, const std::string& 
     std::string text = dump_json(body);
     req->res.content_length = text.size();
     h2o_send_inline(req, text.data(), text.size()); // h2o copies the body
+}
+
+void start_event_stream(h2o_req_t* req, const std::string& rid) {
+    common_headers(req, 200, rid);
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, nullptr,
+                   H2O_STRLIT("text/event-stream"));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, nullptr,
+                   H2O_STRLIT("no-cache"));
+}
+
+uint64_t sse_keepalive_ms() {
+    // Tests shorten it; the default is the 15 s the API promises.
+    if (const char* v = std::getenv("FAB_SSE_KEEPALIVE_MS"))
+        if (long n = std::atol(v); n > 0) return static_cast<uint64_t>(n);
+    return 15000;
 }
 
 void send_empty(h2o_req_t* req, int status, const std::string& rid) {

@@ -55,15 +55,6 @@ class SseStream {
     std::unique_ptr<ev::Timer> keepalive_;
 };
 
-namespace {
-uint64_t keepalive_ms() {
-    // Tests shorten it; the default is the 15 s the API promises.
-    if (const char* v = std::getenv("FAB_SSE_KEEPALIVE_MS"))
-        if (long n = std::atol(v); n > 0) return static_cast<uint64_t>(n);
-    return 15000;
-}
-} // namespace
-
 void SseStream::begin() {
     server_.add_stream(this);
     gen.proceed = [](h2o_generator_t* g, h2o_req_t*) {
@@ -72,7 +63,7 @@ void SseStream::begin() {
     gen.stop = [](h2o_generator_t* g, h2o_req_t*) { reinterpret_cast<SseStream*>(g)->on_stop(); };
     h2o_start_response(req_, &gen);
     keepalive_ = std::make_unique<ev::Timer>(server_.daemon().loop());
-    uint64_t every = keepalive_ms();
+    uint64_t every = http::sse_keepalive_ms();
     keepalive_->start(every, every, [this] {
         pending_ += ": keep-alive\n\n";
         flush();
@@ -171,14 +162,7 @@ void start_sse(HttpServer& s, h2o_req_t* req, const std::string& run_id, int64_t
                const std::string& rid) {
     if (!s.daemon().runs().find(run_id))
         return send_error(req, 404, "no run \"" + run_id + "\"", rid);
-    req->res.status = 200;
-    req->res.reason = "OK";
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, nullptr,
-                   H2O_STRLIT("text/event-stream"));
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, nullptr,
-                   H2O_STRLIT("no-cache"));
-    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"), 0, nullptr,
-                          h2o_strdup(&req->pool, rid.data(), rid.size()).base, rid.size());
+    start_event_stream(req, rid);
     // Lives in the request's pool: freed (destructor run) with the request.
     void* mem = h2o_mem_alloc_shared(&req->pool, sizeof(SseStream),
                                      [](void* p) { static_cast<SseStream*>(p)->~SseStream(); });

@@ -1,5 +1,6 @@
 #include "auth/ed25519.hpp"
 
+#include "auth/openssl_error.hpp"
 #include "util/fs.hpp"
 
 #include <openssl/bio.h>
@@ -22,15 +23,6 @@ using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 
 // OpenSSL's reason for the last failure, and its error queue emptied (a
 // stale entry would be blamed on the next, unrelated call).
-std::string openssl_reason() {
-    unsigned long e = ERR_get_error();
-    ERR_clear_error();
-    if (e == 0) return "unknown OpenSSL error";
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    return buf;
-}
-
 BioPtr memory_bio(std::string_view text) {
     return BioPtr(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
 }

@@ -1,6 +1,7 @@
 #include "auth/tls_server.hpp"
 
 #include "auth/client_cert.hpp"
+#include "auth/openssl_error.hpp"
 #include "util/log.hpp"
 
 #include <openssl/err.h>
@@ -11,15 +12,6 @@
 namespace fab::auth {
 
 namespace {
-
-std::string openssl_reason() {
-    unsigned long e = ERR_get_error();
-    ERR_clear_error();
-    if (e == 0) return "unknown OpenSSL error";
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    return buf;
-}
 
 // What a connection leaves behind in its SSL object: where to remove its
 // identity when OpenSSL frees it.
