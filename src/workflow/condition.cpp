@@ -4,16 +4,22 @@
 
 #include <cctype>
 #include <charconv>
-#include <regex>
+#include <cstdint>
+#include <memory>
 #include <vector>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 namespace fab::workflow {
 
 namespace {
 
-constexpr size_t kMaxDepth = 64;      // nesting of ( and !: bounds the recursion
-constexpr size_t kMaxPattern = 512;   // a `matches` regex
-constexpr size_t kMatchWindow = 4096; // `matches` searches this many trailing bytes
+constexpr size_t kMaxDepth = 64;          // nesting of ( and !: bounds the recursion
+constexpr size_t kMaxPattern = 512;       // a `matches` regex
+constexpr size_t kMatchWindow = 4096;     // `matches` searches this many trailing bytes
+constexpr uint32_t kMatchLimit = 100'000; // PCRE2 backtracking steps per search
+constexpr uint32_t kHeapLimitKiB = 1024;  // PCRE2 backtracking memory per search
 constexpr size_t kMaxConditionLen = 8192;
 
 enum class Op { eq, ne, lt, gt, le, ge, contains, matches };
@@ -52,10 +58,43 @@ struct Condition::Expr {
     std::string key, value;
     Op op = Op::eq;
     std::optional<double> number_value;
-    std::optional<std::regex> regex;
+    std::shared_ptr<pcre2_code> regex; // matches: compiled once, shared by copies
 };
 
 namespace {
+
+// PCRE2 rather than std::regex: libstdc++'s engine recurses per character and
+// overflows its own integers on quantifiers like {2222222222222222222}
+// (fuzz_condition found both); PCRE2 keeps backtracking frames on the heap
+// and stops at the match and heap limits below.
+std::shared_ptr<pcre2_code> compile_regex(const std::string& pattern, std::string& why) {
+    int code = 0;
+    PCRE2_SIZE offset = 0;
+    pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                   PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &offset, nullptr);
+    if (!re) {
+        PCRE2_UCHAR buf[256];
+        pcre2_get_error_message(code, buf, sizeof buf);
+        why = reinterpret_cast<const char*>(buf);
+        why += " at offset " + std::to_string(offset);
+        return nullptr;
+    }
+    return std::shared_ptr<pcre2_code>(re, pcre2_code_free);
+}
+
+// A search that hits a limit counts as no match: a condition stays a yes/no.
+bool regex_search(const pcre2_code& re, std::string_view s) {
+    std::unique_ptr<pcre2_match_context, decltype(&pcre2_match_context_free)> ctx(
+        pcre2_match_context_create(nullptr), pcre2_match_context_free);
+    std::unique_ptr<pcre2_match_data, decltype(&pcre2_match_data_free)> md(
+        pcre2_match_data_create_from_pattern(&re, nullptr), pcre2_match_data_free);
+    if (!ctx || !md) return false;
+    pcre2_set_match_limit(ctx.get(), kMatchLimit);
+    pcre2_set_heap_limit(ctx.get(), kHeapLimitKiB);
+    int rc = pcre2_match(&re, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), 0, 0, md.get(),
+                         ctx.get());
+    return rc >= 0;
+}
 
 class Parser {
   public:
@@ -256,11 +295,9 @@ class Parser {
         if (e->op == Op::matches) {
             if (e->value.size() > kMaxPattern)
                 return fail(value_pos, "regex longer than 512 bytes");
-            try {
-                e->regex.emplace(e->value, std::regex::ECMAScript);
-            } catch (const std::regex_error& ex) {
-                return fail(value_pos, "bad regex \"" + e->value + "\": " + ex.what());
-            }
+            std::string why;
+            e->regex = compile_regex(e->value, why);
+            if (!e->regex) return fail(value_pos, "bad regex \"" + e->value + "\": " + why);
         }
         if (!next()) return nullptr;
         return e;
@@ -298,11 +335,7 @@ bool eval(const Condition::Expr& e, const ConditionVars& vars) {
     case Op::matches: {
         std::string_view s = v;
         if (s.size() > kMatchWindow) s = s.substr(s.size() - kMatchWindow);
-        try {
-            return std::regex_search(s.begin(), s.end(), *e.regex);
-        } catch (const std::regex_error&) { // complexity limits of the engine
-            return false;
-        }
+        return regex_search(*e.regex, s);
     }
     default:
         break;

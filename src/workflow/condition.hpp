@@ -11,8 +11,9 @@
 // outcome, preferred_label, context.K, human.gate.K, command.output,
 // internal.node_visit_count; an unset key reads as "". `<`-style operators
 // compare numbers (VALUE must be one; a key that is not a number compares
-// false); `matches` is an ECMAScript regex searched in the last 4 KiB of the
-// key's value (bounded: the engine's regex recursion grows with the text).
+// false); `matches` is a Perl-compatible regex (PCRE2, UTF-8) searched in the
+// last 4 KiB of the key's value; a search that exceeds its step or memory
+// limit answers false.
 #pragma once
 
 #include <map>

@@ -127,4 +127,15 @@ BOOST_AUTO_TEST_CASE(matches_reads_a_bounded_tail_of_long_values) {
     BOOST_TEST(eval("command.output contains START", v));      // contains sees it all
 }
 
+// fuzz_condition found std::regex overflowing on a huge quantifier; PCRE2
+// rejects it with a reason, and a catastrophic pattern stops at its limit.
+BOOST_AUTO_TEST_CASE(hostile_regexes_are_errors_or_bounded) {
+    BOOST_TEST(error_of("context.x matches \"a{2222222222222222222}\"").message.find("bad regex") ==
+               0u);
+    ConditionVars v;
+    v.command_output = std::string(4000, 'a') + "!";
+    BOOST_TEST(!eval("command.output matches \"^(a|a?)+$\"", v)); // step limit: false
+    BOOST_TEST(eval("command.output matches \"a!$\"", v));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
