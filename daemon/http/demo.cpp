@@ -83,6 +83,10 @@ void handle_demo(h2o_req_t* req, std::string_view method, std::string_view path,
         return runs::RunStatus::running;
     };
 
+    // The API's description is no data: the real one, so that a demo
+    // client (the web UI) sees which routes exist.
+    if (pattern == "/api/v1/openapi.json")
+        return send_json(req, 200, Json::parse(openapi_document(), nullptr, false), rid);
     if (pattern == "/api/v1/runs" && method == "GET") {
         Json data = Json::array();
         for (auto s : runs::kAllStatuses) data.push_back(demo_run(s));

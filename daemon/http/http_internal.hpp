@@ -43,6 +43,8 @@ void start_sse(HttpServer& s, h2o_req_t* req, const std::string& run_id, int64_t
                const std::string& rid);
 // messages.cpp: POST /api/v1/messages (any protocol request, answered as SSE).
 void start_message(HttpServer& s, h2o_req_t* req, const std::string& rid);
+// static_response.cpp: a file of the web UI (static_files.hpp), or 404.
+void serve_web(h2o_req_t* req, std::string_view path, const std::string& rid);
 // Ends a stream now (daemon shutdown).
 void end_stream(SseStream* s);
 

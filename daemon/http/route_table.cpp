@@ -48,6 +48,8 @@ std::span<const Route> routes() {
         {"POST", "/api/v1/runs/{id}/questions/{qid}/answer", "run.answer", 204, nullptr},
         {"GET", "/api/v1/boards/runs", "run.board", 200, nullptr},
         {"POST", "/api/v1/messages", "", 200, nullptr},
+        {"GET", "/", "", 200, nullptr},       // the web UI (static_files.hpp)
+        {"GET", "/{file}", "", 200, nullptr}, // after every other route
     };
     return kRoutes;
 }

@@ -8,6 +8,7 @@
 #include "daemon/daemon.hpp"
 #include "daemon/http/http_auth.hpp"
 #include "daemon/http/http_internal.hpp"
+#include "daemon/http/static_files.hpp"
 #include "protocol/version.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
@@ -117,6 +118,11 @@ int handle(HttpServer& s, h2o_req_t* req) {
     if (req->query_at != SIZE_MAX && req->query_at <= full.size()) {
         path = full.substr(0, req->query_at);
         query = full.substr(req->query_at + 1);
+    }
+    // The web UI's files: public, before authentication (static_files.hpp).
+    if (is_web_request(method, path)) {
+        serve_web(req, path, rid);
+        return 0;
     }
     if (header_is(req, "x-fab-demo", "1") || header_is(req, "x-fabro-demo", "1")) {
         handle_demo(req, method, path, rid);
