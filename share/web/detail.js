@@ -83,7 +83,7 @@ export function renderDetail(root, { id }, { live }) {
         run.error ? h('span', { class: 'error' }, ` · ${run.error}`) : null));
     // The buttons stay (keyboard focus with them); only what is allowed changes.
     buttons.cancel.disabled = TERMINAL.has(run.status);
-    buttons.pause.disabled = !['running', 'blocked', 'queued', 'starting'].includes(run.status);
+    buttons.pause.disabled = !['running', 'blocked'].includes(run.status);
     buttons.unpause.disabled = run.status !== 'paused';
     steer.hidden = TERMINAL.has(run.status);
   }

@@ -223,6 +223,21 @@ try {
     if (!text.includes('web-ui.txt')) throw new Error(`the diff lacks web-ui.txt: ${text.slice(0, 200)}`);
   });
 
+  // --- pause, unpause, cancel from the run's page -------------------------
+  await check('pause-unpause-cancel', async () => {
+    const runC = await submitFromForm(page, 'SCRIPT:say c is here');
+    await page.goto(`${BASE}/#/runs/${encodeURIComponent(runC)}`);
+    await page.locator('#events .event[data-event="agent.turn.completed"]').first().waitFor({ timeout: T });
+    for (const [button, status] of [['#run-pause', 'paused'], ['#run-unpause', 'running'], ['#run-cancel', 'failed']]) {
+      await page.locator(`${button}:not([disabled])`).waitFor({ timeout: T });
+      await page.click(button);
+      await page.locator('#run-status', { hasText: status }).waitFor({ timeout: T });
+    }
+    await page.locator('#events .event[data-event="run.cancelled"]').waitFor({ timeout: T });
+    await page.goto(`${BASE}/#/`);
+    await waitColumn(page, runC, ['failed']);
+  });
+
   // --- answered elsewhere: a question vanishes when the CLI answers it ---
   await check('answered-elsewhere-vanishes', async () => {
     const out = JSON.parse(fab('agent', 'create', '--project', 'web', '--backend', 'scripted',
@@ -235,10 +250,14 @@ try {
     fab('question', 'answer', id, '2');
     await q.waitFor({ state: 'detached', timeout: T });
   });
-  await check('agents-and-projects', async () => {
+  await check('agents-and-projects-live-output', async () => {
     await page.goto(`${BASE}/#/agents`);
     await page.locator('#projects [data-project="web"]').waitFor({ timeout: T });
     await page.locator('#agents [data-agent]').first().waitFor({ timeout: T });
+    const out = JSON.parse(fab('agent', 'create', '--project', 'web', '--backend', 'scripted',
+      '--prompt', 'SCRIPT:say live from the agents view', '--json'));
+    await page.locator(`#agents [data-agent="${out.id}"] .last-output`, { hasText: 'live from the agents view' })
+      .waitFor({ timeout: T });
     await shoot(page, 'agents');
   });
   await check('start-form-screens', async () => {
