@@ -260,6 +260,14 @@ try {
       .waitFor({ timeout: T });
     await shoot(page, 'agents');
   });
+  await check('project-orchestrator-start-stop', async () => {
+    const row = page.locator('#projects [data-project="web"]');
+    await row.locator('button', { hasText: 'Start' }).click();
+    await row.locator('.badge', { hasText: 'orchestrating' }).waitFor({ timeout: T });
+    if (!/web.*running/.test(fab('status'))) throw new Error('fab status does not show web running');
+    await row.locator('button', { hasText: 'Stop' }).click();
+    await row.locator('.badge', { hasText: 'stopped' }).waitFor({ timeout: T });
+  });
   await check('start-form-screens', async () => {
     await page.goto(`${BASE}/#/start`);
     await page.locator('#run-project option[value="web"]').waitFor({ state: 'attached', timeout: T });
