@@ -26,20 +26,27 @@ export function questionForm(q, answer) {
     q.allow_freeform ? h('div', { class: 'free-row' }, text, h('button', { type: 'submit' }, 'Answer')) : null);
 }
 
-async function pending() {
-  if (demo) {
-    // The demo has no agents: its blocked run's question stands in.
-    const board = await get('boards/runs');
-    const blocked = board.columns.flatMap((c) => c.runs).filter((r) => r.status === 'blocked');
-    const qs = [];
-    for (const r of blocked) {
-      const q = await get(`runs/${encodeURIComponent(r.id)}/questions`);
-      for (const item of q.data || []) qs.push({ ...item, run: r });
-    }
-    return { requests: [], questions: [], runQuestions: qs };
+// What blocked runs wait for (GET /runs/{id}/questions), but for the ids
+// already listed: a run's agent's requests are in the lists above; a run
+// may also wait on something no agent asked (a workflow's human gate).
+async function blockedRunQuestions(known) {
+  const board = await get('boards/runs');
+  const blocked = board.columns.flatMap((c) => c.runs).filter((r) => r.status === 'blocked');
+  const qs = [];
+  for (const r of blocked) {
+    const q = await get(`runs/${encodeURIComponent(r.id)}/questions`);
+    for (const item of q.data || []) if (!known.has(item.id)) qs.push({ ...item, run: r });
   }
+  return qs;
+}
+
+async function pending() {
+  // The demo has no agents: its blocked run's question stands in.
+  if (demo) return { requests: [], questions: [], runQuestions: await blockedRunQuestions(new Set()) };
   const [p, q] = await Promise.all([message('permission.list'), message('question.list')]);
-  return { requests: p.requests || [], questions: q.questions || [], runQuestions: [] };
+  const requests = p.requests || [], questions = q.questions || [];
+  const known = new Set([...requests, ...questions].map((x) => x.id));
+  return { requests, questions, runQuestions: await blockedRunQuestions(known) };
 }
 
 export async function refreshWaitingCount() {

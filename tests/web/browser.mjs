@@ -32,7 +32,8 @@ async function check(name, fn) {
 }
 const fab = (...args) => execFileSync(env.FAB, args, { encoding: 'utf8' });
 
-const profile = mkdtempSync(join(tmpdir(), 'fab-web-chromium-'));
+// Under the test's temp dir when given (its cleanup removes it whatever happens).
+const profile = mkdtempSync(join(env.PROFILE_PARENT || tmpdir(), 'chromium-'));
 // A fresh profile (playwright passes it as --user-data-dir); without the
 // background-networking flags Chromium keeps calling out to a closed network.
 const context = await chromium.launchPersistentContext(profile, {

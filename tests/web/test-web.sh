@@ -74,7 +74,7 @@ if [ "$(code /api/v1/runs)" = 401 ]; then ok api-needs-token; else fail api-need
 start=$SECONDS
 out=$T/browser.out
 WEB_URL=$url ARTIFACTS=$ARTIFACTS FAB=$FAB GOOD_TOKEN=$GOOD_TOKEN BAD_TOKEN=$BAD_TOKEN \
-  FAB_NPM_DIR=$NPM_DIR CHROMIUM=$CHROMIUM timeout 150 node "$HERE/browser.mjs" >"$out" 2>&1
+  FAB_NPM_DIR=$NPM_DIR CHROMIUM=$CHROMIUM PROFILE_PARENT=$T timeout 150 node "$HERE/browser.mjs" >"$out" 2>&1
 rc=$?
 while IFS= read -r line; do
   case $line in
