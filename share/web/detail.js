@@ -56,7 +56,8 @@ export function renderDetail(root, { id }, { live }) {
   const usage = h('p', { class: 'usage', id: 'run-usage' });
   const stages = h('ol', { class: 'stages', 'aria-label': 'Stages' });
   const diff = h('section', { class: 'diff', id: 'diff', 'aria-label': 'Changes' });
-  const events = h('ol', { class: 'events', id: 'events', 'aria-label': 'Events', 'aria-live': 'polite' });
+  // Scrolls on its own (tabindex: the keyboard can scroll it too).
+  const events = h('ol', { class: 'events', id: 'events', 'aria-label': 'Events', 'aria-live': 'polite', tabindex: 0 });
   const guidance = h('textarea', { id: 'steer-text', rows: 2, required: true });
   const steer = h('form', { class: 'steer', onsubmit: onSteer },
     h('label', { for: 'steer-text' }, 'Steer the agent'), guidance,
@@ -141,9 +142,11 @@ export function renderDetail(root, { id }, { live }) {
       cache.events.push(ev);
       cache.last = Math.max(cache.last, ev.seq);
     }
+    const atEnd = events.scrollTop + events.clientHeight >= events.scrollHeight - 8;
     events.append(h('li', { class: `event ${chatClass(ev.event)}`, 'data-seq': ev.seq, 'data-event': ev.event },
       h('span', { class: 'ev-name' }, ev.event),
       h('span', { class: 'ev-text' }, summary(ev))));
+    if (atEnd) events.scrollTop = events.scrollHeight; // follow the stream unless scrolled back
     if (ev.stage || ev.node) stageSeen(ev);
     if (TERMINAL_EVENTS.has(ev.event)) finished = true;
   }
