@@ -70,6 +70,11 @@ for p in /../../../../etc/passwd /%2e%2e/%2e%2e/etc/passwd /..%2f..%2fetc%2fpass
 done
 if [ -z "$bad" ] && [ "$(code /x/../app.js)" = 200 ]; then ok static-no-traversal; else fail static-no-traversal "$bad"; fi
 if [ "$(code /api/v1/runs)" = 401 ]; then ok api-needs-token; else fail api-needs-token "$(code /api/v1/runs)"; fi
+head_out=$(curl -s -I "$url/app.js" | tr -d '\r')
+len=$(echo "$head_out" | sed -n 's/^content-length: //Ip')
+if echo "$head_out" | grep -q '^HTTP/1.1 200' && [ "$len" = "$(stat -c %s "$E2E_REPO/share/web/app.js")" ] &&
+   [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/app.js")" = 401 ]; then # not a file: the API's auth
+  ok static-head-and-methods; else fail static-head-and-methods "$head_out"; fi
 
 start=$SECONDS
 out=$T/browser.out
