@@ -215,18 +215,24 @@ try {
     await waitColumn(page, runA, ['succeeded']);
     await waitColumn(page, runB, ['succeeded']);
   });
+
+  // --- pause, unpause, cancel from the run's page -------------------------
+  // Run C writes a file (allowed by a rule) and waits: its diff while it
+  // runs, then pause, unpause and cancel.
+  let runC = '';
   await check('open-the-diff', async () => {
-    await page.goto(`${BASE}/#/runs/${encodeURIComponent(runB)}`);
+    runC = await submitFromForm(page, 'SCRIPT:write web-ui-c.txt made in the browser test\nSCRIPT:say c is here');
+    await page.goto(`${BASE}/#/runs/${encodeURIComponent(runC)}`);
+    await page.locator('#events .event[data-event="agent.turn.completed"]').first().waitFor({ timeout: T });
     await page.click('#show-diff');
     await page.locator('#diff > *').first().waitFor({ timeout: T });
     const text = await page.locator('#diff').innerText();
     if (text.includes('no diff endpoint')) throw new Error('SKIP: this daemon has no GET /api/v1/runs/{id}/files');
-    if (!text.includes('web-ui.txt')) throw new Error(`the diff lacks web-ui.txt: ${text.slice(0, 200)}`);
+    if (!text.includes('web-ui-c.txt') || !text.includes('+made in the browser test'))
+      throw new Error(`the diff lacks web-ui-c.txt: ${text.slice(0, 300)}`);
   });
-
-  // --- pause, unpause, cancel from the run's page -------------------------
   await check('pause-unpause-cancel', async () => {
-    const runC = await submitFromForm(page, 'SCRIPT:say c is here');
+    if (!runC) throw new Error('no run C');
     await page.goto(`${BASE}/#/runs/${encodeURIComponent(runC)}`);
     await page.locator('#events .event[data-event="agent.turn.completed"]').first().waitFor({ timeout: T });
     for (const [button, status] of [['#run-pause', 'paused'], ['#run-unpause', 'running'], ['#run-cancel', 'failed']]) {

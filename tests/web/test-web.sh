@@ -40,6 +40,7 @@ INI
 allow_rule web-git-add 'git add:*'
 allow_rule web-git-commit 'git commit:*'
 allow_rule web-done 'fab agent done:*'
+allow_rule web-write ':*' Write # run C's file, for its diff
 GOOD_TOKEN=$(fab token issue --sub web --key "$T/keys/jwt-ed25519.pem")
 fab token keygen --dir "$T/other-keys" >/dev/null 2>&1
 BAD_TOKEN=$(fab token issue --sub web --key "$T/other-keys/jwt-ed25519.pem")
