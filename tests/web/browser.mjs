@@ -230,6 +230,8 @@ try {
     if (text.includes('no diff endpoint')) throw new Error('SKIP: this daemon has no GET /api/v1/runs/{id}/files');
     if (!text.includes('web-ui-c.txt') || !text.includes('+made in the browser test'))
       throw new Error(`the diff lacks web-ui-c.txt: ${text.slice(0, 300)}`);
+    await page.locator('#diff').scrollIntoViewIfNeeded();
+    await shoot(page, 'diff');
   });
   await check('pause-unpause-cancel', async () => {
     if (!runC) throw new Error('no run C');
