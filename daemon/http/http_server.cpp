@@ -164,6 +164,8 @@ void HttpServer::close() {
     // Each stream ends itself (and leaves the set).
     auto streams = streams_;
     for (SseStream* s : streams) http::end_stream(s);
+    auto open = open_responses_;
+    for (auto& [key, end] : open) end();
     if (impl_->ctx_ready) h2o_context_request_shutdown(&impl_->ctx);
 }
 
