@@ -38,14 +38,14 @@ trap cleanup EXIT
 # Certificates: a CA, the server's (IP 127.0.0.1), a client's (CN alice); a JWT for alice.
 P=$root/pki
 mkdir -p "$P"
-ec() { echo -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes; }
+ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
 {
-    openssl req -x509 $(ec) -days 1 -subj /CN=bench-ca -keyout "$P/ca.key" -out "$P/ca.pem"
-    openssl req $(ec) -subj /CN=127.0.0.1 -keyout "$P/server.key" -out "$P/server.csr"
+    openssl req -x509 "${ec[@]}" -days 1 -subj /CN=bench-ca -keyout "$P/ca.key" -out "$P/ca.pem"
+    openssl req "${ec[@]}" -subj /CN=127.0.0.1 -keyout "$P/server.key" -out "$P/server.csr"
     printf 'subjectAltName=IP:127.0.0.1\n' >"$P/san.ext"
     openssl x509 -req -in "$P/server.csr" -CA "$P/ca.pem" -CAkey "$P/ca.key" -CAcreateserial \
         -days 1 -extfile "$P/san.ext" -out "$P/server.pem"
-    openssl req $(ec) -subj /CN=alice -keyout "$P/client.key" -out "$P/client.csr"
+    openssl req "${ec[@]}" -subj /CN=alice -keyout "$P/client.key" -out "$P/client.csr"
     openssl x509 -req -in "$P/client.csr" -CA "$P/ca.pem" -CAkey "$P/ca.key" -CAcreateserial \
         -days 1 -out "$P/client.pem"
 } >"$root/pki.log" 2>&1 || { echo "remote: openssl failed"; cat "$root/pki.log"; exit 1; }

@@ -61,9 +61,10 @@ fi
 
 # ---------- the client side: its own FAB_DIR, no daemon ----------
 CL=$T/cl
-mkdir -m 700 -p "$CL/config"
+mkdir -p "$CL/config" && chmod 700 "$CL" "$CL/config"
 # remote CMD...: `fab` from the client's FAB_DIR with the server options.
 remote() { FAB_DIR=$CL fab --server-url "$URL" --ca "$P/ca.pem" "$@"; }
+# shellcheck disable=SC2016 # expanded by eval
 if ! wait_until 15 eval 'remote --token-file "$T/token" status >"$T/status.out" 2>&1'; then
   fail server-up "the server did not answer over HTTPS" "$T/status.out" "$FAB_DIR/fab.log"; finish
 fi
