@@ -3,14 +3,13 @@
 // as the hook on every tool call of every agent.
 #include "cli/command.hpp"
 #include "cli/handlers.hpp"
+#include "cli/server_settings.hpp"
 #include "util/std_fds.hpp"
 
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 using namespace fab;
@@ -29,39 +28,13 @@ int main(int argc, char** argv) {
     }
     if (words[0] == "--version") words[0] = "version";
 
-    // Remote mode: options before the command (or the same settings in the
-    // environment, which is how they reach fab-remote) run it against a fab
-    // server. The hook always answers its local daemon.
-    static constexpr std::pair<std::string_view, const char*> kRemoteOptions[] = {
-        {"--server-url", "FAB_SERVER_URL"}, {"--token", "FAB_TOKEN"},
-        {"--token-file", "FAB_TOKEN_FILE"}, {"--cert", "FAB_TLS_CERT"},
-        {"--key", "FAB_TLS_KEY"},           {"--ca", "FAB_TLS_CA"}};
-    bool remote_flag = false;
-    for (bool more = true; more && !words.empty();) {
-        more = false;
-        for (const auto& [flag, var] : kRemoteOptions) {
-            std::string value;
-            size_t n = 0;
-            if (words[0] == flag && words.size() > 1) {
-                value = words[1];
-                n = 2;
-            } else if (words[0].starts_with(std::string(flag) + "=")) {
-                value = words[0].substr(flag.size() + 1);
-                n = 1;
-            } else {
-                continue;
-            }
-            ::setenv(var, value.c_str(), 1);
-            words.erase(words.begin(), words.begin() + static_cast<long>(n));
-            remote_flag = more = true;
-            break;
-        }
-    }
-    if (words.empty()) return cli::fail("no command after the server options", cli::Exit::usage);
-    const char* server = std::getenv("FAB_SERVER_URL");
-    if (server && *server && words[0] != "help" && words[0] != "token" &&
-        (words[0] != "hook" || remote_flag))
-        return cli::exec_remote(words);
+    // Remote mode: fab's server options (or FAB_SERVER_URL, or [cli] mode =
+    // server) run the command against a fab server through fab-remote. The
+    // hook always answers its local daemon and reads no config for it.
+    auto paths = resolve_paths();
+    auto remote = cli::settle_server_settings(words, paths ? paths->config_file : "");
+    if (!remote) return cli::fail(remote.error(), cli::Exit::usage);
+    if (*remote) return cli::exec_remote(words);
 
     size_t consumed = 0;
     const cli::Command* cmd = cli::find_command(words, consumed);
@@ -86,7 +59,6 @@ int main(int argc, char** argv) {
         return cli::Exit::ok;
     }
     inv->stdout_ok = std_fds.out_ok;
-    auto paths = resolve_paths();
     if (!paths) {
         // The hook must never fail open: a bare non-zero exit lets the tool run.
         if (std::string_view(cmd->path) == "hook")

@@ -53,7 +53,17 @@ Result<auth::Identity> HttpAuth::identify(const SSL* ssl, std::string_view autho
         } else if (!authorization.empty()) {
             auto token = auth::bearer_token(authorization);
             if (!token) return make_error(token.error());
-            return auth::verify_jwt(*token, keys_, policy_, now);
+            std::string key(*token);
+            if (auto hit = verified_.find(key); hit != verified_.end()) {
+                if (now <= hit->second.valid_until) return hit->second;
+                verified_.erase(hit);
+            }
+            auto id = auth::verify_jwt(*token, keys_, policy_, now);
+            if (id) {
+                if (verified_.size() >= kMaxVerifiedTokens) verified_.clear();
+                verified_.emplace(std::move(key), *id);
+            }
+            return id;
         } else {
             why = "a bearer token is required (Authorization: Bearer <token>)";
         }

@@ -152,6 +152,10 @@ void HttpServer::on_connection(uv_stream_t* listener) {
         uv_close(reinterpret_cast<uv_handle_t*>(conn), [](uv_handle_t* h) { std::free(h); });
         return;
     }
+    // A response goes out in several small writes (an SSE event, then the
+    // end of the stream): with Nagle each one after the first waited for the
+    // client's delayed ACK, 40 ms per request of the remote CLI.
+    uv_tcp_nodelay(conn, 1);
     h2o_socket_t* sock = h2o_uv_socket_create(reinterpret_cast<uv_stream_t*>(conn),
                                               [](uv_handle_t* h) { std::free(h); });
     h2o_accept(&impl_->accept, sock);
@@ -164,6 +168,8 @@ void HttpServer::close() {
     // Each stream ends itself (and leaves the set).
     auto streams = streams_;
     for (SseStream* s : streams) http::end_stream(s);
+    auto open = open_responses_;
+    for (auto& [key, end] : open) end();
     if (impl_->ctx_ready) h2o_context_request_shutdown(&impl_->ctx);
 }
 

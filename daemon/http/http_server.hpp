@@ -10,6 +10,8 @@
 #include "util/result.hpp"
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -55,6 +57,12 @@ class HttpServer {
     // SSE streams register here so close() can end them.
     void add_stream(SseStream* s) { streams_.insert(s); }
     void remove_stream(SseStream* s) { streams_.erase(s); }
+    // Other responses that stay open (an attach over POST /api/v1/messages)
+    // register how to end them, so that close() does not wait on them.
+    void add_open_response(const void* key, std::function<void()> end) {
+        open_responses_[key] = std::move(end);
+    }
+    void remove_open_response(const void* key) { open_responses_.erase(key); }
 
     struct Impl; // h2o's structures (http_server.cpp)
 
@@ -68,6 +76,7 @@ class HttpServer {
     std::string address_;
     std::unique_ptr<http::HttpAuth> auth_;
     std::set<SseStream*> streams_;
+    std::map<const void*, std::function<void()>> open_responses_;
     bool closed_ = false;
 };
 

@@ -62,6 +62,11 @@ class MessageStream {
         responder_->type = q.type;
         responder_->id = q.id;
         if (stays_open_) {
+            // The daemon stopping ends the stream (the client sees it end).
+            server_.add_open_response(this, [this] {
+                closing_ = true;
+                flush();
+            });
             keepalive_ = std::make_unique<ev::Timer>(server_.daemon().loop());
             uint64_t every = http::sse_keepalive_ms();
             keepalive_->start(every, every, [this] {
@@ -88,6 +93,7 @@ class MessageStream {
 
   private:
     void detach() {
+        if (stays_open_) server_.remove_open_response(this);
         if (responder_) responder_->unhook();
         if (client_) server_.daemon().supervisor().events().remove_external(client_);
         client_ = 0;

@@ -4,6 +4,7 @@
 // certificate's CN.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,8 +12,9 @@
 namespace fab::auth {
 
 struct Identity {
-    std::string user;   // the name matched against allowed-users
-    std::string method; // "jwt" or "mtls"
+    std::string user;        // the name matched against allowed-users
+    std::string method;      // "jwt" or "mtls"
+    int64_t valid_until = 0; // Unix seconds (jwt: exp plus the leeway); 0 = no bound
 };
 
 // "a/b/alice" → "alice"; "alice" → "alice"; "a/" → "".

@@ -103,7 +103,7 @@ Result<Identity> verify_jwt(std::string_view token, std::span<const Ed25519Key> 
     std::string user(last_path_segment(sub->get<std::string>()));
     if (!user_allowed(user, policy.allowed_users))
         return refuse("user \"" + user.substr(0, 64) + "\" is not in allowed-users");
-    return Identity{user, "jwt"};
+    return Identity{user, "jwt", *exp + policy.leeway_seconds};
 }
 
 Result<std::string> issue_jwt(const Ed25519Key& key, const std::string& issuer,

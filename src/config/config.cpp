@@ -74,7 +74,49 @@ Status check_document(const IniDocument& doc, const std::string& file) {
     return {};
 }
 
+// [cli], its values already validated. server-url must name a server, not a
+// page on it (the client appends /api/v1/...), and mode = server needs it.
+Result<CliConfig> cli_from_section(const IniSection* sec, const std::string& file) {
+    const Values v{sec, "cli"};
+    CliConfig c;
+    c.server_mode = v.str("mode") == "server";
+    c.server_url = v.str("server-url");
+    while (!c.server_url.empty() && c.server_url.back() == '/') c.server_url.pop_back();
+    if (const IniEntry* e = v.entry("server-url"); e && !c.server_url.empty()) {
+        size_t host = c.server_url.find("://") + 3;
+        if (c.server_url.find('/', host) != std::string::npos)
+            return make_error(at(file, e->line,
+                                 "server-url must be http(s)://host[:port] without a path, got \"" +
+                                     e->value + "\""));
+    }
+    if (c.server_mode && c.server_url.empty()) {
+        const IniEntry* e = v.entry("mode");
+        return make_error(at(file, e ? e->line : 1, "mode = server needs server-url in [cli]"));
+    }
+    for (auto [key, field] :
+         {std::pair{"token-file", &c.token_file}, std::pair{"tls-cert", &c.tls_cert},
+          std::pair{"tls-key", &c.tls_key}, std::pair{"tls-ca", &c.tls_ca}})
+        if (std::string p = v.str(key); !p.empty()) *field = resolve_path(p, file);
+    if (c.tls_cert.empty() != c.tls_key.empty()) {
+        const IniEntry* e = v.entry(c.tls_cert.empty() ? "tls-key" : "tls-cert");
+        return make_error(at(file, e ? e->line : 1,
+                             "a client certificate needs both tls-cert and tls-key in [cli]"));
+    }
+    return c;
+}
+
 } // namespace
+
+Result<CliConfig> load_cli_config(const std::string& path) {
+    auto doc = IniDocument::load(path);
+    if (!doc) return make_error(doc.error());
+    const IniSection* cli = doc->find("cli");
+    if (!cli) return CliConfig{};
+    for (const IniEntry& e : cli->entries)
+        if (Status st = validate_value("cli", e.key, e.value); !st)
+            return make_error(at(path, e.line, st.error()));
+    return cli_from_section(cli, path);
+}
 
 const ProjectConfig* Config::project(std::string_view name) const {
     for (const ProjectConfig& p : projects)
@@ -216,6 +258,9 @@ Result<Config> config_from_document(const IniDocument& doc, const std::string& f
          {std::pair{"tls-cert", &c.server.tls_cert}, std::pair{"tls-key", &c.server.tls_key},
           std::pair{"tls-client-ca", &c.server.tls_client_ca}})
         if (std::string v = server.str(key); !v.empty()) *field = resolve_path(v, file);
+    auto cli = cli_from_section(doc.find("cli"), file);
+    if (!cli) return make_error(cli.error());
+    c.cli = *cli;
     return c;
 }
 

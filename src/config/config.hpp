@@ -83,6 +83,15 @@ struct ServerConfig {
     std::string tls_cert, tls_key, tls_client_ca; // paths ("" = unset)
 };
 
+// [cli]: where `fab` and `fab tui` send their commands. Paths are resolved
+// against the config file; `line` fields point at the keys for later errors.
+struct CliConfig {
+    bool server_mode = false; // mode = server
+    std::string server_url;   // no trailing '/'; "" = unset
+    std::string token_file;   // paths ("" = unset)
+    std::string tls_cert, tls_key, tls_ca;
+};
+
 struct Config {
     std::string filename;
     DefaultsConfig defaults;
@@ -90,6 +99,7 @@ struct Config {
     LlmAuthConfig llm_auth;
     ManagerConfig manager;
     ServerConfig server;
+    CliConfig cli;
     std::vector<ProjectConfig> projects; // file order
     std::vector<PricingConfig> pricing;  // file order
 
@@ -99,6 +109,10 @@ struct Config {
 
 // A missing file gives the defaults and no projects.
 Result<Config> load_config(const std::string& path);
+// Only the [cli] section (a missing file or section: mode local): the lean
+// client reads no more on its way to a command, and a mistake in another
+// section is the daemon's to report. Errors read `<file>:<line>: ...`.
+Result<CliConfig> load_cli_config(const std::string& path);
 // `filename` names the source in errors and anchors relative kickstart-prompt paths.
 Result<Config> config_from_document(const IniDocument& doc, const std::string& filename);
 

@@ -248,6 +248,36 @@ constexpr std::array kKeys{
             .sections = kSectionServer,
             .type = Path,
             .doc = "CA certificates (PEM) that sign client certificates, for mtls."},
+
+    // [cli]: read by `fab` itself (not the daemon), see config/cli_config.hpp.
+    KeySpec{.name = "mode",
+            .sections = kSectionCli,
+            .type = Choice,
+            .choices = "local|server",
+            .default_value = "local",
+            .doc = "Where fab and fab tui send their commands: the local daemon, or the fab "
+                   "server at server-url."},
+    KeySpec{.name = "server-url",
+            .sections = kSectionCli,
+            .type = Url,
+            .doc = "The fab server, http(s)://host[:port], used with mode = server (--server-url, "
+                   "FAB_SERVER_URL win over it)."},
+    KeySpec{.name = "token-file",
+            .sections = kSectionCli,
+            .type = Path,
+            .doc = "A file holding the token (fab token issue) sent to server-url."},
+    KeySpec{.name = "tls-cert",
+            .sections = kSectionCli,
+            .type = Path,
+            .doc = "A client certificate (PEM) presented to server-url (mTLS)."},
+    KeySpec{.name = "tls-key",
+            .sections = kSectionCli,
+            .type = Path,
+            .doc = "The private key of the client certificate tls-cert."},
+    KeySpec{.name = "tls-ca",
+            .sections = kSectionCli,
+            .type = Path,
+            .doc = "CA certificates (PEM) that sign server-url's certificate."},
 };
 
 constexpr std::array kSections{
@@ -257,6 +287,7 @@ constexpr std::array kSections{
     SectionSpec{"llm-auth", kSectionLlmAuth, false, "The LLM permission checker."},
     SectionSpec{"manager", kSectionManager, false, "The manager agent."},
     SectionSpec{"server", kSectionServer, false, "Server mode: the HTTP API and the run queue."},
+    SectionSpec{"cli", kSectionCli, false, "The client: which server fab and fab tui talk to."},
     SectionSpec{"pricing", kSectionPricing, true,
                 "What a model's tokens cost, to put a price on usage no CLI prices."},
 };

@@ -24,6 +24,7 @@ enum SectionBit : unsigned {
     kSectionManager = 1u << 4,   // [manager]
     kSectionPricing = 1u << 5,   // [pricing "model"]
     kSectionServer = 1u << 6,    // [server]
+    kSectionCli = 1u << 7,       // [cli]
 };
 
 enum class ValueType {

@@ -2,6 +2,7 @@
 
 #include "protocol/envelope.hpp"
 #include "protocol/framing.hpp"
+#include "remote/attach_offsets.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 
@@ -9,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
 #include <poll.h>
@@ -95,10 +98,10 @@ struct Bridge::Client {
     }
 };
 
-Bridge::Bridge(ServerTarget target) : target_(std::move(target)) {}
+Bridge::Bridge(ServerTarget target, BridgeOptions opts) : target_(std::move(target)), opts_(opts) {}
 
-Result<std::unique_ptr<Bridge>> Bridge::start(ServerTarget target) {
-    std::unique_ptr<Bridge> b(new Bridge(std::move(target)));
+Result<std::unique_ptr<Bridge>> Bridge::start(ServerTarget target, BridgeOptions opts) {
+    std::unique_ptr<Bridge> b(new Bridge(std::move(target), opts));
     std::string base = env("XDG_RUNTIME_DIR");
     if (base.empty() || !path_exists(base)) base = "/tmp";
     std::string tmpl = base + "/fab-remote-XXXXXX";
@@ -275,11 +278,12 @@ std::string error_text(long status, const std::string& body) {
 
 } // namespace
 
-void Bridge::relay(Client& c, const std::string& line, bool stream) {
+Bridge::Posted Bridge::post(Client& c, const std::string& line,
+                            const std::function<void(const std::string&)>& forward) {
     auto parsed = parse_request(line);
-    const std::string type = parsed.request.type, id = parsed.request.id;
+    const std::string id = parsed.request.id;
     std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
-    if (!curl) return c.send(encode_error(type, id, "cannot start an HTTP request"));
+    if (!curl) return {"cannot start an HTTP request", false};
     std::unique_ptr<curl_slist, SlistFree> headers;
     auto add_header = [&](const std::string& h) {
         headers.reset(curl_slist_append(headers.release(), h.c_str()));
@@ -291,7 +295,7 @@ void Bridge::relay(Client& c, const std::string& line, bool stream) {
     Transfer t;
     t.curl = curl.get();
     t.id = id;
-    t.forward = [&c](const std::string& l) { c.send(l); };
+    t.forward = forward;
     t.cancelled = [&c, this] { return c.gone.load() || stopping_.load(); };
     CURL* h = curl.get();
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
@@ -312,23 +316,93 @@ void Bridge::relay(Client& c, const std::string& line, bool stream) {
         curl_easy_setopt(h, CURLOPT_SSLKEY, target_.key.c_str());
     }
     CURLcode rc = curl_easy_perform(h);
-    if (c.gone || stopping_) return;
     long status = t.status();
-    if (rc != CURLE_OK && !t.answered) {
-        c.send(encode_error(type, id,
-                            "cannot reach the fab server at " + target_.url + ": " +
-                                curl_easy_strerror(rc)));
-    } else if (status >= 400) {
-        c.send(encode_error(type, id, "server: " + error_text(status, t.error_body)));
-    } else if (!t.answered) {
-        c.send(encode_error(type, id, "the server closed the request without an answer"));
+    if (rc != CURLE_OK && !t.answered)
+        return {"cannot reach the fab server at " + target_.url + ": " + curl_easy_strerror(rc),
+                false};
+    if (status >= 400) return {"server: " + error_text(status, t.error_body), false};
+    if (!t.answered) return {"the server closed the request without an answer", false};
+    return {"", true};
+}
+
+void Bridge::relay(Client& c, const std::string& line, bool stream) {
+    auto parsed = parse_request(line);
+    const std::string type = parsed.request.type, id = parsed.request.id;
+    AttachOffsets offsets;
+    bool attached = false;
+    auto forward = [&](const std::string& l) {
+        if (stream && opts_.resume_attach) {
+            Json j = Json::parse(l, nullptr, false);
+            if (j.is_object() && j.value("type", "") == "event") {
+                offsets.see_event(j);
+            } else if (j.is_object() && j.value("id", "") == id && j.value("success", false)) {
+                offsets.see_snapshot(j.value("payload", Json::object()));
+                attached = true;
+            }
+        }
+        c.send(l);
+    };
+    Posted p = post(c, line, forward);
+    if (c.gone || stopping_) return;
+    if (!p.error.empty()) c.send(encode_error(type, id, p.error));
+    if (!stream) return;
+    // An attach stream that ends means the server went away: the client sees
+    // its connection close, as with a local daemon that stops — unless the
+    // bridge may attach again for it.
+    if (attached)
+        while (resume_attach(c, line, offsets)) {}
+    c.gone = true;
+    ::shutdown(c.fd.get(), SHUT_RDWR);
+}
+
+bool Bridge::resume_attach(Client& c, const std::string& line, AttachOffsets& offsets) {
+    if (c.gone || stopping_) return false;
+    std::fprintf(stderr, "fab: lost the stream from the fab server at %s; reconnecting…\n",
+                 target_.url.c_str());
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(opts_.resume_window_s);
+    std::string last_error;
+    for (int attempt = 1; std::chrono::steady_clock::now() < deadline; ++attempt) {
+        // A short pause between tries (the server is starting), cut short
+        // when the client leaves.
+        for (int i = 0; i < 5 && !c.gone && !stopping_; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (c.gone || stopping_) return false;
+        std::string again_id = "resume" + std::to_string(attempt);
+        std::string again = offsets.request_again(line, again_id);
+        if (!again.empty() && again.back() == '\n') again.pop_back();
+        bool back = false, refused = false;
+        auto forward = [&](const std::string& l) {
+            Json j = Json::parse(l, nullptr, false);
+            if (!j.is_object()) return;
+            if (j.value("type", "") == "event") {
+                offsets.see_event(j);
+                c.send(l);
+            } else if (j.value("id", "") == again_id) {
+                // The new attach's own answer is the bridge's: the client
+                // already has its snapshot. Its replay follows as events.
+                if (!j.value("success", false)) {
+                    refused = true;
+                    last_error = j.value("error", std::string("attach refused"));
+                    return;
+                }
+                offsets.see_snapshot(j.value("payload", Json::object()));
+                back = true;
+                std::fprintf(stderr,
+                             "fab: reconnected to the fab server at %s; output resumes where it "
+                             "stopped\n",
+                             target_.url.c_str());
+            }
+        };
+        Posted p = post(c, again, forward);
+        if (c.gone || stopping_) return false;
+        if (back) return true; // streamed until it ended again
+        if (refused) break;
+        last_error = p.error;
     }
-    // An attach stream that ends means the server went away: the client
-    // sees its connection close, as with a local daemon that stops.
-    if (stream) {
-        c.gone = true;
-        ::shutdown(c.fd.get(), SHUT_RDWR);
-    }
+    std::fprintf(stderr, "fab: the fab server at %s did not come back within %d s%s%s\n",
+                 target_.url.c_str(), opts_.resume_window_s, last_error.empty() ? "" : ": ",
+                 last_error.c_str());
+    return false;
 }
 
 } // namespace fab::remote

@@ -55,10 +55,11 @@ int run_remote(const std::vector<std::string>& words) {
     const cli::Command* cmd = words.empty() ? nullptr : cli::find_command(words, consumed);
     if (!cmd) return cli::fail("usage: fab --server-url URL <command>", cli::Exit::usage);
     if (local_only(cmd->path))
-        return cli::fail(std::string("'fab ") + cmd->path +
-                             "' acts on this machine's daemon; it does not run against a "
-                             "server (unset FAB_SERVER_URL or drop --server-url)",
-                         cli::Exit::usage);
+        return cli::fail(
+            std::string("'fab ") + cmd->path +
+                "' acts on this machine's daemon; it does not run against a "
+                "server (drop --server-url, unset FAB_SERVER_URL, or set [cli] mode = local)",
+            cli::Exit::usage);
     std::vector<std::string> rest(words.begin() + static_cast<long>(consumed), words.end());
     auto inv = cli::parse_invocation(*cmd, rest);
     if (!inv) return cli::Exit::usage;
@@ -68,7 +69,11 @@ int run_remote(const std::vector<std::string>& words) {
     }
     auto target = target_from_env();
     if (!target) return cli::fail(target.error(), cli::Exit::usage);
-    auto bridge = Bridge::start(*target);
+    // `fab attach` keeps following through a server restart; fab-tui
+    // reconnects by itself and reloads its screens.
+    BridgeOptions opts;
+    opts.resume_attach = std::string_view(cmd->path) == "attach";
+    auto bridge = Bridge::start(*target, opts);
     if (!bridge) return cli::fail(bridge.error());
     // Everything that looks for the daemon's socket finds the bridge.
     ::setenv("FAB_SOCKET_PATH", (*bridge)->socket_path().c_str(), 1);

@@ -8,6 +8,9 @@
 #include "harness.hpp"
 
 #include "protocol/version.hpp"
+#include "util/fs.hpp"
+
+#include <sys/stat.h>
 
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
@@ -58,9 +61,97 @@ std::optional<std::string> fake_daemon(const std::string& request) {
             "\n\n");
 }
 
+// Writes the sandbox's config.ini (its directory 0700, as fab wants it).
+void write_config(const Sandbox& sb, const std::string& text) {
+    std::string dir = sb.config_file().substr(0, sb.config_file().rfind('/'));
+    ::mkdir(sb.fab_dir().c_str(), 0700);
+    ::mkdir(dir.c_str(), 0700);
+    BOOST_REQUIRE(write_file_atomic(sb.config_file(), text).ok());
+}
+
+// The bearer tokens the server was sent, one per request ("" = none).
+std::vector<std::string> bearers(const FakeHttpServer& server) {
+    std::vector<std::string> out;
+    for (const auto& q : server.requests()) {
+        size_t at = q.find("Authorization: Bearer ");
+        out.push_back(at == std::string::npos ? ""
+                                              : q.substr(at + 22, q.find("\r\n", at) - at - 22));
+    }
+    return out;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(remote_cli)
+
+BOOST_AUTO_TEST_CASE(cli_config_sends_commands_to_the_server_flag_over_env_over_file) {
+    Sandbox sb;
+    FakeHttpServer server(fake_daemon);
+    std::string token_file = sb.root() + "/token";
+    BOOST_REQUIRE(write_file_atomic(token_file, "from-config-file\n").ok());
+    write_config(sb, "[cli]\nmode = server\nserver-url = " + server.url() +
+                         "/\ntoken-file = " + token_file + "\n");
+    // The config alone: remote, with its token.
+    auto r = sb.fab({"project", "list"});
+    BOOST_TEST_REQUIRE(r.code == 0, r.err);
+    BOOST_TEST(r.out.find("far-away") != std::string::npos, r.out);
+    BOOST_TEST(sb.daemon_pid() == 0);
+    auto sent = bearers(server);
+    BOOST_TEST_REQUIRE(!sent.empty());
+    BOOST_TEST(sent.back() == "from-config-file");
+
+    // The environment beats the file...
+    sb.set_env("FAB_TOKEN", "from-env");
+    size_t seen = server.requests().size();
+    BOOST_TEST_REQUIRE(sb.fab({"project", "list"}).code == 0);
+    sent = bearers(server);
+    BOOST_TEST_REQUIRE(sent.size() > seen);
+    BOOST_TEST(sent.back() == "from-env");
+
+    // ... and a flag beats the environment, even the other form of it.
+    std::string flag_file = sb.root() + "/flag-token";
+    BOOST_REQUIRE(write_file_atomic(flag_file, "from-flag-file").ok());
+    seen = server.requests().size();
+    r = sb.fab({"--token-file", flag_file, "project", "list"});
+    BOOST_TEST_REQUIRE(r.code == 0, r.err);
+    sent = bearers(server);
+    BOOST_TEST_REQUIRE(sent.size() > seen);
+    BOOST_TEST(sent.back() == "from-flag-file");
+    sb.unset_env("FAB_TOKEN");
+
+    // Another server named on the command line does not get the config's token.
+    FakeHttpServer other(fake_daemon);
+    r = sb.fab({"--server-url", other.url(), "project", "list"});
+    BOOST_TEST_REQUIRE(r.code == 0, r.err);
+    for (const std::string& t : bearers(other)) BOOST_TEST(t == "", t);
+    BOOST_TEST(!bearers(other).empty());
+
+    // mode = local keeps the local daemon (none runs here), and the server hears nothing.
+    write_config(sb, "[cli]\nmode = local\nserver-url = " + server.url() + "\n");
+    seen = server.requests().size();
+    r = sb.fab({"project", "list"});
+    BOOST_TEST(r.code == 3, r.err); // no daemon
+    BOOST_TEST(server.requests().size() == seen);
+}
+
+BOOST_AUTO_TEST_CASE(a_cli_config_mistake_names_file_and_line_and_spares_help) {
+    Sandbox sb;
+    write_config(sb, "; client\n[cli]\nmode = server\nserver-url = https://x:3000/api/v1\n");
+    auto r = sb.fab({"status"});
+    BOOST_TEST(r.code == 2);
+    BOOST_TEST(r.err.find(sb.config_file() + ":4: server-url must be") != std::string::npos, r.err);
+    write_config(sb, "[cli]\nmode = server\n");
+    r = sb.fab({"agent", "list"});
+    BOOST_TEST(r.code == 2);
+    BOOST_TEST(r.err.find(sb.config_file() + ":2: mode = server needs server-url") !=
+                   std::string::npos,
+               r.err);
+    BOOST_TEST(sb.fab({"help"}).code == 0);
+    // Options do not bypass it: the file is wrong, and fab says where.
+    r = sb.fab({"--server-url", "http://127.0.0.1:9", "status"});
+    BOOST_TEST(r.code == 2);
+    BOOST_TEST(r.err.find(sb.config_file() + ":2:") != std::string::npos, r.err);
+}
 
 BOOST_AUTO_TEST_CASE(a_command_runs_against_the_server_with_the_same_output) {
     Sandbox sb;

@@ -4,6 +4,9 @@
 #include "auth/client_cert.hpp"
 #include "auth/ed25519.hpp"
 #include "auth/jwt.hpp"
+#include "config/config.hpp"
+#include "daemon/http/http_auth.hpp"
+#include "util/fs.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
@@ -12,6 +15,7 @@
 #include <openssl/x509.h>
 
 #include <memory>
+#include <unistd.h>
 #include <vector>
 
 using namespace fab;
@@ -253,6 +257,41 @@ BOOST_AUTO_TEST_CASE(client_certificates_name_their_user_by_common_name) {
                    .find("more than one") != std::string::npos);
     BOOST_TEST(!client_certificate_identity(nullptr, allowed).ok());
     BOOST_TEST(!client_certificate_identity(certificate({"alice"}).get(), {}).ok());
+}
+
+// The daemon keeps verified tokens (http_auth.hpp): a kept token is still
+// refused once it has expired, and one that failed is never kept.
+BOOST_AUTO_TEST_CASE(the_servers_verified_token_cache_honours_expiry) {
+    Ed25519Key key = new_key();
+    char dir[] = "/tmp/fab-auth-test-XXXXXX";
+    BOOST_TEST_REQUIRE(::mkdtemp(dir) != nullptr);
+    std::string pub = std::string(dir) + "/jwt.pub.pem";
+    BOOST_TEST_REQUIRE(write_file_atomic(pub, key.public_pem().value()).ok());
+    ServerConfig config;
+    config.auth = {"jwt"};
+    config.allowed_users = {"alice"};
+    config.jwt_public_keys = {pub};
+    config.jwt_issuer = "fab";
+    auto http_auth = http::HttpAuth::create(config);
+    ::unlink(pub.c_str());
+    ::rmdir(dir);
+    BOOST_TEST_REQUIRE(http_auth.ok(), (http_auth.ok() ? "" : http_auth.error()));
+    const http::HttpAuth& a = **http_auth;
+    std::string bearer = "Bearer " + issue_jwt(key, "fab", "alice", kNow, 600).value();
+    for (int i = 0; i < 2; ++i) { // verified, then from the cache
+        auto id = a.identify(nullptr, bearer, kNow + i);
+        BOOST_TEST_REQUIRE(id.ok(), (id.ok() ? "" : id.error()));
+        BOOST_TEST(id->user == "alice");
+    }
+    BOOST_TEST(a.identify(nullptr, bearer, kNow + 600 + 60).ok()); // within the leeway
+    auto late = a.identify(nullptr, bearer, kNow + 600 + 61);
+    BOOST_TEST_REQUIRE(!late.ok());
+    BOOST_TEST(late.error().find("expired") != std::string::npos, late.error());
+    // A token not valid yet is refused, and stays refused until it is.
+    std::string early = "Bearer " + issue_jwt(key, "fab", "alice", kNow + 3600, 600).value();
+    BOOST_TEST(!a.identify(nullptr, early, kNow).ok());
+    BOOST_TEST(!a.identify(nullptr, early, kNow).ok());
+    BOOST_TEST(a.identify(nullptr, early, kNow + 3600).ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

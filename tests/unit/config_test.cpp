@@ -522,6 +522,63 @@ BOOST_AUTO_TEST_CASE(valid_project_name_allows_safe_directory_names_only) {
         BOOST_TEST(!valid_project_name(bad), bad);
 }
 
+// ---- [cli] -----------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(cli_section_types_its_keys_and_resolves_paths_against_the_file) {
+    Config c = config_ok("[cli]\nmode = server\nserver-url = https://fab.example.com:3000/\n"
+                         "token-file = token\ntls-cert = ~/c.pem\ntls-key = /k/key.pem\n"
+                         "tls-ca = ca/team.pem\n",
+                         "/home/u/.config/fab/config.ini");
+    BOOST_TEST(c.cli.server_mode);
+    BOOST_TEST(c.cli.server_url == "https://fab.example.com:3000");
+    BOOST_TEST(c.cli.token_file == "/home/u/.config/fab/token");
+    BOOST_TEST(c.cli.tls_key == "/k/key.pem");
+    BOOST_TEST(c.cli.tls_ca == "/home/u/.config/fab/ca/team.pem");
+    BOOST_TEST(c.cli.tls_cert.ends_with("/c.pem"));
+    BOOST_TEST(c.cli.tls_cert.front() == '/');
+    // Absent: local mode, nothing set.
+    Config none = config_ok("[defaults]\nmax-agents = 2\n");
+    BOOST_TEST(!none.cli.server_mode);
+    BOOST_TEST(none.cli.server_url.empty());
+}
+
+BOOST_AUTO_TEST_CASE(cli_section_mistakes_name_file_and_line) {
+    BOOST_TEST(config_error("[cli]\nmode = remote\n").starts_with("/c/config.ini:2: "));
+    std::string e = config_error("[cli]\n\nmode = server\n");
+    BOOST_TEST(e == "/c/config.ini:3: mode = server needs server-url in [cli]", e);
+    e = config_error("[cli]\nserver-url = ftp://x\n");
+    BOOST_TEST(e.starts_with("/c/config.ini:2: "), e);
+    e = config_error("[cli]\nserver-url = https://x:3000/api\n");
+    BOOST_TEST(e.starts_with("/c/config.ini:2: server-url must be http(s)://host[:port]"), e);
+    e = config_error("[cli]\nserver-url = https://x\ntls-cert = c.pem\n");
+    BOOST_TEST(e.starts_with("/c/config.ini:3: a client certificate needs both"), e);
+    e = config_error("[cli]\nhttp-listen = 3000\n");
+    BOOST_TEST(e.starts_with("/c/config.ini:2: unknown key \"http-listen\""), e);
+}
+
+BOOST_AUTO_TEST_CASE(the_client_reads_only_the_cli_section) {
+    TempDir dir;
+    std::string file = dir.path + "/config.ini";
+    // A missing file: local.
+    auto c = load_cli_config(file);
+    BOOST_TEST_REQUIRE(c.ok());
+    BOOST_TEST(!c->server_mode);
+    // A mistake elsewhere is the daemon's business; the [cli] values still come through.
+    BOOST_REQUIRE(write_file_atomic(file, "[defaults]\nmax-agents = many\n[cli]\nmode = server\n"
+                                          "server-url = http://127.0.0.1:9\ntoken-file = t\n")
+                      .ok());
+    c = load_cli_config(file);
+    BOOST_TEST_REQUIRE(c.ok(), (c.ok() ? std::string() : c.error()));
+    BOOST_TEST(c->server_mode);
+    BOOST_TEST(c->server_url == "http://127.0.0.1:9");
+    BOOST_TEST(c->token_file == dir.path + "/t");
+    // ... but its own mistakes stop the client, with the place.
+    BOOST_REQUIRE(write_file_atomic(file, "[cli]\nmode = server\nserver-url = nowhere\n").ok());
+    c = load_cli_config(file);
+    BOOST_TEST_REQUIRE(!c.ok());
+    BOOST_TEST(c.error().starts_with(file + ":3: "), c.error());
+}
+
 // ---- Docs -----------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(man_page_documents_every_section_and_key) {
