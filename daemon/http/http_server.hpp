@@ -55,6 +55,10 @@ class HttpServer {
     // SSE streams register here so close() can end them.
     void add_stream(SseStream* s) { streams_.insert(s); }
     void remove_stream(SseStream* s) { streams_.erase(s); }
+    const std::set<SseStream*>& streams() const { return streams_; }
+    // Streams closed because their client fell too far behind.
+    void count_dropped_stream() { ++dropped_streams_; }
+    uint64_t dropped_streams() const { return dropped_streams_; }
 
     struct Impl; // h2o's structures (http_server.cpp)
 
@@ -68,6 +72,7 @@ class HttpServer {
     std::string address_;
     std::unique_ptr<http::HttpAuth> auth_;
     std::set<SseStream*> streams_;
+    uint64_t dropped_streams_ = 0;
     bool closed_ = false;
 };
 
