@@ -13,6 +13,7 @@
 #include "ev/timer.hpp"
 
 #include <new>
+#include <sys/socket.h>
 
 namespace fab {
 
@@ -162,6 +163,14 @@ size_t stream_buffered(const SseStream* s) {
 
 void start_stream(HttpServer& s, h2o_req_t* req, std::unique_ptr<SseFeed> feed,
                   const std::string& rid) {
+    // The kernel's share is bounded too: Linux would grow a stalled reader's
+    // send buffer to tcp_wmem's 4 MiB before our own cap is ever reached.
+    h2o_socket_t* sock =
+        req->conn->callbacks->get_socket ? req->conn->callbacks->get_socket(req->conn) : nullptr;
+    if (int fd = sock ? h2o_socket_get_fd(sock) : -1; fd >= 0) {
+        int size = static_cast<int>(kSseSocketSendBuffer);
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    }
     start_event_stream(req, rid);
     // Lives in the request's pool: freed (destructor run) with the request.
     void* mem = h2o_mem_alloc_shared(&req->pool, sizeof(SseStream),

@@ -14,6 +14,9 @@ namespace fab::http {
 // The most a stream holds for its client (what waits plus what h2o is
 // writing): a client that would need more is dropped with a `resync` event.
 constexpr size_t kMaxSseBuffered = 256 * 1024;
+// SO_SNDBUF of an event stream's socket (the kernel doubles it): what a
+// stalled reader costs in the kernel.
+constexpr size_t kSseSocketSendBuffer = 64 * 1024;
 
 // Starts the event stream of `feed` as the answer to `req`.
 void start_stream(HttpServer& s, h2o_req_t* req, std::unique_ptr<SseFeed> feed,
