@@ -45,7 +45,7 @@ agent=$(curl -s "$base/api/v1/runs/$id" | python3 -c 'import json,sys; print(jso
 python3 - "$port" "$id" "$CLIENTS" "$LINES" "$pid" "$base" "$RATE" "$agent" <<'PY'
 import asyncio, json, re, subprocess, sys, time, urllib.request
 port, run, clients, lines, pid, base, rate, agent = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6], int(sys.argv[7]), sys.argv[8]
-flood = re.compile(rb'flood (\d+) t=(\d+)')
+flood = re.compile(rb'"event":"agent\.message"[^\n]*?"text":"flood (\d+) t=(\d+)')
 lat = []
 def rss():
     for l in open(f"/proc/{pid}/status"):
