@@ -281,6 +281,17 @@ __fab_command 'run events' - "print a run's events" \
     '--since=' 'only events after this sequence number' \
     '--json' 'print machine-readable JSON, one event per line' \
     '-h --help' 'show help for this command'
+__fab_command 'run attach' - "follow a run's events until it ends" \
+    '--since=' 'start after this sequence number (resume where a previous attach stopped)' \
+    '--json' 'print machine-readable JSON, one event per line' \
+    '-h --help' 'show help for this command'
+__fab_command 'run questions' - 'list the questions a run waits on' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'run answer' - "answer a run's question" \
+    '--option=' 'choose this option (multiple_choice, yes_no, confirmation)' \
+    '--options=' 'choose these options, comma-separated (multi_select)' \
+    '-h --help' 'show help for this command'
 __fab_command 'project add' files 'clone a repository and register it as a project' \
     '--name=' "project name (default: the repository's directory name)" \
     '--max-agents=' 'agents that may work at once, 1-100' \

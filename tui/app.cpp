@@ -19,8 +19,8 @@ constexpr size_t kPage = 300; // transcript records per history request
 
 App::App(uv_loop_t* loop, Screen& screen, Options opts)
     : loop_(loop), screen_(screen), opts_(std::move(opts)), client_(loop, opts_.socket),
-      reconnect_(loop), spinner_(loop), clock_(loop), winch_(loop), term_(loop), hup_(loop),
-      prepare_(loop), input_(loop, STDIN_FILENO) {}
+      reconnect_(loop), spinner_(loop), clock_(loop), runs_poll_(loop), winch_(loop), term_(loop),
+      hup_(loop), prepare_(loop), input_(loop, STDIN_FILENO) {}
 
 void App::start() {
     canvas_.resize(screen_.rows(), screen_.cols());
@@ -191,6 +191,7 @@ Context App::context() const {
     Context c;
     c.projects = model_.projects();
     for (const PlanRow& p : vs_.plans) c.plans.push_back(p.id);
+    for (const RunRow& r : vs_.runs) c.runs.push_back(r.id);
     const AgentInfo* a = model_.find(vs_.selected);
     if (!a) return c;
     c.agent = a->id;
@@ -392,6 +393,11 @@ void App::apply(const Action& a) {
             if (vs_.plan_text.empty()) vs_.plans_note = "(the plan is empty)";
         });
         return;
+    case T::runs:
+        vs_.runs_note = "loading…";
+        return fetch_runs();
+    case T::run_events:
+        return fetch_run_events(a.id, true);
     case T::plan_tickets:
         client_.request(msg::kPlanTickets, {{"id", a.id}}, [this, id = a.id](Result<Json> r) {
             if (!r) return notify("tickets from plan " + id + ": " + r.error(), true);
@@ -461,6 +467,7 @@ void App::draw() {
         else
             clock_.stop();
     }
+    poll_runs();
     if (opts_.frames >= 0 && frames_ >= opts_.frames) quit();
 }
 

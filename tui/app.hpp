@@ -44,6 +44,11 @@ class App {
     void notify(const std::string& text, bool error = false);
     void select(const std::string& id);
     void quit();
+    // The runs page (app_runs.cpp): run.list, and the events of the run
+    // being read, asked again every second while the page is shown.
+    void fetch_runs();
+    void fetch_run_events(const std::string& id, bool fresh);
+    void poll_runs();
 
     uv_loop_t* loop_;
     Screen& screen_;
@@ -53,13 +58,15 @@ class App {
     ViewState vs_;
     Canvas canvas_;
     Client client_;
-    ev::Timer reconnect_, spinner_, clock_;
+    ev::Timer reconnect_, spinner_, clock_, runs_poll_;
     ev::Signal winch_, term_, hup_;
     Prepare prepare_;
     Poll input_;
     bool dirty_ = true;
     bool spinning_ = false;
-    bool ticking_ = false; // clock_ runs
+    bool ticking_ = false;      // clock_ runs
+    bool polling_runs_ = false; // runs_poll_ runs
+    bool runs_in_flight_ = false, run_events_in_flight_ = false;
     bool quitting_ = false;
     long frames_ = 0;
     int backoff_ms_ = 500;

@@ -51,6 +51,7 @@ constexpr Binding kNormalKeys[] = {
     {K{'o'}, "o", "expand or summarise tool output", Cmd::expand},
     {K{'p'}, "p", "start a planner", Cmd::plan},
     {K{'P'}, "P", "browse the stored plans", Cmd::plans},
+    {K{'R'}, "R", "the runs (server mode): status, stage, age, events", Cmd::runs},
     {K{'s'}, "s", "the project's manager (started when none runs)", Cmd::manager},
     {K{'S'}, "S", "stop the project's manager", Cmd::manager_stop},
     {K{'d'}, "d", "the director (started when none runs)", Cmd::director},
@@ -110,6 +111,20 @@ constexpr Binding kPlanReadKeys[] = {
     {K{'R'}, "R", "run it: a task agent carries the plan out", Cmd::run},
     {K{key::kEsc, 'q', key::kCtrlC}, "Esc q", "back to the plans", Cmd::close},
 };
+constexpr Binding kRunsKeys[] = {
+    {K{'j', key::kDown}, "j ↓", "the next run", Cmd::down},
+    {K{'k', key::kUp}, "k ↑", "the previous run", Cmd::up},
+    {K{key::kEnter}, "Enter", "the run's events (live)", Cmd::read},
+    {K{'r'}, "r", "list the runs again", Cmd::runs},
+    {K{key::kEsc, 'q', key::kCtrlC}, "Esc q", "back", Cmd::close},
+};
+constexpr Binding kRunReadKeys[] = {
+    {K{'j', key::kDown}, "j ↓", "scroll down", Cmd::down},
+    {K{'k', key::kUp}, "k ↑", "scroll up", Cmd::up},
+    {K{key::kCtrlD, key::kPageDown, ' '}, "Ctrl-D PgDn Space", "half a page down", Cmd::page_down},
+    {K{key::kCtrlU, key::kPageUp}, "Ctrl-U PgUp", "half a page up", Cmd::page_up},
+    {K{key::kEsc, 'q', key::kCtrlC}, "Esc q", "back to the runs", Cmd::close},
+};
 constexpr Binding kHelpKeys[] = {
     {K{'j', key::kDown}, "j ↓", "scroll down", Cmd::down},
     {K{'k', key::kUp}, "k ↑", "scroll up", Cmd::up},
@@ -130,6 +145,8 @@ const std::vector<KeyTable>& tables() {
         {"Planner's project (p)", {Mode::plan_project}, kProjectKeys},
         {"Plans (P)", {Mode::plans}, kPlansKeys},
         {"Reading a plan (Enter in Plans)", {Mode::plan_read}, kPlanReadKeys},
+        {"Runs (R)", {Mode::runs}, kRunsKeys},
+        {"A run's events (Enter in Runs)", {Mode::run_read}, kRunReadKeys},
         {"Help (?)", {Mode::help}, kHelpKeys},
     };
     return t;
@@ -193,6 +210,10 @@ const char* mode_name(Mode m) {
         return "plans";
     case Mode::plan_read:
         return "plan_read";
+    case Mode::runs:
+        return "runs";
+    case Mode::run_read:
+        return "run_read";
     }
     return "?";
 }
@@ -264,6 +285,11 @@ std::vector<Action> Modes::normal(Cmd c, int k, const Context& ctx) {
         scroll_ = 0;
         enter(Mode::plans);
         return {act(T::plans)};
+    case Cmd::runs:
+        choice_ = 0;
+        scroll_ = 0;
+        enter(Mode::runs);
+        return {act(T::runs)};
     case Cmd::plan:
         if (ctx.projects.empty()) return {message("no project: add one with fab project add")};
         editor_.clear();
@@ -318,7 +344,9 @@ std::vector<Action> Modes::normal(Cmd c, int k, const Context& ctx) {
 
 // question, plan_project and plans: a list to choose from.
 std::vector<Action> Modes::choosing(Cmd c, int k, const Context& ctx) {
-    size_t n = mode_ == Mode::plans ? ctx.plans.size() : choices_;
+    size_t n = mode_ == Mode::plans  ? ctx.plans.size()
+               : mode_ == Mode::runs ? ctx.runs.size()
+                                     : choices_;
     switch (c) {
     case Cmd::cancel:
     case Cmd::close:
@@ -338,7 +366,17 @@ std::vector<Action> Modes::choosing(Cmd c, int k, const Context& ctx) {
         return {respond(target_, false)};
     case Cmd::plans:
         return {act(T::plans)};
+    case Cmd::runs:
+        return {act(T::runs)};
     case Cmd::read:
+        if (mode_ == Mode::runs) {
+            if (n == 0) return {message("no runs (fab run submit queues one)")};
+            target_ = ctx.runs[std::min(choice_, n - 1)];
+            scroll_ = 0;
+            enter(Mode::run_read);
+            return {with_id(T::run_events, target_)};
+        }
+        [[fallthrough]];
     case Cmd::tickets:
     case Cmd::run: {
         if (n == 0) return {message("no stored plans (p starts a planner)")};
@@ -430,13 +468,15 @@ std::vector<Action> Modes::key(int k, const Context& ctx) {
     case Mode::question:
     case Mode::plan_project:
     case Mode::plans:
+    case Mode::runs:
         return choosing(c, k, ctx);
 
     case Mode::plan_read:
+    case Mode::run_read:
     case Mode::help:
         switch (c) {
         case Cmd::close:
-            enter(mode_ == Mode::help ? back_ : Mode::plans);
+            enter(mode_ == Mode::help ? back_ : mode_ == Mode::run_read ? Mode::runs : Mode::plans);
             return {};
         case Cmd::down:
             ++scroll_;
@@ -505,6 +545,10 @@ std::string Modes::help(const Context& ctx) const {
         return "j/k choose  Enter read  t tickets  R run  r refresh  Esc back";
     case Mode::plan_read:
         return "plan " + target_ + "  j/k scroll  t tickets  R run  Esc back";
+    case Mode::runs:
+        return "j/k choose  Enter events  r refresh  Esc back";
+    case Mode::run_read:
+        return "run " + target_ + "  j/k scroll  Esc back";
     }
     return {};
 }

@@ -27,6 +27,8 @@ enum class Mode {
     help,           // ?: every key of every mode
     plans,          // P: the stored plans
     plan_read,      // Enter on a plan: reading it
+    runs,           // R: the runs (server mode), with status, stage and age
+    run_read,       // Enter on a run: its events, live
 };
 const char* mode_name(Mode m);
 
@@ -43,6 +45,7 @@ struct Context {
     std::string other_waiting;         // another agent with a pending request ("" = none)
     std::vector<std::string> projects; // for `p`
     std::vector<std::string> plans;    // stored plan ids, in the order shown (P)
+    std::vector<std::string> runs;     // run ids, in the order shown (R)
 };
 
 struct Action {
@@ -68,6 +71,8 @@ struct Action {
         plan_read,     // id: fetch the plan's text
         plan_tickets,  // id: turn the plan into tickets
         plan_run,      // id, project: a task agent carries it out
+        runs,          // fetch the runs (the runs mode shows them, refreshed while shown)
+        run_events,    // id: fetch the run's events (run_read shows them)
         reconnect,
         message, // text: a one-line notice for the help bar
     };
@@ -118,6 +123,7 @@ enum class Cmd {
     tickets,
     run,
     close,
+    runs,
 };
 
 // One line of a key table: the keys (0 = unused), how the help screen names
@@ -159,8 +165,8 @@ class Modes {
     Focus focus() const { return focus_; }
     const Editor& editor() const { return editor_; }
     const std::string& filter() const { return filter_; }
-    size_t choice() const { return choice_; }             // question option / project / plan index
-    int scroll() const { return scroll_; }                // help and plan_read: lines scrolled down
+    size_t choice() const { return choice_; } // question option / project / plan / run index
+    int scroll() const { return scroll_; }    // help and plan_read: lines scrolled down
     const std::string& target() const { return target_; } // agent, request or project
     // The help bar for the current mode.
     std::string help(const Context& ctx) const;

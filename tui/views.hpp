@@ -27,6 +27,12 @@ struct PlanRow {
     std::string id, title, project, created;
 };
 
+// A run as the runs page lists it (run.list); created_ms for its age.
+struct RunRow {
+    std::string id, project, status, stage, goal;
+    int64_t created_ms = 0;
+};
+
 // What the app keeps between frames, apart from the model and the modes.
 struct ViewState {
     std::string selected; // agent id
@@ -37,9 +43,12 @@ struct ViewState {
     int64_t now_ms = 0;
     std::string message; // a one-line notice in the help bar until the next key
     bool message_is_error = false;
-    std::vector<PlanRow> plans; // the plans page: newest first
-    std::string plan_text;      // the plan being read
-    std::string plans_note;     // "loading…", or why there is nothing to show
+    std::vector<PlanRow> plans;   // the plans page: newest first
+    std::string plan_text;        // the plan being read
+    std::string plans_note;       // "loading…", or why there is nothing to show
+    std::vector<RunRow> runs;     // the runs page: newest first
+    std::vector<Json> run_events; // the run being read: its events, oldest first
+    std::string runs_note;        // "loading…", or why there is nothing to show
 };
 
 struct Frame {
@@ -76,6 +85,8 @@ void draw_overlay(Canvas& c, const Rect& chat, const Frame& f);
 // one plan), drawn in `r` instead of the panes they cover.
 void draw_help_page(Canvas& c, const Rect& r, const Frame& f);
 void draw_plans(Canvas& c, const Rect& r, const Frame& f);
+// The runs page: the runs (status, stage, age), or one run's events.
+void draw_runs(Canvas& c, const Rect& r, const Frame& f);
 // The help page's lines at `width` columns (tests check every key is there).
 std::vector<std::pair<std::string, uint16_t>> help_lines(int width);
 // Lines of the input line's text (for the layout).

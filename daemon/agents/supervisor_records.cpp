@@ -302,7 +302,8 @@ void Supervisor::heartbeat() {
         int64_t silent = (now - a->last_activity_ms) / 1000;
         if (silent >= defs.heartbeat_abort) {
             stalled.push_back(id);
-        } else if (silent >= defs.heartbeat_continue && !a->nudged) {
+        } else if (silent >= defs.heartbeat_continue && !a->nudged &&
+                   !d_.runs().holds_agent(id)) { // a paused run's agent is left alone
             a->nudged = true;
             log::warn("agent " + id + ": silent for " + std::to_string(silent) +
                       " s; sending \"continue\"");

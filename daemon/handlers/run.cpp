@@ -1,8 +1,9 @@
 // run.submit|list|show|cancel|pause|unpause|archive|unarchive|delete|events|
-// steer|billing|board|questions|answer: the run queue (server mode). The
+// steer|billing|files|board|questions|answer: the run queue (server mode). The
 // HTTP API (daemon/http/routes.cpp) dispatches to these same handlers.
 #include "daemon/daemon.hpp"
 #include "daemon/runs/run_engine.hpp"
+#include "daemon/runs/run_files.hpp"
 #include "protocol/messages.hpp"
 #include "util/strings.hpp"
 
@@ -92,6 +93,16 @@ Status register_run_handlers(Router& router, Daemon& d) {
         out ? r.ok(*out) : r.fail(out.error());
     };
 
+    auto files = [&d](const Request& q, const Reply& r) {
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
+        int64_t max_patch = field_int(q.payload, "max_patch_bytes", 512 * 1024);
+        if (max_patch < 0 || max_patch > 4 * 1024 * 1024)
+            return r.fail("max_patch_bytes must be 0-4194304");
+        run_files(d, id, max_patch,
+                  [r](Result<Json> out) { out ? r.ok(*out) : r.fail(out.error()); });
+    };
+
     auto board = [&d](const Request&, const Reply& r) { r.ok(d.runs().board()); };
 
     auto questions = [&d](const Request& q, const Reply& r) {
@@ -125,6 +136,7 @@ Status register_run_handlers(Router& router, Daemon& d) {
         {msg::kRunEvents, events},
         {msg::kRunSteer, steer},
         {msg::kRunBilling, billing},
+        {msg::kRunFiles, files},
         {msg::kRunBoard, board},
         {msg::kRunQuestions, questions},
         {msg::kRunAnswer, answer_question},

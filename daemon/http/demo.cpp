@@ -123,6 +123,26 @@ void handle_demo(h2o_req_t* req, std::string_view method, std::string_view path,
                             {"cost_usd", 0.0123}}},
                           {"total_cost_usd", 0.0123}},
                          rid);
+    if (pattern == "/api/v1/runs/{id}/files")
+        return send_json(req, 200,
+                         {{"run_id", id},
+                          {"branch", "fab/demo"},
+                          {"base", "0000000000000000000000000000000000000001"},
+                          {"head", "0000000000000000000000000000000000000002"},
+                          {"worktree", false},
+                          {"files",
+                           {{{"path", "README.md"},
+                             {"status", "modified"},
+                             {"additions", 1},
+                             {"deletions", 1},
+                             {"binary", false}}}},
+                          {"total_files", 1},
+                          {"additions", 1},
+                          {"deletions", 1},
+                          {"patch", "diff --git a/README.md b/README.md\n--- a/README.md\n+++ "
+                                    "b/README.md\n@@ -1 +1 @@\n-old\n+new\n"},
+                          {"truncated", false}},
+                         rid);
     if (pattern == "/api/v1/boards/runs") {
         Json cols = Json::array();
         for (auto s : runs::kAllStatuses)

@@ -38,9 +38,8 @@ int handle(HttpServer& s, h2o_req_t* req);
 // demo.cpp: static demo data for a request with X-Fab-Demo: 1.
 void handle_demo(h2o_req_t* req, std::string_view method, std::string_view path,
                  const std::string& rid);
-// sse.cpp: GET /api/v1/runs/{id}/attach.
-void start_sse(HttpServer& s, h2o_req_t* req, const std::string& run_id, int64_t since_seq,
-               const std::string& rid);
+// sse.cpp: the SSE streams' counters (GET /api/v1/system/info).
+Json sse_stats(const HttpServer& s);
 // messages.cpp: POST /api/v1/messages (any protocol request, answered as SSE).
 void start_message(HttpServer& s, h2o_req_t* req, const std::string& rid);
 // static_response.cpp: a file of the web UI (static_files.hpp), or 404.

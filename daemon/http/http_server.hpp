@@ -63,6 +63,10 @@ class HttpServer {
         open_responses_[key] = std::move(end);
     }
     void remove_open_response(const void* key) { open_responses_.erase(key); }
+    const std::set<SseStream*>& streams() const { return streams_; }
+    // Streams closed because their client fell too far behind.
+    void count_dropped_stream() { ++dropped_streams_; }
+    uint64_t dropped_streams() const { return dropped_streams_; }
 
     struct Impl; // h2o's structures (http_server.cpp)
 
@@ -77,6 +81,7 @@ class HttpServer {
     std::unique_ptr<http::HttpAuth> auth_;
     std::set<SseStream*> streams_;
     std::map<const void*, std::function<void()>> open_responses_;
+    uint64_t dropped_streams_ = 0;
     bool closed_ = false;
 };
 

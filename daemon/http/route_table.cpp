@@ -43,10 +43,12 @@ std::span<const Route> routes() {
         {"GET", "/api/v1/runs/{id}/events", "run.events", 200, nullptr},
         {"GET", "/api/v1/runs/{id}/attach", "", 200, nullptr},
         {"GET", "/api/v1/runs/{id}/billing", "run.billing", 200, nullptr},
+        {"GET", "/api/v1/runs/{id}/files", "run.files", 200, nullptr},
         {"POST", "/api/v1/runs/{id}/steer", "run.steer", 202, nullptr},
         {"GET", "/api/v1/runs/{id}/questions", "run.questions", 200, nullptr},
         {"POST", "/api/v1/runs/{id}/questions/{qid}/answer", "run.answer", 204, nullptr},
         {"GET", "/api/v1/boards/runs", "run.board", 200, nullptr},
+        {"GET", "/api/v1/attach", "", 200, nullptr},
         {"POST", "/api/v1/messages", "", 200, nullptr},
         {"GET", "/", "", 200, nullptr},       // the web UI (static_files.hpp)
         {"GET", "/{file}", "", 200, nullptr}, // after every other route

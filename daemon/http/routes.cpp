@@ -9,6 +9,7 @@
 #include "daemon/http/http_auth.hpp"
 #include "daemon/http/http_internal.hpp"
 #include "daemon/http/static_files.hpp"
+#include "daemon/http/sse.hpp"
 #include "protocol/version.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
@@ -105,7 +106,8 @@ Json system_info(HttpServer& s) {
             {"uptime_seconds", up},
             {"http", {{"listen", s.address()}, {"engine", "h2o " H2O_VERSION}}},
             {"max_concurrent_runs", d.runs().max_concurrent()},
-            {"runs", d.runs().counts()}};
+            {"runs", d.runs().counts()},
+            {"sse", sse_stats(s)}};
 }
 
 } // namespace
@@ -191,6 +193,26 @@ int handle(HttpServer& s, h2o_req_t* req) {
         return 0;
     }
 
+    if (pattern == "/api/v1/attach") {
+        std::set<std::string> ids;
+        if (auto v = query_param(query, "run_id"))
+            for (const std::string& id : split(*v, ','))
+                if (!id.empty()) ids.insert(id);
+        // Browsers resume with the header; other clients may say it in the query.
+        std::string last;
+        ssize_t at = h2o_find_header_by_str(&req->headers, H2O_STRLIT("last-event-id"), -1);
+        if (at >= 0) last = std::string(view(req->headers.entries[at].value));
+        if (auto v = query_param(query, "last_event_id")) last = *v;
+        auto feed = all_runs_feed(s.daemon(), std::move(ids), last);
+        if (!feed) {
+            std::string detail = feed.error();
+            if (detail.rfind("not found: ", 0) == 0) detail = detail.substr(11);
+            send_error(req, status_for(feed.error()), detail, rid);
+            return 0;
+        }
+        start_stream(s, req, std::move(*feed), rid);
+        return 0;
+    }
     if (pattern == "/api/v1/messages") {
         start_message(s, req, rid);
         return 0;
@@ -224,6 +246,14 @@ int handle(HttpServer& s, h2o_req_t* req) {
         payload["limit"] = *limit;
         payload["offset"] = *offset;
     }
+    if (pattern == "/api/v1/runs/{id}/files") {
+        auto max_patch = query_int(query, "max_patch_bytes", 512 * 1024);
+        if (!max_patch) {
+            send_error(req, 400, max_patch.error(), rid);
+            return 0;
+        }
+        payload["max_patch_bytes"] = *max_patch;
+    }
     if (pattern == "/api/v1/runs/{id}/events" || pattern == "/api/v1/runs/{id}/attach") {
         auto since = query_int(query, "since_seq", 0);
         auto limit = query_int(query, "limit", 1000);
@@ -236,7 +266,11 @@ int handle(HttpServer& s, h2o_req_t* req) {
             return 0;
         }
         if (pattern == "/api/v1/runs/{id}/attach") {
-            start_sse(s, req, params["id"], *since, rid);
+            if (!s.daemon().runs().find(params["id"])) {
+                send_error(req, 404, "no run \"" + params["id"] + "\"", rid);
+                return 0;
+            }
+            start_stream(s, req, run_feed(s.daemon().runs(), params["id"], *since), rid);
             return 0;
         }
         payload["since_seq"] = *since;

@@ -1,26 +1,27 @@
-// GET /api/v1/runs/{id}/attach: a run's events as Server-Sent Events. The
-// events after since_seq are replayed from state.db a page at a time (only
-// when the client has taken the previous page), then live events follow;
-// `id:` is the event's seq, so a client resumes with since_seq=<last id>.
-// A keep-alive comment goes out every 15 s. The stream ends after the run's
-// terminal event. Each stream buffers at most kMaxBuffered bytes: a client
-// that falls behind gets a last `resync` event naming the seq to resume
-// from, and the stream closes — memory never grows with a stalled reader.
+// Server-Sent Events over h2o: GET /api/v1/runs/{id}/attach (one run) and
+// GET /api/v1/attach (every run). What a stream sends comes from its feed
+// (sse_feed.hpp): stored events are replayed from state.db a page at a time
+// (only when the client has taken the previous page), then live events
+// follow. A keep-alive comment goes out every 15 s. Each stream buffers at
+// most kMaxSseBuffered bytes: a client that falls behind gets a last
+// `resync` event naming where to resume, and the stream closes — memory
+// never grows with a stalled reader.
+#include "daemon/http/sse.hpp"
+
 #include "daemon/daemon.hpp"
 #include "daemon/http/http_internal.hpp"
 #include "ev/timer.hpp"
-#include "util/log.hpp"
 
-#include <cstdlib>
 #include <new>
+#include <sys/socket.h>
 
 namespace fab {
 
 class SseStream {
   public:
     h2o_generator_t gen{}; // first: h2o hands this pointer back
-    SseStream(HttpServer& s, h2o_req_t* req, std::string run_id, int64_t since)
-        : server_(s), req_(req), run_id_(std::move(run_id)), last_seq_(since) {}
+    SseStream(HttpServer& s, h2o_req_t* req, std::unique_ptr<SseFeed> feed)
+        : server_(s), req_(req), feed_(std::move(feed)) {}
     ~SseStream() { detach(); }
 
     void begin();
@@ -30,6 +31,7 @@ class SseStream {
         stopped_ = true;
         detach();
     }
+    size_t buffered() const { return pending_.size() + inflight_.size(); }
 
   private:
     void detach() {
@@ -42,13 +44,11 @@ class SseStream {
     void push(const Json& ev);
     void flush();
 
-    static constexpr size_t kMaxBuffered = 256 * 1024;
     static constexpr int64_t kPage = 200;
 
     HttpServer& server_;
     h2o_req_t* req_;
-    std::string run_id_;
-    int64_t last_seq_; // the last seq put into the buffer
+    std::unique_ptr<SseFeed> feed_;
     std::string pending_, inflight_;
     bool sending_ = false, replaying_ = true, closing_ = false, stopped_ = false, finished_ = false;
     uint64_t token_ = 0;
@@ -65,50 +65,49 @@ void SseStream::begin() {
     keepalive_ = std::make_unique<ev::Timer>(server_.daemon().loop());
     uint64_t every = http::sse_keepalive_ms();
     keepalive_->start(every, every, [this] {
+        if (sending_ || !pending_.empty()) return; // not idle: data is on its way
         pending_ += ": keep-alive\n\n";
         flush();
     });
     pending_ = ": connected\n\n"; // the headers go out now, not with the first event
+    if (std::string id = feed_->initial_id(); !id.empty()) pending_ += "id: " + id + "\n\n";
     fill();
     flush();
 }
 
 void SseStream::push(const Json& ev) {
-    if (closing_) return;
-    int64_t seq = ev.value("seq", int64_t{0});
-    if (seq <= last_seq_) return; // replayed already
-    std::string frame = "id: " + std::to_string(seq) + "\ndata: " + dump_json(ev) + "\n\n";
-    if (pending_.size() + frame.size() > kMaxBuffered) {
+    if (closing_ || !feed_->fresh(ev)) return;
+    std::string data = dump_json(ev);
+    // Room for the frame's id line (a few hundred bytes at most) and for the
+    // resync event: what is buffered never passes kMaxSseBuffered.
+    constexpr size_t kSlack = 2048;
+    if (buffered() + data.size() + kSlack > http::kMaxSseBuffered) {
         // Too slow: one last event says where to resume, then the end.
-        pending_ += "event: resync\ndata: " +
-                    dump_json({{"resume_from_seq", last_seq_}, {"run_id", run_id_}}) + "\n\n";
+        pending_ += "event: resync\ndata: " + dump_json(feed_->resync()) + "\n\n";
         closing_ = true;
+        server_.count_dropped_stream();
         return;
     }
-    pending_ += frame;
-    last_seq_ = seq;
+    pending_ += "id: " + feed_->advance(ev) + "\ndata: " + data + "\n\n";
 }
 
 // Replays the next page from the store while the buffer has room; once the
 // store has nothing newer, goes live (events after that arrive by listen).
 void SseStream::fill() {
-    RunEngine& runs = server_.daemon().runs();
-    while (replaying_ && !closing_ && pending_.size() < kMaxBuffered / 2) {
-        auto page = runs.events(run_id_, last_seq_, kPage);
+    while (replaying_ && !closing_ && buffered() < http::kMaxSseBuffered / 2) {
+        auto page = feed_->replay(kPage);
         if (!page) {
             closing_ = true;
             return;
         }
-        const Json& data = (*page)["data"];
-        for (const auto& ev : data) push(ev);
-        if (static_cast<int64_t>(data.size()) < kPage) {
+        for (const auto& ev : *page) push(ev);
+        if (static_cast<int64_t>(page->size()) < kPage) {
             replaying_ = false;
-            const Run* r = runs.find(run_id_);
-            if (!r || runs::is_terminal(r->pos.status)) {
+            if (!feed_->goes_live()) {
                 closing_ = true; // everything it will ever have is in the store
                 return;
             }
-            token_ = runs.listen(run_id_, [this](const Json& ev) {
+            token_ = feed_->listen([this](const Json& ev) {
                 if (ev.is_null()) {
                     closing_ = true; // after the terminal event
                 } else {
@@ -158,16 +157,35 @@ void end_stream(SseStream* s) {
     s->end();
 }
 
-void start_sse(HttpServer& s, h2o_req_t* req, const std::string& run_id, int64_t since_seq,
-               const std::string& rid) {
-    if (!s.daemon().runs().find(run_id))
-        return send_error(req, 404, "no run \"" + run_id + "\"", rid);
+size_t stream_buffered(const SseStream* s) {
+    return s->buffered();
+}
+
+void start_stream(HttpServer& s, h2o_req_t* req, std::unique_ptr<SseFeed> feed,
+                  const std::string& rid) {
+    // The kernel's share is bounded too: Linux would grow a stalled reader's
+    // send buffer to tcp_wmem's 4 MiB before our own cap is ever reached.
+    h2o_socket_t* sock =
+        req->conn->callbacks->get_socket ? req->conn->callbacks->get_socket(req->conn) : nullptr;
+    if (int fd = sock ? h2o_socket_get_fd(sock) : -1; fd >= 0) {
+        int size = static_cast<int>(kSseSocketSendBuffer);
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    }
     start_event_stream(req, rid);
     // Lives in the request's pool: freed (destructor run) with the request.
     void* mem = h2o_mem_alloc_shared(&req->pool, sizeof(SseStream),
                                      [](void* p) { static_cast<SseStream*>(p)->~SseStream(); });
-    auto* stream = new (mem) SseStream(s, req, run_id, since_seq);
+    auto* stream = new (mem) SseStream(s, req, std::move(feed));
     stream->begin();
+}
+
+Json sse_stats(const HttpServer& s) {
+    size_t bytes = 0;
+    for (const SseStream* st : s.streams()) bytes += stream_buffered(st);
+    return {{"streams", s.streams().size()},
+            {"buffered_bytes", bytes},
+            {"max_buffered_bytes_per_stream", http::kMaxSseBuffered},
+            {"dropped_slow", s.dropped_streams()}};
 }
 
 } // namespace http

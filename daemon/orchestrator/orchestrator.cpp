@@ -304,7 +304,8 @@ void Orchestrators::schedule_nudge(const std::string& agent_id, int64_t delay_ms
 void Orchestrators::nudge(const std::string& agent_id) {
     Agent* a = d_.supervisor().find(agent_id);
     if (!a || a->state != AgentState::idle || a->stop_requested || a->rec.retiring ||
-        d_.merges().in_progress(agent_id) || nudged_.count(agent_id) || !running(a->rec.project)) {
+        d_.merges().in_progress(agent_id) || nudged_.count(agent_id) || !running(a->rec.project) ||
+        d_.runs().holds_agent(agent_id)) {
         nudge_timers_.erase(agent_id); // safe: Timer runs a copy of its callback
         return;
     }

@@ -326,13 +326,14 @@ void RunEngine::notify(const std::string& run_id, const Json& ev) {
     bool terminal = terminal_event(ev.value("event", ""));
     std::vector<uint64_t> tokens;
     for (const auto& [t, w] : listeners_)
-        if (w.run_id == run_id) tokens.push_back(t);
+        if (w.run_id == run_id || w.run_id.empty()) tokens.push_back(t);
     for (uint64_t t : tokens) {
         auto it = listeners_.find(t); // a listener may remove others (or itself)
         if (it == listeners_.end()) continue;
         Listener fn = it->second.fn;
+        bool every_run = it->second.run_id.empty();
         fn(ev);
-        if (terminal && listeners_.count(t)) fn(Json());
+        if (terminal && !every_run && listeners_.count(t)) fn(Json());
     }
 }
 
@@ -344,6 +345,13 @@ uint64_t RunEngine::listen(const std::string& run_id, Listener l) {
 
 void RunEngine::unlisten(uint64_t token) {
     listeners_.erase(token);
+}
+
+bool RunEngine::holds_agent(const std::string& agent_id) const {
+    auto it = by_agent_.find(agent_id);
+    if (it == by_agent_.end()) return false;
+    const Run* r = find(it->second);
+    return r && r->pos.status == RunStatus::paused;
 }
 
 Run* RunEngine::run_of_agent(const std::string& agent_id) {

@@ -72,6 +72,9 @@ class RunEngine {
     Json board() const;
     Result<Json> events(const std::string& id, int64_t since_seq, int64_t limit);
     Json counts() const;
+    // The agent works for a paused run: nothing may prod it on (the
+    // orchestrator's kickstart nudge, the heartbeat's "continue").
+    bool holds_agent(const std::string& agent_id) const;
     int max_concurrent() const { return max_concurrent_; }
 
     // The questions (AskUserQuestion, permission requests) the run's agent
@@ -83,7 +86,8 @@ class RunEngine {
 
     // Live events of a run for SSE: called with each new event's JSON (and
     // once more with a null Json when the run reached a terminal status and
-    // its terminal event was sent). Returns a token for unlisten.
+    // its terminal event was sent). Returns a token for unlisten. A run_id
+    // of "" listens to every run (and gets no null).
     using Listener = std::function<void(const Json& event)>;
     uint64_t listen(const std::string& run_id, Listener l);
     void unlisten(uint64_t token);

@@ -3,6 +3,7 @@
 // same handlers).
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
+#include "cli/run_print.hpp"
 #include "cli/tty_text.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
@@ -145,18 +146,20 @@ int cmd_run_events(Invocation& inv) {
     int rc = Exit::ok;
     auto r = call_daemon(inv, "run.events", payload, rc);
     if (!r) return rc;
-    for (const auto& e : (*r)["data"]) {
-        if (inv.has("json")) {
-            std::printf("%s\n", dump_json(e).c_str());
-            continue;
-        }
-        std::string props = dump_json(e["properties"]);
-        if (props.size() > 100) props = props.substr(0, 97) + "...";
-        std::printf("%5lld %s %-22s %s\n", static_cast<long long>(e.value("seq", int64_t{0})),
-                    e.value("ts", "").c_str(), e.value("event", "").c_str(),
-                    tty_safe(props, 1, false).c_str());
-    }
+    for (const auto& e : (*r)["data"]) print_run_event(e, inv.has("json"));
     return Exit::ok;
+}
+
+void print_run_event(const Json& e, bool json) {
+    if (json) {
+        std::printf("%s\n", dump_json(e).c_str());
+        return;
+    }
+    std::string props = dump_json(e["properties"]);
+    if (props.size() > 100) props = props.substr(0, 97) + "...";
+    std::printf("%5lld %s %-22s %s\n", static_cast<long long>(e.value("seq", int64_t{0})),
+                e.value("ts", "").c_str(), e.value("event", "").c_str(),
+                tty_safe(props, 1, false).c_str());
 }
 
 } // namespace fab::cli

@@ -34,6 +34,9 @@ int cmd_run_cancel(Invocation&);
 int cmd_run_pause(Invocation&);
 int cmd_run_unpause(Invocation&);
 int cmd_run_events(Invocation&);
+int cmd_run_attach(Invocation&);
+int cmd_run_questions(Invocation&);
+int cmd_run_answer(Invocation&);
 
 // cmd_agent.cpp
 int cmd_agent_list(Invocation&);

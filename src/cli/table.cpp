@@ -53,6 +53,17 @@ constexpr Flag kRunEvents[] = {
     {"json", 0, nullptr, "print machine-readable JSON, one event per line"},
     {"help", 'h', nullptr, "show help for this command"},
 };
+constexpr Flag kRunAttach[] = {
+    {"since", 0, "SEQ",
+     "start after this sequence number (resume where a previous attach stopped)"},
+    {"json", 0, nullptr, "print machine-readable JSON, one event per line"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kRunAnswer[] = {
+    {"option", 0, "KEY", "choose this option (multiple_choice, yes_no, confirmation)"},
+    {"options", 0, "KEYS", "choose these options, comma-separated (multi_select)"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
 constexpr Flag kProjectAdd[] = {
     {"name", 0, "NAME", "project name (default: the repository's directory name)"},
     {"max-agents", 0, "N", "agents that may work at once, 1-100"},
@@ -258,6 +269,10 @@ constexpr Command kCommands[] = {
     {"run pause", "<id>", "pause a run at its next turn boundary", kJson, cmd_run_pause, 1, 1},
     {"run unpause", "<id>", "resume a paused run", kJson, cmd_run_unpause, 1, 1},
     {"run events", "<id>", "print a run's events", kRunEvents, cmd_run_events, 1, 1},
+    {"run attach", "<id>", "follow a run's events until it ends", kRunAttach, cmd_run_attach, 1, 1},
+    {"run questions", "<id>", "list the questions a run waits on", kJson, cmd_run_questions, 1, 1},
+    {"run answer", "<id> <question> [answer...]", "answer a run's question", kRunAnswer,
+     cmd_run_answer, 2, -1},
 
     {"project add", "<path-or-url>", "clone a repository and register it as a project", kProjectAdd,
      cmd_project_add, 1, 1},

@@ -158,6 +158,9 @@ constexpr Field kRunId[] = {{"id", "string", req, "the run"}};
 constexpr Field kRunEvents[] = {{"id", "string", req, "the run"},
                                 {"since_seq", "int", opt, "events after this seq (default 0)"},
                                 {"limit", "int", opt, "at most this many, 1-1000 (default 1000)"}};
+constexpr Field kRunFiles[] = {
+    {"id", "string", req, "the run"},
+    {"max_patch_bytes", "int", opt, "cut the patch at this size, 0-4194304 (default 524288)"}};
 constexpr Field kRunSteer[] = {{"id", "string", req, "the run"},
                                {"guidance", "string", req, "a user message for its agent"}};
 constexpr Field kRunAnswer[] = {
@@ -338,6 +341,8 @@ constexpr Message kTable[] = {
     {msg::kRunEvents, K::request, "run", "a run's event log, a page at a time", kRunEvents},
     {msg::kRunSteer, K::request, "run", "send guidance to a run's agent", kRunSteer},
     {msg::kRunBilling, K::request, "run", "a run's tokens and cost", kRunId},
+    {msg::kRunFiles, K::request, "run", "the files a run's branch changed, with the patch",
+     kRunFiles},
     {msg::kRunBoard, K::request, "run", "runs by board column", kNone},
     {msg::kRunQuestions, K::request, "run", "what a run waits for", kRunId},
     {msg::kRunAnswer, K::request, "run", "answer a run's question", kRunAnswer},

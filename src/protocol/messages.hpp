@@ -132,6 +132,7 @@ inline constexpr const char* kRunDelete = "run.delete";
 inline constexpr const char* kRunEvents = "run.events";
 inline constexpr const char* kRunSteer = "run.steer";
 inline constexpr const char* kRunBilling = "run.billing";
+inline constexpr const char* kRunFiles = "run.files";
 inline constexpr const char* kRunBoard = "run.board";
 inline constexpr const char* kRunQuestions = "run.questions";
 inline constexpr const char* kRunAnswer = "run.answer";

@@ -142,6 +142,10 @@ class Store {
     // Events of a run with seq > since_seq, oldest first, at most `limit`.
     Result<std::vector<RunEventRecord>> run_events(const std::string& run_id, int64_t since_seq,
                                                    int64_t limit);
+    // Events of every run after the key (ts_ms, run_id, seq), in that order,
+    // at most `limit` (store_run_feed.cpp: GET /api/v1/attach resumes so).
+    Result<std::vector<RunEventRecord>> run_events_after(int64_t ts_ms, const std::string& run_id,
+                                                         int64_t seq, int64_t limit);
     Result<int64_t> last_run_event_seq(const std::string& run_id);    // 0 when none
     Result<int64_t> last_run_agent_offset(const std::string& run_id); // -1 when none
     Status delete_run(const std::string& id);                         // with its events

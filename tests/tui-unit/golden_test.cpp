@@ -212,4 +212,34 @@ BOOST_AUTO_TEST_CASE(plans_page_80x24) {
     check_golden("plans-80x24", screen);
 }
 
+BOOST_AUTO_TEST_CASE(runs_page_and_a_runs_events_80x24) {
+    Screen s;
+    s.vs.runs = {{"run-k2m9q7x1ab", "web", "blocked", "", "Add a login page", kT0 + 5000},
+                 {"run-p0z8c3v5nn", "api", "succeeded", "review", "Split the API", kT0 - 7200000},
+                 {"run-q1w2e3r4t5", "web", "failed", "", "Rename the models", kT0}};
+    Context c = s.ctx();
+    c.runs = {"run-k2m9q7x1ab", "run-p0z8c3v5nn", "run-q1w2e3r4t5"};
+    s.modes.key('R', c);
+    std::string screen = s.render(24, 80);
+    check_widths(s.canvas);
+    check_golden("runs-80x24", screen);
+    s.modes.key(key::kEnter, c);
+    s.vs.run_events = {{{"seq", 1},
+                        {"ts", "2026-01-01T12:00:00.000Z"},
+                        {"event", "run.submitted"},
+                        {"properties", {{"goal", "Add a login page"}}}},
+                       {{"seq", 2},
+                        {"ts", "2026-01-01T12:00:01.000Z"},
+                        {"event", "agent.message"},
+                        {"properties", {{"text", "Looking at the routes"}}}},
+                       {{"seq", 3},
+                        {"ts", "2026-01-01T12:00:09.000Z"},
+                        {"event", "run.blocked"},
+                        {"properties", Json::object()}}};
+    screen = s.render(24, 80);
+    check_widths(s.canvas);
+    check_golden("run-events-80x24", screen);
+    BOOST_TEST(screen.find("Run run-k2m9q7x1ab: blocked") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -278,7 +278,7 @@ BOOST_AUTO_TEST_CASE(help_page_lists_every_key_of_every_mode) {
     for (const EditBinding& b : edit_keys())
         BOOST_TEST(page.find(b.what) != std::string::npos, b.what);
     // One table per mode: a mode added without keys in the help fails here.
-    BOOST_TEST(modes_covered == static_cast<size_t>(Mode::plan_read) + 1);
+    BOOST_TEST(modes_covered == static_cast<size_t>(Mode::run_read) + 1);
     // Scrolls, and closes with Esc, q or ? back to where it was.
     m.key('j', agent_ctx());
     BOOST_TEST(m.scroll() == 1);
@@ -326,6 +326,34 @@ BOOST_AUTO_TEST_CASE(plans_are_listed_read_turned_into_tickets_and_run) {
     BOOST_TEST((a[0].type == T::plan_run && a[0].id == "p2"));
     m.key(key::kEsc, c);
     BOOST_TEST((m.mode() == Mode::plans));
+    m.key('q', c);
+    BOOST_TEST((m.mode() == Mode::normal));
+}
+
+BOOST_AUTO_TEST_CASE(runs_are_listed_and_a_runs_events_read) {
+    Modes m;
+    auto c = agent_ctx();
+    auto a = m.key('R', c);
+    BOOST_TEST((m.mode() == Mode::runs));
+    BOOST_TEST_REQUIRE(a.size() == 1u);
+    BOOST_TEST((a[0].type == T::runs));
+    BOOST_TEST((m.key(key::kEnter, c)[0].type == T::message)); // none listed yet
+    c.runs = {"run-1", "run-2"};
+    BOOST_TEST((m.key('r', c)[0].type == T::runs)); // again
+    m.key('j', c);
+    m.key('j', c); // stays on the last
+    BOOST_TEST(m.choice() == 1u);
+    BOOST_TEST(m.key('t', c).empty()); // the plans' keys do nothing here
+    a = m.key(key::kEnter, c);
+    BOOST_TEST_REQUIRE(a.size() == 1u);
+    BOOST_TEST((a[0].type == T::run_events && a[0].id == "run-2"));
+    BOOST_TEST((m.mode() == Mode::run_read));
+    BOOST_TEST(m.target() == "run-2");
+    m.key('j', c);
+    BOOST_TEST(m.scroll() == 1);
+    BOOST_TEST(m.help(c).find("run run-2") != std::string::npos);
+    m.key(key::kEsc, c);
+    BOOST_TEST((m.mode() == Mode::runs));
     m.key('q', c);
     BOOST_TEST((m.mode() == Mode::normal));
 }

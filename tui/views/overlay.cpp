@@ -124,12 +124,16 @@ RenderInfo render(Canvas& c, Frame& f) {
         draw_help(c, {c.rows() - 1, 0, 1, c.cols()}, f);
         return info;
     }
-    if (f.modes.mode() == Mode::plans || f.modes.mode() == Mode::plan_read) {
+    bool runs_page = f.modes.mode() == Mode::runs || f.modes.mode() == Mode::run_read;
+    if (f.modes.mode() == Mode::plans || f.modes.mode() == Mode::plan_read || runs_page) {
         draw_agents(c, l.agents, f);
         // Stacked panes: the plans take recent work's rows too.
         Rect r = l.chat;
         if (!l.side_by_side && l.recent.row == r.row + r.rows) r.rows += l.recent.rows;
-        draw_plans(c, r, f);
+        if (runs_page)
+            draw_runs(c, r, f);
+        else
+            draw_plans(c, r, f);
         if (r.rows == l.chat.rows) draw_recent(c, l.recent, f);
         if (l.side_by_side)
             for (int y = l.chat.row; y < l.chat.row + l.chat.rows; ++y)

@@ -1,6 +1,7 @@
 // Whole pages over the main screen: the help (every key of every mode, from
-// the key tables the mode machine dispatches on) and the stored plans (a
-// list, or one plan's text) in place of the chat.
+// the key tables the mode machine dispatches on), the stored plans (a list,
+// or one plan's text) and the runs (a list, or one run's events) in place of
+// the chat.
 #include "tui/text.hpp"
 #include "tui/views.hpp"
 
@@ -84,6 +85,56 @@ void draw_plans(Canvas& c, const Rect& r, const Frame& f) {
                            sel ? kRev : kPlain);
     }
     // Keep the chosen plan in view.
+    int top = std::max(0, static_cast<int>(m.choice()) - body.rows + 1);
+    draw_lines(c, body, lines, top);
+}
+
+void draw_runs(Canvas& c, const Rect& r, const Frame& f) {
+    if (r.rows < 2) return;
+    const Modes& m = f.modes;
+    const ViewState& vs = f.vs;
+    Rect body{r.row + 1, r.col + 1, r.rows - 1, r.cols - 2};
+    Lines lines;
+    if (m.mode() == Mode::run_read) {
+        std::string title = "Run " + m.target();
+        for (const RunRow& row : vs.runs)
+            if (row.id == m.target()) title += ": " + row.status;
+        draw_title(c, {r.row, r.col, 1, r.cols}, title, true, f.g,
+                   std::to_string(vs.run_events.size()) + " events");
+        if (vs.run_events.empty()) lines.emplace_back(vs.runs_note, kDim);
+        for (const Json& e : vs.run_events) {
+            std::string props = dump_json(e.value("properties", Json::object()));
+            if (props == "{}") props.clear();
+            std::string ts = e.value("ts", "");
+            std::string line = std::to_string(e.value("seq", int64_t{0})) + " " +
+                               (ts.size() >= 19 ? ts.substr(11, 8) : ts) + " " +
+                               e.value("event", "") + " " + props;
+            std::string name = e.value("event", "");
+            uint16_t attr = name.rfind("run.", 0) == 0 ? fg(Color::cyan) : kPlain;
+            if (name == "run.failed") attr = fg(Color::red);
+            lines.emplace_back(fit(line, std::max(10, body.cols)), attr);
+        }
+        draw_lines(c, body, lines, m.scroll());
+        return;
+    }
+    draw_title(c, {r.row, r.col, 1, r.cols}, "Runs " + std::to_string(vs.runs.size()), true, f.g,
+               "Enter events  r refresh");
+    if (vs.runs.empty()) lines.emplace_back(vs.runs_note, kDim);
+    for (size_t i = 0; i < vs.runs.size(); ++i) {
+        const RunRow& row = vs.runs[i];
+        bool sel = i == m.choice();
+        std::string age =
+            row.created_ms > 0 ? short_duration((vs.now_ms - row.created_ms) / 1000) : "?";
+        std::string left = fit(row.id, 14) + " " + fit(row.status, 10) + " " +
+                           fit(row.stage.empty() ? "-" : row.stage, 12) + " " + fit(age, 5) + " ";
+        int w = std::max(10, body.cols - display_width(left) - 2);
+        uint16_t attr = sel                                                 ? kRev
+                        : row.status == "failed"                            ? fg(Color::red)
+                        : row.status == "blocked" || row.status == "paused" ? fg(Color::yellow)
+                                                                            : kPlain;
+        lines.emplace_back((sel ? "> " : "  ") + left + fit(row.project + ": " + row.goal, w),
+                           attr);
+    }
     int top = std::max(0, static_cast<int>(m.choice()) - body.rows + 1);
     draw_lines(c, body, lines, top);
 }
