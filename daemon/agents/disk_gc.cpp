@@ -214,6 +214,11 @@ struct Collect : std::enable_shared_from_this<Collect> {
             for (const auto& b : r["removed"])
                 self->items.push_back(item("branch", b.value("branch", ""), b.value("project", ""),
                                            0, self->removing()));
+            for (const auto& b : r["kept"])
+                if (!b.value("branch", "").empty())
+                    self->items.push_back(item("branch", b.value("branch", ""),
+                                               b.value("project", ""), 0, "kept",
+                                               b.value("why", "")));
             uint64_t freed = 0;
             for (const auto& i : self->items)
                 if (i.value("action", "") != "kept") freed += i.value("bytes", uint64_t{0});

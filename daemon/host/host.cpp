@@ -9,6 +9,7 @@
 #include "util/log.hpp"
 #include "util/time.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <fcntl.h>
 #include <unistd.h>
@@ -21,9 +22,11 @@ namespace {
 constexpr uint64_t kStopStepMs = 5000; // interrupt → TERM → KILL, this far apart
 constexpr uint64_t kGapRetryMs = 1000; // a full disk: try to mark the gap this often
 // A turn silent this long while the agent's tools work (a test run printing
-// as it goes) gets a tool_activity note: the daemon's heartbeat counts every
-// record as a sign of life, and claude prints nothing until the tool ends.
-constexpr uint64_t kToolActivityMs = 5000;
+// as it goes) gets a tool_activity note, one per such stretch: the daemon's
+// heartbeat counts every record as a sign of life, and claude prints nothing
+// until the tool ends. The tools are looked at every kToolCheckMs.
+constexpr int64_t kToolQuietMs = 5000;
+constexpr uint64_t kToolCheckMs = 2000;
 // A codex approval request the rules leave to a human, with no daemon
 // attached, is denied after this long (a restarting daemon re-attaches well
 // within it).
@@ -98,7 +101,7 @@ Status AgentHost::start() {
     // Orphans re-parented to us (we are a subreaper) are reaped here; libuv
     // reaps only the processes it spawned.
     activity_timer_ = std::make_unique<ev::Timer>(&loop_);
-    activity_timer_->start(kToolActivityMs, kToolActivityMs, [this] { check_tool_activity(); });
+    activity_timer_->start(kToolCheckMs, kToolCheckMs, [this] { check_tool_activity(); });
     activity_timer_->unref(); // never keeps the host alive
     sigchld_ = std::make_unique<ev::Signal>(&loop_);
     sigchld_->start(SIGCHLD, [this](int) {
@@ -195,7 +198,9 @@ void AgentHost::check_tool_activity() {
     proc_tree::Activity a = proc_tree::tree_activity(cli_->pid());
     bool working = a.processes > 0 && tool_work_ != 0 && a.work != tool_work_;
     tool_work_ = a.work;
-    if (!working || monotonic_ms() - last_line_ms_ < static_cast<int64_t>(kToolActivityMs)) return;
+    int64_t now = monotonic_ms();
+    if (!working || now - std::max(last_line_ms_, last_note_ms_) < kToolQuietMs) return;
+    last_note_ms_ = now;
     note({{"event", "tool_activity"}, {"processes", a.processes}});
 }
 

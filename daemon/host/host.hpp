@@ -63,7 +63,7 @@ class AgentHost {
 
     // Stopping and exiting.
     // During a silent turn: a note when the CLI's descendants (its tools)
-    // computed or wrote since the last check (kToolActivityMs).
+    // computed or wrote since the last check (kToolCheckMs, kToolQuietMs).
     void check_tool_activity();
     void stop(bool force);
     void escalate(int step);
@@ -98,6 +98,7 @@ class AgentHost {
     int term_signal_ = 0;
     bool grace_over_ = false;
     int64_t last_line_ms_ = 0; // monotonic: the CLI's last line (out or err)
+    int64_t last_note_ms_ = 0; // monotonic: the last tool_activity note
     uint64_t tool_work_ = 0;   // proc_tree::tree_activity at the last check (0: none yet)
     bool shut_down_ = false;
 };

@@ -120,7 +120,7 @@ class ForeignHost {
                         r["error"] = "unknown request";
                     }
                     std::string line = r.dump() + "\n";
-                    (void)!::write(c, line.data(), line.size());
+                    (void)!::send(c, line.data(), line.size(), MSG_NOSIGNAL);
                 }
             }
         }
@@ -223,6 +223,11 @@ BOOST_AUTO_TEST_CASE(retention_never_touches_a_live_or_unmerged_agent) {
     BOOST_TEST(wait_for([&] { return !listed(old_clean); }, 20000));
     BOOST_TEST(!fs::exists(transcript_dir(old_clean)));
     BOOST_TEST(!fs::exists(worktree(old_clean)));
+    // The sweep went over the unmerged one too, and kept it.
+    BOOST_TEST(wait_for([&] {
+        return read_text(sb.fab_dir() + "/fab.log")
+                   .find("retention: agent " + unmerged + " kept") != std::string::npos;
+    }));
     // The sweep has run (old_clean is gone): the others are all still there.
     BOOST_TEST(listed(unmerged));
     BOOST_TEST(has_branch("fab/" + unmerged));
@@ -354,6 +359,28 @@ BOOST_AUTO_TEST_CASE(attach_since_replays_earlier_records) {
     auto bad = sb.fab({"attach", "--since", "yesterday"});
     BOOST_TEST(bad.code == 2, bad.err);
     BOOST_TEST(bad.err.find("--since needs a transcript offset") != std::string::npos, bad.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(host_sockets)
+
+// FAB_AGENT_HOST_SOCKET_PATH: the directory of the hosts' sockets (a short
+// path when $FAB_DIR is long), made private.
+BOOST_FIXTURE_TEST_CASE(host_sockets_go_where_the_environment_says, AgentsFixture) {
+    std::string dir = sb.root() + "/hs";
+    sb.set_env("FAB_AGENT_HOST_SOCKET_PATH", dir);
+    start_project();
+    std::string id = create("SCRIPT:say hello");
+    BOOST_TEST_REQUIRE(wait_history(id, "turn done"));
+    BOOST_TEST(fs::is_socket(dir + "/" + id + ".sock"));
+    BOOST_TEST(!fs::exists(sb.fab_dir() + "/hosts/" + id + ".sock"));
+    BOOST_TEST(((fs::status(dir).permissions() & fs::perms::all) == fs::perms::owner_all));
+    // A restarted daemon (same environment) finds the host there again.
+    BOOST_TEST_REQUIRE(sb.fab({"server", "stop"}).code == 0);
+    BOOST_TEST_REQUIRE(sb.fab({"server", "start"}).code == 0);
+    BOOST_TEST(sb.fab({"agent", "send", id, "SCRIPT:say again"}).code == 0);
+    BOOST_TEST(wait_history(id, "again"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
