@@ -368,6 +368,10 @@ __fab_command 'agent send' agents "send a message to an agent (resumes a failed 
 __fab_command 'agent abort' agents 'stop an agent: interrupt, then terminate, then kill' \
     '-f --force' "kill the agent's process tree at once instead of interrupting it" \
     '-h --help' 'show help for this command'
+__fab_command 'agent rm' agents 'remove ended agents: worktree, branch, transcript and record (refuses to lose work)' \
+    '-f --force' 'save uncommitted or unmerged work in $FAB_DIR/attic, then remove (default: refuse)' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
 __fab_command 'agent describe' - 'set what this agent is doing (from inside an agent)' \
     '-h --help' 'show help for this command'
 __fab_command 'agent history' agents 'print everything an agent said and did' \
@@ -441,8 +445,16 @@ __fab_command 'branch cleanup' - 'remove fab/ branches already merged into main 
     '-n --dry-run' 'print what would be removed, remove nothing' \
     '--json' 'print machine-readable JSON' \
     '-h --help' 'show help for this command'
+__fab_command 'pr check' agents "poll agents' pull requests now: merged ends the agent, review comments reach it" \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
+__fab_command 'gc' - 'reclaim disk: agents past agent-retention, orphaned transcripts and worktrees, merged branches' \
+    '-n --dry-run' 'list what would be reclaimed, remove nothing' \
+    '--json' 'print machine-readable JSON' \
+    '-h --help' 'show help for this command'
 __fab_command 'attach' projects... 'follow the output of every agent live' \
     '--agent=' 'only this agent' \
+    '--since=' "first replay each agent's records from this transcript offset (0: from the start)" \
     '--json' 'print every event as a JSON line' \
     '-h --help' 'show help for this command'
 __fab_command 'permission list' - 'list tool calls waiting for a human decision' \

@@ -4,6 +4,7 @@
 
 #include "config/config.hpp"
 #include "config/schema.hpp"
+#include "daemon/agents/disk_gc.hpp"
 #include "daemon/agents/rebuild.hpp"
 #include "daemon/agents/worktree.hpp"
 #include "daemon/daemon.hpp"
@@ -11,6 +12,7 @@
 #include "daemon/host/transcript.hpp"
 #include "daemon/permissions/llm_checker.hpp"
 #include "protocol/messages.hpp"
+#include "protocol/version.hpp"
 #include "util/fs.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
@@ -25,6 +27,8 @@ namespace fab {
 
 namespace {
 
+// The start of the error when a host speaks another protocol (attach).
+constexpr const char* kIncompatibleHost = "incompatible agent host";
 constexpr int64_t kConnectTimeoutMs = 10000;
 constexpr size_t kHistoryPage = 1000;
 
@@ -106,6 +110,7 @@ Supervisor::Supervisor(Daemon& d) : d_(d), hub_(d.server()) {}
 
 Supervisor::~Supervisor() {
     tick_.reset();
+    retention_.reset();
 }
 
 void Supervisor::start() {
@@ -143,6 +148,14 @@ void Supervisor::start() {
                 return;
             }
             log::warn("agent " + id + ": " + s.error());
+            if (s.error().rfind(kIncompatibleHost, 0) == 0) {
+                // Reported, not failed: its CLI still runs, and a resume
+                // would start a second one in the same worktree.
+                ag->rec.error = s.error();
+                ag->dirty = true;
+                (void)d_.store().record_event("host.incompatible", id + " " + s.error());
+                return;
+            }
             recover_from_transcript(*ag, "agent host is gone (" + s.error() +
                                              "); worktree kept at " + ag->rec.worktree);
         });
@@ -152,6 +165,19 @@ void Supervisor::start() {
         flush();
         heartbeat();
     });
+    // Retention (agent-retention days): soon after start, then hourly.
+    retention_ = std::make_unique<ev::Timer>(d_.loop());
+    retention_->start(2000, gc::kSweepMs, [this] {
+        if (sweeping_) return;
+        sweeping_ = true;
+        gc::sweep_retention(d_, false, [this](Json items) {
+            sweeping_ = false;
+            size_t removed = 0;
+            for (const auto& i : items) removed += i.value("action", "") == "removed";
+            if (removed)
+                log::info("retention: removed " + std::to_string(removed) + " ended agent(s)");
+        });
+    });
     report_orphans();
 }
 
@@ -160,6 +186,7 @@ void Supervisor::stop() {
                             llm_checks_); // uv_run would otherwise wait for model calls in flight
     flush();
     tick_.reset();
+    retention_.reset();
     for (auto& [id, a] : agents_) a->link.reset(); // hosts keep running
     host_procs_.clear();
 }
@@ -323,29 +350,45 @@ void Supervisor::attach(Agent& a, std::function<void(Status)> done) {
         Agent* ag = find(id);
         if (!ag) return;
         if (!ok) return done(make_error("cannot connect to " + ag->rec.host_socket));
-        ag->catching_up = true;
-        ag->link->request(msg::kHostAttach, Json::object(), [this, id, done](Result<Json> r) {
-            Agent* a2 = find(id);
-            if (!a2) return;
-            if (!r) return done(make_error(r.error()));
-            int64_t next = r->value("next_offset", int64_t{0});
-            fetch_history(*a2, a2->rec.last_offset + 1, next, [this, id, done] {
-                Agent* a3 = find(id);
-                if (!a3) return;
-                a3->catching_up = false;
-                auto held = std::move(a3->held);
-                a3->held.clear();
-                for (const auto& rec : held) on_record(*a3, rec);
-                // Requests seen before a daemon restart are not in the
-                // history we just read: the host still holds them.
-                a3->link->request(msg::kHostList, Json::object(), [this, id, done](Result<Json> l) {
-                    Agent* a4 = find(id);
-                    if (!a4) return;
-                    if (l)
-                        for (const auto& p : (*l)["pending"])
-                            if (!a4->pending_permissions.count(p.value("request_id", "")))
-                                a4->pending_permissions[p.value("request_id", "")] = p;
-                    done({});
+        // A host outlives daemons: one started by another fab may speak
+        // another protocol. It is asked first, and left alone if it does.
+        ag->link->request(msg::kHostPing, Json::object(), [this, id, done](Result<Json> p) {
+            Agent* a1 = find(id);
+            if (!a1) return;
+            if (!p) return done(make_error("host.ping: " + p.error()));
+            int64_t proto = p->value("protocol", int64_t{-1});
+            if (proto != kProtocolMajor)
+                return done(make_error(std::string(kIncompatibleHost) + ": its host (pid " +
+                                       std::to_string(p->value("pid", 0)) + ") speaks protocol " +
+                                       std::to_string(proto) + ", this daemon " +
+                                       std::to_string(kProtocolMajor) +
+                                       "; the agent is left running as it is: finish it with "
+                                       "the fab that started it, or stop its host"));
+            a1->catching_up = true;
+            a1->link->request(msg::kHostAttach, Json::object(), [this, id, done](Result<Json> r) {
+                Agent* a2 = find(id);
+                if (!a2) return;
+                if (!r) return done(make_error(r.error()));
+                int64_t next = r->value("next_offset", int64_t{0});
+                fetch_history(*a2, a2->rec.last_offset + 1, next, [this, id, done] {
+                    Agent* a3 = find(id);
+                    if (!a3) return;
+                    a3->catching_up = false;
+                    auto held = std::move(a3->held);
+                    a3->held.clear();
+                    for (const auto& rec : held) on_record(*a3, rec);
+                    // Requests seen before a daemon restart are not in the
+                    // history we just read: the host still holds them.
+                    a3->link->request(
+                        msg::kHostList, Json::object(), [this, id, done](Result<Json> l) {
+                            Agent* a4 = find(id);
+                            if (!a4) return;
+                            if (l)
+                                for (const auto& req : (*l)["pending"])
+                                    if (!a4->pending_permissions.count(req.value("request_id", "")))
+                                        a4->pending_permissions[req.value("request_id", "")] = req;
+                            done({});
+                        });
                 });
             });
         });

@@ -115,6 +115,9 @@ class Supervisor {
     std::set<std::string>& roles_starting() { return roles_starting_; }
 
     Agent* find(const std::string& id);
+    // Drops an ended agent from memory once daemon/agents/agent_delete has
+    // removed its files and its record.
+    void forget(const std::string& id) { agents_.erase(id); }
     Json agent_json(const Agent& a) const;
     Json list_json(const std::string& project) const;
     Json usage_json(const std::string& project) const; // "" = all projects
@@ -160,6 +163,8 @@ class Supervisor {
     std::map<std::string, std::unique_ptr<Agent>> agents_;
     std::map<std::string, std::unique_ptr<ev::Process>> host_procs_; // hosts we spawned
     std::unique_ptr<ev::Timer> tick_;
+    std::unique_ptr<ev::Timer> retention_; // daemon/agents/disk_gc.hpp
+    bool sweeping_ = false;
     std::vector<StateListener> state_listeners_;
     llm_checker::Queue llm_checks_;
     std::set<std::string> roles_starting_;

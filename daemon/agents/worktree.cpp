@@ -65,6 +65,41 @@ void add_now(git::Runner& g, const std::string& repo, const std::string& path,
     });
 }
 
+// What removing the worktree and its branch would lose. Both checks read
+// only: libgit2 on the thread pool (git/queries.hpp).
+void inspect_now(git::Runner& g, const std::string& repo, const std::string& path,
+                 const std::string& branch, std::function<void(Result<Leftover>)> done) {
+    bool exists = std::filesystem::exists(path);
+    safegit::Where where(path);
+    if (exists) {
+        // A worktree whose .git the agent rewrote is kept as it is: no git runs there.
+        auto link = safegit::verify_worktree(repo, path);
+        if (!link) {
+            Leftover what;
+            what.refused = link.error();
+            return done(what);
+        }
+        where = safegit::Where(path, *link);
+    }
+    g.query<Leftover>(
+        [where, repo, branch, exists]() -> Result<Leftover> {
+            Leftover what;
+            what.exists = exists;
+            if (exists) {
+                // `status --porcelain=v2 -z` printed anything
+                auto dirty = gitq::is_dirty(where);
+                if (!dirty) return make_error("git status: " + dirty.error());
+                what.dirty = *dirty;
+            }
+            // `rev-list --count HEAD..<branch>` (0 when it fails: a branch
+            // that is gone holds nothing).
+            auto unmerged = gitq::count(repo, branch, {"HEAD"});
+            what.unmerged = unmerged ? *unmerged : 0;
+            return what;
+        },
+        std::move(done));
+}
+
 void remove_if_clean_now(git::Runner& g, const std::string& repo, const std::string& path,
                          const std::string& branch,
                          std::function<void(bool, Leftover, Status)> done) {
@@ -73,38 +108,41 @@ void remove_if_clean_now(git::Runner& g, const std::string& repo, const std::str
             [done](ev::ProcessResult) { done(false, {}, {}); });
         return;
     }
-    auto what = std::make_shared<Leftover>();
-    // A worktree whose .git the agent rewrote is kept as it is: no git runs there.
-    auto link = safegit::verify_worktree(repo, path);
-    if (!link) {
-        what->refused = link.error();
-        return done(true, *what, make_error(link.error()));
-    }
-    // Both checks read only: libgit2 on the thread pool (git/queries.hpp).
-    struct Checks {
-        Result<bool> dirty = false;
-        Result<int> unmerged = 0;
-    };
-    safegit::Where where(path, *link);
-    g.query<Checks>(
-        [where, repo, branch]() -> Result<Checks> {
-            // `status --porcelain=v2 -z` printed anything; `rev-list --count
-            // HEAD..<branch>` (0 when it fails: a branch that is gone holds nothing).
-            return Checks{gitq::is_dirty(where), gitq::count(repo, branch, {"HEAD"})};
-        },
-        [=, &g](Result<Checks> c) {
-            if (!c->dirty) return done(true, *what, make_error("git status: " + c->dirty.error()));
-            what->dirty = *c->dirty;
-            what->unmerged = c->unmerged ? *c->unmerged : 0;
-            if (what->dirty || what->unmerged > 0) return done(true, *what, {});
-            git(g, {"-C", repo, "worktree", "remove", path}, [=, &g](ev::ProcessResult rm) {
-                if (!rm.ok())
-                    return done(true, *what,
-                                make_error("git worktree remove: " + rm.last_error_line()));
-                git(g, {"-C", repo, "branch", "-D", branch},
-                    [=](ev::ProcessResult) { done(false, *what, {}); });
-            });
+    inspect_now(g, repo, path, branch, [=, &g](Result<Leftover> c) {
+        if (!c) return done(true, {}, make_error(c.error()));
+        Leftover what = *c;
+        if (!what.refused.empty()) return done(true, what, make_error(what.refused));
+        if (what.at_risk()) return done(true, what, {});
+        git(g, {"-C", repo, "worktree", "remove", path}, [=, &g](ev::ProcessResult rm) {
+            if (!rm.ok())
+                return done(true, what, make_error("git worktree remove: " + rm.last_error_line()));
+            git(g, {"-C", repo, "branch", "-D", branch},
+                [=](ev::ProcessResult) { done(false, what, {}); });
         });
+    });
+}
+
+// Removes without checking: the caller checked, or saved what was there.
+void remove_now(git::Runner& g, const std::string& repo, const std::string& path,
+                const std::string& branch, std::function<void(Status)> done) {
+    auto drop_branch = [=, &g] {
+        git(g, {"-C", repo, "worktree", "prune"}, [=, &g](ev::ProcessResult) {
+            git(g, {"-C", repo, "rev-parse", "--verify", "--quiet", "refs/heads/" + branch},
+                [=, &g](ev::ProcessResult known) {
+                    if (!known.ok()) return done({});
+                    git(g, {"-C", repo, "branch", "-D", branch}, [=](ev::ProcessResult r) {
+                        done(r.ok() ? Status{}
+                                    : Status(make_error("git branch -D " + branch + ": " +
+                                                        r.last_error_line())));
+                    });
+                });
+        });
+    };
+    if (!std::filesystem::exists(path)) return drop_branch();
+    git(g, {"-C", repo, "worktree", "remove", "--force", path}, [=](ev::ProcessResult rm) {
+        if (!rm.ok()) return done(make_error("git worktree remove: " + rm.last_error_line()));
+        drop_branch();
+    });
 }
 
 } // namespace
@@ -135,6 +173,26 @@ void remove_if_clean(git::Runner& g, const std::string& repo, const std::string&
                                 release();
                                 done(kept, what, std::move(s));
                             });
+    });
+}
+
+void inspect(git::Runner& g, const std::string& repo, const std::string& path,
+             const std::string& branch, std::function<void(Result<Leftover>)> done) {
+    serialized(g, repo, [=, &g](std::function<void()> release) {
+        inspect_now(g, repo, path, branch, [done, release](Result<Leftover> r) {
+            release();
+            done(std::move(r));
+        });
+    });
+}
+
+void remove(git::Runner& g, const std::string& repo, const std::string& path,
+            const std::string& branch, std::function<void(Status)> done) {
+    serialized(g, repo, [=, &g](std::function<void()> release) {
+        remove_now(g, repo, path, branch, [done, release](Status s) {
+            release();
+            done(std::move(s));
+        });
     });
 }
 

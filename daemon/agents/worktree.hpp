@@ -22,11 +22,26 @@ void add(git::Runner& git, const std::string& repo, const std::string& path,
          const std::string& branch, std::function<void(Status)> done);
 
 struct Leftover {
+    bool exists = false; // the worktree's directory is there (inspect)
     bool dirty = false;  // uncommitted changes
     int unmerged = 0;    // commits on the branch that HEAD of the repo lacks
     std::string refused; // why no git may run there (its .git was rewritten)
     std::string describe() const;
+    bool at_risk() const { return dirty || unmerged > 0 || !refused.empty(); }
 };
+
+// What removing the worktree and its branch would lose: uncommitted changes
+// (libgit2 status), commits on the branch the repository's HEAD lacks, or a
+// worktree whose .git no longer points where fab made it (`refused`). A
+// branch alone (the directory gone) is checked too. Reads only.
+void inspect(git::Runner& git, const std::string& repo, const std::string& path,
+             const std::string& branch, std::function<void(Result<Leftover>)> done);
+
+// `git worktree remove --force` (when the directory is there), then the
+// branch. Only after inspect() found nothing at risk, or after the work was
+// saved (daemon/agents/attic).
+void remove(git::Runner& git, const std::string& repo, const std::string& path,
+            const std::string& branch, std::function<void(Status)> done);
 
 // Removes the worktree and its branch only when nothing would be lost;
 // otherwise keeps both and reports why (`kept` = true). A worktree whose

@@ -1,5 +1,6 @@
-// agent.create|list|send_message|abort|describe|chat_history|idle, attach|detach,
+// agent.create|list|send_message|abort|describe|chat_history|idle|delete, attach|detach,
 // hook.event; and the send/history every agent-like family shares.
+#include "daemon/agents/agent_delete.hpp"
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/daemon.hpp"
 #include "util/log.hpp"
@@ -128,8 +129,18 @@ Status register_agent_handlers(Router& router, Daemon& d) {
         s ? r.ok() : r.fail(s.error());
     };
 
+    // agent.delete {id, force}: an ended agent's worktree, branch, transcript
+    // and record (daemon/agents/agent_delete.hpp).
+    auto agent_delete = [&d](const Request& q, const Reply& r) {
+        std::string id = require(q, "id", r);
+        if (id.empty()) return;
+        delete_agent(d, {id, field_bool(q.payload, "force", false)},
+                     [r](Result<Json> out) { out ? r.ok(*out) : r.fail(out.error()); });
+    };
+
     return router.add({
         {msg::kAgentCreate, agent_create},
+        {msg::kAgentDelete, agent_delete},
         {msg::kAgentList, agent_list},
         {msg::kAgentSendMessage, agent_send_message},
         {msg::kAgentAbort, agent_abort},

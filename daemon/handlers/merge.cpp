@@ -129,6 +129,7 @@ void on_outcome(Daemon& d, const merge::Request& req, const std::vector<std::str
                                   {"ts_ms", ts}});
         }
         (void)d.store().record_event("merge", id + " " + o.message);
+        d.orchestrators().pull_requests().watch(req.project, id, o.pr_url);
         answer["merged"] = false;
         answer["pr_url"] = o.pr_url;
         r.ok(answer); // the agent stays, with its claims, for review feedback
@@ -261,6 +262,13 @@ Status register_merge_handlers(Router& router, Daemon& d) {
             });
     };
 
+    // pull_request.check {agent_id}: daemon/orchestrator/pr_watch.hpp.
+    auto pull_request_check = [&d](const Request& q, const Reply& r) {
+        d.orchestrators().pull_requests().check_now(
+            field_string(q.payload, "agent_id"),
+            [r](Result<Json> out) { out ? r.ok(*out) : r.fail(out.error()); });
+    };
+
     auto branch_cleanup = [&d](const Request& q, const Reply& r) {
         std::vector<std::string> projects;
         std::string only = field_string(q.payload, "project");
@@ -275,6 +283,7 @@ Status register_merge_handlers(Router& router, Daemon& d) {
     return router.add({
         {msg::kAgentDone, agent_done},
         {msg::kBranchCleanup, branch_cleanup},
+        {msg::kPullRequestCheck, pull_request_check},
     });
 }
 

@@ -1,4 +1,5 @@
-// ping, status, server.stop: the daemon's own family of requests.
+// ping, status, server.stop, gc: the daemon's own family of requests.
+#include "daemon/agents/disk_gc.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/orchestrator/commit_log.hpp"
 #include "protocol/version.hpp"
@@ -75,8 +76,14 @@ Status register_server_handlers(Router& router, Daemon& d) {
                     events.push_back({{"ts_ms", e.ts_ms}, {"kind", e.kind}, {"detail", e.detail}});
             out["events"] = events;
         }
-        // Stopped projects' ready tickets are counted now, off the loop.
-        d.orchestrators().fill_ready_counts(std::move(out), [reply](Json full) { reply.ok(full); });
+        // Stopped projects' ready tickets are counted now, off the loop; then
+        // the disk used under $FAB_DIR, measured on the thread pool.
+        d.orchestrators().fill_ready_counts(std::move(out), [&d, reply](Json full) {
+            gc::disk_used(d, [reply, full = std::move(full)](Json disk) mutable {
+                full["disk"] = std::move(disk);
+                reply.ok(full);
+            });
+        });
     };
 
     auto shutdown = [&d](const Request&, const Reply& reply) {
@@ -99,7 +106,14 @@ Status register_server_handlers(Router& router, Daemon& d) {
                   {"agents", states},
                   {"commits_merged", commits_merged(d.store(), project)}});
     };
+    // gc {dry_run}: see daemon/agents/disk_gc.hpp.
+    auto gc = [&d](const Request& req, const Reply& reply) {
+        gc::collect(d, field_bool(req.payload, "dry_run", false),
+                    [reply](Json out) { reply.ok(out); });
+    };
+
     return router.add({
+        {msg::kGc, gc},
         {msg::kPing, ping},
         {msg::kStatus, status},
         {msg::kStats, stats},

@@ -9,6 +9,7 @@
 #include "util/log.hpp"
 #include "util/time.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <fcntl.h>
 #include <unistd.h>
@@ -20,6 +21,12 @@ namespace fab {
 namespace {
 constexpr uint64_t kStopStepMs = 5000; // interrupt → TERM → KILL, this far apart
 constexpr uint64_t kGapRetryMs = 1000; // a full disk: try to mark the gap this often
+// A turn silent this long while the agent's tools work (a test run printing
+// as it goes) gets a tool_activity note, one per such stretch: the daemon's
+// heartbeat counts every record as a sign of life, and claude prints nothing
+// until the tool ends. The tools are looked at every kToolCheckMs.
+constexpr int64_t kToolQuietMs = 5000;
+constexpr uint64_t kToolCheckMs = 2000;
 // A codex approval request the rules leave to a human, with no daemon
 // attached, is denied after this long (a restarting daemon re-attaches well
 // within it).
@@ -52,6 +59,7 @@ AgentHost::~AgentHost() {
     reap_timer_.reset();
     gap_timer_.reset();
     orphan_timer_.reset();
+    activity_timer_.reset();
     sigterm_.reset();
     sigchld_.reset();
     if (loop_.data == this) ev::close_loop(&loop_);
@@ -92,6 +100,9 @@ Status AgentHost::start() {
     });
     // Orphans re-parented to us (we are a subreaper) are reaped here; libuv
     // reaps only the processes it spawned.
+    activity_timer_ = std::make_unique<ev::Timer>(&loop_);
+    activity_timer_->start(kToolCheckMs, kToolCheckMs, [this] { check_tool_activity(); });
+    activity_timer_->unref(); // never keeps the host alive
     sigchld_ = std::make_unique<ev::Signal>(&loop_);
     sigchld_->start(SIGCHLD, [this](int) {
         std::set<int> owned;
@@ -179,6 +190,20 @@ void AgentHost::on_output(LineBuffer& buf, const char* src, const char* data, si
     }
 }
 
+void AgentHost::check_tool_activity() {
+    if (!cli_ || !turn_running_ || stopping_) {
+        tool_work_ = 0;
+        return;
+    }
+    proc_tree::Activity a = proc_tree::tree_activity(cli_->pid());
+    bool working = a.processes > 0 && tool_work_ != 0 && a.work != tool_work_;
+    tool_work_ = a.work;
+    int64_t now = monotonic_ms();
+    if (!working || now - std::max(last_line_ms_, last_note_ms_) < kToolQuietMs) return;
+    last_note_ms_ = now;
+    note({{"event", "tool_activity"}, {"processes", a.processes}});
+}
+
 void AgentHost::note(const Json& j) {
     Json n = j;
     n["type"] = "fab_host";
@@ -200,6 +225,7 @@ void AgentHost::record(const std::string& src, const std::string& data) {
     // record a line of its own (the next queued message, an answer), which
     // must reach the daemon after this one (it drops an offset below one seen).
     forward(r);
+    if (src == "out" || src == "err") last_line_ms_ = monotonic_ms();
     if (src != "out") return;
     if (data.find("\"control_cancel_request\"") != std::string::npos) {
         Json j = Json::parse(data, nullptr, false);

@@ -62,6 +62,9 @@ class AgentHost {
     void decide_by_rules(const ChatEntry& e);
 
     // Stopping and exiting.
+    // During a silent turn: a note when the CLI's descendants (its tools)
+    // computed or wrote since the last check (kToolCheckMs, kToolQuietMs).
+    void check_tool_activity();
     void stop(bool force);
     void escalate(int step);
     void maybe_exit();
@@ -77,7 +80,7 @@ class AgentHost {
     std::unique_ptr<ev::Process> cli_;
     LineBuffer out_buf_, err_buf_;
     std::unique_ptr<ev::Timer> stop_timer_, grace_timer_, turn_timer_, reap_timer_, gap_timer_,
-        orphan_timer_;
+        orphan_timer_, activity_timer_;
     std::unique_ptr<ev::Signal> sigterm_, sigchld_;
 
     std::set<uint64_t> attached_;         // clients receiving live records
@@ -94,6 +97,9 @@ class AgentHost {
     int64_t exit_status_ = -1;
     int term_signal_ = 0;
     bool grace_over_ = false;
+    int64_t last_line_ms_ = 0; // monotonic: the CLI's last line (out or err)
+    int64_t last_note_ms_ = 0; // monotonic: the last tool_activity note
+    uint64_t tool_work_ = 0;   // proc_tree::tree_activity at the last check (0: none yet)
     bool shut_down_ = false;
 };
 

@@ -61,6 +61,40 @@ void signal_descendants(int sig) {
     for (int pid : tree) ::kill(pid, sig);
 }
 
+Activity tree_activity(int except) {
+    auto parents = parent_map();
+    int self = ::getpid();
+    std::set<int> tree = {self};
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (auto [pid, ppid] : parents)
+            if (tree.count(ppid) && tree.insert(pid).second) grew = true;
+    }
+    Activity a;
+    for (int pid : tree) {
+        if (pid == self || pid == except) continue;
+        std::string dir = "/proc/" + std::to_string(pid);
+        ++a.processes;
+        if (auto stat = read_file(dir + "/stat")) {
+            auto paren = stat->rfind(')');
+            if (paren != std::string::npos) {
+                // After "(comm)": state ppid … utime (14th field) stime (15th).
+                auto fields = split(std::string_view(*stat).substr(paren + 1), ' ');
+                for (size_t i : {size_t{11}, size_t{12}})
+                    if (i < fields.size())
+                        if (auto t = parse_int(fields[i]); t && *t > 0)
+                            a.work += static_cast<uint64_t>(*t);
+            }
+        }
+        if (auto io = read_file(dir + "/io"))
+            for (const auto& line : split(*io, '\n'))
+                if (line.rfind("wchar:", 0) == 0)
+                    if (auto n = parse_int(trim(std::string_view(line).substr(6))); n && *n > 0)
+                        a.work += static_cast<uint64_t>(*n);
+    }
+    return a;
+}
+
 void reap_orphans(const std::set<int>& owned_by_libuv) {
     for (int pid : children()) {
         if (owned_by_libuv.count(pid)) continue;

@@ -29,7 +29,7 @@ constexpr const char* kNudgeText =
 
 } // namespace
 
-Orchestrators::Orchestrators(Daemon& d) : d_(d) {}
+Orchestrators::Orchestrators(Daemon& d) : d_(d), prs_(std::make_unique<PrWatch>(d)) {}
 
 Orchestrators::~Orchestrators() {
     *alive_ = false;
@@ -82,9 +82,11 @@ void Orchestrators::start() {
     for (const auto& name : to_start)
         if (auto s = start_project(name); !s)
             log::error("project " + name + ": orchestrator: " + s.error());
+    prs_->start();
 }
 
 void Orchestrators::stop() {
+    prs_->stop();
     running_.clear();
     nudge_timers_.clear();
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "daemon/agents/supervisor.hpp"
+#include "daemon/orchestrator/pr_watch.hpp"
 #include "ev/fs_event.hpp"
 #include "ev/timer.hpp"
 #include "util/result.hpp"
@@ -84,6 +85,9 @@ class Orchestrators {
     // each; runs by itself when an agent ends.
     void release_claims(const std::string& project, const std::string& agent_id);
 
+    // Open pull requests of agents (merge-strategy = pull-request), polled.
+    PrWatch& pull_requests() { return *prs_; }
+
   private:
     void on_agent_state(Agent& a, AgentState from);
     void schedule_nudge(const std::string& agent_id, int64_t delay_ms);
@@ -98,6 +102,7 @@ class Orchestrators {
     std::map<std::string, int64_t> paused_until_;          // agent → ms
     std::map<std::string, std::vector<int64_t>> failures_; // project → recent task agent failures
     std::map<std::string, std::unique_ptr<ev::Timer>> nudge_timers_;
+    std::unique_ptr<PrWatch> prs_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -1,4 +1,4 @@
-// fab agent list|create|send|abort|describe|history.
+// fab agent list|create|send|abort|rm|describe|history.
 #include "agents/record_entries.hpp"
 #include "cli/chat_format.hpp"
 #include "cli/daemon_link.hpp"
@@ -102,6 +102,28 @@ int cmd_agent_abort(Invocation& inv) {
         call_daemon(inv, msg::kAgentAbort, {{"id", inv.args[0]}, {"force", inv.has("force")}}, rc);
     if (!r) return rc;
     std::printf("stopping agent %s\n", inv.args[0].c_str());
+    return Exit::ok;
+}
+
+int cmd_agent_rm(Invocation& inv) {
+    int rc = Exit::ok;
+    for (const auto& id : inv.args) {
+        auto r = call_daemon(inv, msg::kAgentDelete, {{"id", id}, {"force", inv.has("force")}}, rc,
+                             120000);
+        if (!r) return rc;
+        if (inv.has("json")) {
+            std::printf("%s\n", dump_json(*r).c_str());
+            continue;
+        }
+        std::printf("removed agent %s (%s freed)\n", id.c_str(),
+                    format_bytes(r->value("freed_bytes", uint64_t{0})).c_str());
+        if (!r->value("attic", "").empty()) {
+            std::printf("its work was saved in %s:\n", r->value("attic", "").c_str());
+            for (const auto& s : (*r)["saved"])
+                std::printf("  %s: %s (%s)\n", s.value("file", "").c_str(),
+                            s.value("what", "").c_str(), s.value("detail", "").c_str());
+        }
+    }
     return Exit::ok;
 }
 

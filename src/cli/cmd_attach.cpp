@@ -1,4 +1,6 @@
-// fab attach [projects…] [--json]: follow every agent's output live.
+// fab attach [projects…] [--agent ID] [--since OFFSET] [--json]: follow every
+// agent's output live; with --since, each agent's records from that
+// transcript offset are replayed first (the daemon's attach `since`).
 //
 // A client that falls behind gets one `resync` event from the daemon and
 // nothing more (its queue is bounded). attach then attaches again with
@@ -11,9 +13,11 @@
 #include "cli/handlers.hpp"
 #include "cli/tty_text.hpp"
 #include "protocol/messages.hpp"
+#include "util/strings.hpp"
 
 #include <cstdio>
 #include <map>
+#include <set>
 
 namespace fab::cli {
 
@@ -23,6 +27,28 @@ class Follower {
   public:
     Follower(Connection& c, Json payload, bool json)
         : c_(c), payload_(std::move(payload)), json_(json) {}
+
+    // --since: the agents the attach will follow (agent.list, filtered as
+    // attach filters), each replayed from `offset`.
+    Status replay_from(int64_t offset) {
+        auto list = c_.request(msg::kAgentList, Json::object());
+        if (!list) return make_error(list.error());
+        std::set<std::string> projects;
+        for (const auto& p : payload_.value("projects", Json::array()))
+            if (p.is_string()) projects.insert(p.get<std::string>());
+        std::string only = payload_.value("agent", "");
+        Json since = Json::object();
+        for (const auto& a : (*list)["agents"]) {
+            std::string id = a.value("id", "");
+            if ((!projects.empty() && !projects.count(a.value("project", ""))) ||
+                (!only.empty() && id != only))
+                continue;
+            since[id] = offset;
+            next_[id] = offset;
+        }
+        payload_["since"] = since;
+        return {};
+    }
 
     int run() {
         auto snap = c_.request(msg::kAttach, payload_);
@@ -152,7 +178,15 @@ int cmd_attach(Invocation& inv) {
     if (!c) return rc;
     Json payload = {{"projects", inv.args}};
     if (inv.has("agent")) payload["agent"] = inv.flag("agent");
-    return Follower(*c, payload, inv.has("json")).run();
+    Follower f(*c, payload, inv.has("json"));
+    if (inv.has("since")) {
+        auto offset = parse_int(inv.flag("since"));
+        if (!offset || *offset < 0)
+            return fail("--since needs a transcript offset: 0 or more (0: from the start)",
+                        Exit::usage);
+        if (auto s = f.replay_from(*offset); !s) return fail(s.error());
+    }
+    return f.run();
 }
 
 } // namespace fab::cli

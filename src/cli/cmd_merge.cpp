@@ -1,7 +1,9 @@
 // fab agent done (from inside an agent) and fab branch cleanup.
 #include "cli/daemon_link.hpp"
 #include "cli/handlers.hpp"
+#include "cli/tty_text.hpp"
 #include "protocol/messages.hpp"
+#include "util/strings.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -54,6 +56,53 @@ int cmd_branch_cleanup(Invocation& inv) {
         std::printf("kept %s (%s): %s\n", b.value("branch", "").c_str(),
                     b.value("project", "").c_str(), b.value("why", "").c_str());
     if (removed.empty()) std::printf("no merged fab/ branches to remove\n");
+    return Exit::ok;
+}
+
+// fab gc [--dry-run]: what the daemon reclaimed (or would), with sizes.
+int cmd_gc(Invocation& inv) {
+    int rc = Exit::ok;
+    auto r = call_daemon(inv, msg::kGc, {{"dry_run", inv.has("dry-run")}}, rc, 300000);
+    if (!r) return rc;
+    if (inv.has("json")) {
+        std::printf("%s\n", dump_json(*r).c_str());
+        return Exit::ok;
+    }
+    const Json& items = (*r)["items"];
+    for (const auto& i : items) {
+        std::string why = i.value("why", "");
+        std::printf("%-12s %-10s %9s  %s%s\n", i.value("action", "").c_str(),
+                    i.value("kind", "").c_str(),
+                    format_bytes(i.value("bytes", uint64_t{0})).c_str(),
+                    tty_safe(i.value("path", ""), 1, false).c_str(),
+                    why.empty() ? "" : (": " + tty_safe(why, 1, false)).c_str());
+    }
+    if (items.empty()) std::printf("nothing to reclaim\n");
+    std::printf("%s %s\n", r->value("dry_run", false) ? "would free" : "freed",
+                format_bytes(r->value("freed_bytes", uint64_t{0})).c_str());
+    return Exit::ok;
+}
+
+// fab pr check [agent-id]: poll the pull requests now.
+int cmd_pr_check(Invocation& inv) {
+    int rc = Exit::ok;
+    Json payload = Json::object();
+    if (!inv.args.empty()) payload["agent_id"] = inv.args[0];
+    auto r = call_daemon(inv, msg::kPullRequestCheck, payload, rc, 120000);
+    if (!r) return rc;
+    if (inv.has("json")) {
+        std::printf("%s\n", dump_json(*r).c_str());
+        return Exit::ok;
+    }
+    const Json& prs = (*r)["pull_requests"];
+    if (prs.empty()) std::printf("no pull requests to watch\n");
+    for (const auto& p : prs) {
+        std::string err = p.value("error", "");
+        std::printf("%-8s %-7s %s (%zu new comment(s))%s\n", p.value("agent_id", "").c_str(),
+                    p.value("state", "").c_str(), p.value("url", "").c_str(),
+                    static_cast<size_t>(p.value("new_feedback", 0)),
+                    err.empty() ? "" : (": " + tty_safe(err, 1, false)).c_str());
+    }
     return Exit::ok;
 }
 

@@ -55,6 +55,16 @@ void print_human(const Json& s, bool all) {
                     tty_safe(a.value("description", ""), 1, false).c_str()); // the agent's words
     std::printf("\nusage     %s, %s\n", tokens(s["usage"]).c_str(),
                 money(s["usage"].value("cost_usd", 0.0)).c_str());
+    if (s.contains("disk") && s["disk"].is_object()) {
+        const Json& disk = s["disk"];
+        std::printf("disk      %s in %s (transcripts %s, worktrees %s, clones %s, attic %s)\n",
+                    format_bytes(disk.value("total_bytes", uint64_t{0})).c_str(),
+                    d.value("fab_dir", "").c_str(),
+                    format_bytes(disk.value("transcripts_bytes", uint64_t{0})).c_str(),
+                    format_bytes(disk.value("worktrees_bytes", uint64_t{0})).c_str(),
+                    format_bytes(disk.value("clones_bytes", uint64_t{0})).c_str(),
+                    format_bytes(disk.value("attic_bytes", uint64_t{0})).c_str());
+    }
     const Json& work = s["recent_work"];
     int64_t merged = s.value("commits_merged", int64_t{0});
     std::printf("\nrecent work%s\n",

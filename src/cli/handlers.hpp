@@ -43,6 +43,7 @@ int cmd_agent_list(Invocation&);
 int cmd_agent_create(Invocation&);
 int cmd_agent_send(Invocation&);
 int cmd_agent_abort(Invocation&);
+int cmd_agent_rm(Invocation&);
 int cmd_agent_describe(Invocation&);
 int cmd_agent_history(Invocation&);
 // The bodies of agent send / history, for the families that name an agent
@@ -53,6 +54,8 @@ int print_agent_history(Invocation&, const std::string& id);
 // cmd_merge.cpp
 int cmd_agent_done(Invocation&);
 int cmd_branch_cleanup(Invocation&);
+int cmd_gc(Invocation&);
+int cmd_pr_check(Invocation&);
 
 // cmd_plan.cpp
 int cmd_agent_plan(Invocation&);

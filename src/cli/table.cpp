@@ -119,6 +119,17 @@ constexpr Flag kAgentAbort[] = {
     {"force", 'f', nullptr, "kill the agent's process tree at once instead of interrupting it"},
     {"help", 'h', nullptr, "show help for this command"},
 };
+constexpr Flag kAgentRm[] = {
+    {"force", 'f', nullptr,
+     "save uncommitted or unmerged work in $FAB_DIR/attic, then remove (default: refuse)"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kGc[] = {
+    {"dry-run", 'n', nullptr, "list what would be reclaimed, remove nothing"},
+    {"json", 0, nullptr, "print machine-readable JSON"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
 constexpr Flag kBranchCleanup[] = {
     {"project", 0, "NAME", "only this project's branches"},
     {"dry-run", 'n', nullptr, "print what would be removed, remove nothing"},
@@ -170,6 +181,8 @@ constexpr Flag kClaims[] = {
 };
 constexpr Flag kAttach[] = {
     {"agent", 0, "ID", "only this agent"},
+    {"since", 0, "OFFSET",
+     "first replay each agent's records from this transcript offset (0: from the start)"},
     {"json", 0, nullptr, "print every event as a JSON line"},
     {"help", 'h', nullptr, "show help for this command"},
 };
@@ -321,6 +334,9 @@ constexpr Command kCommands[] = {
      "send a message to an agent (resumes a failed agent's session)", kNone, cmd_agent_send, 2, -1},
     {"agent abort", "<id>", "stop an agent: interrupt, then terminate, then kill", kAgentAbort,
      cmd_agent_abort, 1, 1},
+    {"agent rm", "<id>...",
+     "remove ended agents: worktree, branch, transcript and record (refuses to lose work)",
+     kAgentRm, cmd_agent_rm, 1, -1},
     {"agent describe", "<text...>", "set what this agent is doing (from inside an agent)", kNone,
      cmd_agent_describe, 1, -1},
     {"agent history", "<id>", "print everything an agent said and did", kJson, cmd_agent_history, 1,
@@ -334,6 +350,13 @@ constexpr Command kCommands[] = {
      cmd_agent_done},
     {"branch cleanup", "", "remove fab/ branches already merged into main whose agent has ended",
      kBranchCleanup, cmd_branch_cleanup},
+    {"pr check", "[agent-id]",
+     "poll agents' pull requests now: merged ends the agent, review comments reach it", kJson,
+     cmd_pr_check, 0, 1},
+    {"gc", "",
+     "reclaim disk: agents past agent-retention, orphaned transcripts and worktrees, merged "
+     "branches",
+     kGc, cmd_gc},
     {"attach", "[project...]", "follow the output of every agent live", kAttach, cmd_attach, 0, -1},
 
     {"issue list", "", "list the project's tickets (.tickets/ in its repository)", kIssueList,

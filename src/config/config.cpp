@@ -157,6 +157,7 @@ Result<Config> config_from_document(const IniDocument& doc, const std::string& f
     d.permission_timeout = def.integer("permission-timeout");
     d.heartbeat_continue = def.integer("heartbeat-continue");
     d.heartbeat_abort = def.integer("heartbeat-abort");
+    d.agent_retention = def.integer("agent-retention");
     d.log_level = def.str("log-level");
     if (d.heartbeat_abort <= d.heartbeat_continue) {
         const IniEntry* e = def.entry("heartbeat-abort");

@@ -27,6 +27,7 @@ struct DefaultsConfig {
     int permission_timeout = 0;                     // seconds
     int heartbeat_continue = 0;                     // seconds
     int heartbeat_abort = 0;                        // seconds
+    int agent_retention = 0;                        // days; 0 = keep ended agents forever
     std::string log_level;
 };
 

@@ -77,7 +77,10 @@ Result<Paths> resolve_paths() {
     p.config_file = p.config_dir + "/config.ini";
     p.permissions_file = p.config_dir + "/permissions.ini";
     p.projects_dir = p.fab_dir + "/projects";
-    p.hosts_dir = p.fab_dir + "/hosts";
+    // One socket per agent host; its own place when $FAB_DIR is too long
+    // for a socket path (107 bytes) or lives on a file system without them.
+    p.hosts_dir = env("FAB_AGENT_HOST_SOCKET_PATH");
+    p.hosts_dir = p.hosts_dir.empty() ? p.fab_dir + "/hosts" : absolute_path(p.hosts_dir);
     p.agents_dir = p.fab_dir + "/agents";
     p.plans_dir = p.fab_dir + "/plans";
     if (auto s = check_socket_path(p.socket); !s) return make_error(s.error());
@@ -103,6 +106,7 @@ Status check_private_dir(const std::string& path) {
 
 Status check_private_dirs(const Paths& p) {
     if (auto s = check_private_dir(p.fab_dir); !s) return s;
+    if (auto s = check_private_dir(p.hosts_dir); !s) return s; // may be outside $FAB_DIR
     return check_private_dir(p.config_dir);
 }
 

@@ -3,6 +3,8 @@
 //   FAB_DIR          state root (default ~/.fab, mode 0700)
 //   FAB_SOCKET_PATH  daemon socket (default $FAB_DIR/fab.sock)
 //   FAB_PID_PATH     pid file, flock'd by the running daemon
+//   FAB_AGENT_HOST_SOCKET_PATH  directory of the agent hosts' sockets
+//                    (default $FAB_DIR/hosts; <agent-id>.sock in it)
 //   config           $FAB_DIR/config/ when FAB_DIR is set,
 //                    else $XDG_CONFIG_HOME/fab/ (default ~/.config/fab/)
 #pragma once

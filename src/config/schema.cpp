@@ -132,6 +132,14 @@ constexpr std::array kKeys{
             .default_value = "240",
             .doc = "Seconds of agent silence before fab aborts it; more than "
                    "heartbeat-continue."},
+    KeySpec{.name = "agent-retention",
+            .sections = kSectionDefaults,
+            .type = Integer,
+            .min = 0,
+            .max = 36500,
+            .default_value = "14",
+            .doc = "Days an ended agent's record and transcript are kept; 0 keeps them forever. "
+                   "An agent with uncommitted or unmerged work is never removed."},
     KeySpec{.name = "log-level",
             .sections = kSectionDefaults,
             .type = Choice,

@@ -169,6 +169,15 @@ constexpr Field kRunAnswer[] = {
     {"answer", "object", req, "{value} | {selected_option_key} | {selected_option_keys}"}};
 
 // events
+constexpr Field kAgentDelete[] = {
+    {"id", "string", req, "the agent's id (an ended agent: done, failed or aborted)"},
+    {"force", "bool", opt,
+     "save uncommitted or unmerged work in $FAB_DIR/attic first instead of refusing"}};
+constexpr Field kGc[] = {{"dry_run", "bool", opt, "list what would be reclaimed, remove nothing"}};
+constexpr Field kPrCheck[] = {
+    {"agent_id", "string", opt, "only this agent's pull request (default: every open one)"}};
+constexpr Field kEvDeleted[] = {{"agent_id", "string", req, "the agent"},
+                                {"project", "string", req, "its project"}};
 constexpr Field kEvAgent[] = {{"agent", "object", req, "the agent, as agent.list shows it"}};
 constexpr Field kEvState[] = {{"agent_id", "string", req, "the agent"},
                               {"state", "string", req, "starting, running, idle, done, …"},
@@ -267,6 +276,10 @@ constexpr Message kTable[] = {
      "an agent's transcript as parsed chat entries (records, next_offset)", kHistory},
     {msg::deprecated::kAgentHistory, K::request, "agent", "an agent's transcript", kHistory,
      msg::kAgentChatHistory},
+    {msg::kAgentDelete, K::request, "agent",
+     "remove an ended agent: its worktree, branch, transcript and record (refuses live agents "
+     "and unsaved work)",
+     kAgentDelete},
     {msg::kAgentIdle, K::request, "agent",
      "the agent finished its turn (what the Stop hook reports)", kAgentIdle},
     {msg::kAgentDone, K::request, "orchestrator",
@@ -328,6 +341,12 @@ constexpr Message kTable[] = {
     {msg::kCommitList, K::request, "commits", "commits merged by fab, newest first", kCommitList},
     {msg::kBranchCleanup, K::request, "commits", "delete fab/ branches whose work is merged",
      kBranchCleanup},
+    {msg::kPullRequestCheck, K::request, "commits",
+     "poll agents' pull requests now (gh pr view): merged ends the agent, closed tells it, "
+     "review comments are sent to it",
+     kPrCheck},
+    {msg::kGc, K::request, "server",
+     "reclaim disk: old ended agents, orphaned transcripts and worktrees, merged branches", kGc},
     // run
     {msg::kRunSubmit, K::request, "run", "queue a run", kRunSubmit},
     {msg::kRunList, K::request, "run", "runs, newest first, a page at a time", kRunList},
@@ -361,6 +380,8 @@ constexpr Message kTable[] = {
     // events
     {msg::kEvAgentCreated, K::event, "streaming", "an agent was created", kEvAgent},
     {msg::kEvAgentState, K::event, "streaming", "an agent changed state", kEvState},
+    {msg::kEvAgentDeleted, K::event, "streaming",
+     "an ended agent was removed (agent rm, retention, gc)", kEvDeleted},
     {msg::kEvAgentOutput, K::event, "streaming", "a transcript record of an agent", kEvOutput},
     {msg::kEvPermissionRequest, K::event, "permission",
      "an agent waits for a permission or a question's answer", kEvPermission},

@@ -82,6 +82,7 @@ inline constexpr const char* kAgentDescribe = "agent.describe";
 inline constexpr const char* kAgentChatHistory = "agent.chat_history";
 inline constexpr const char* kAgentIdle = "agent.idle";
 inline constexpr const char* kAgentDone = "agent.done";
+inline constexpr const char* kAgentDelete = "agent.delete";
 inline constexpr const char* kAgentClaim = "agent.claim";
 inline constexpr const char* kHookEvent = "hook.event";
 // TUI streaming
@@ -119,6 +120,8 @@ inline constexpr const char* kDirectorClearHistory = "director.clear_history";
 inline constexpr const char* kClaimList = "claim.list";
 inline constexpr const char* kCommitList = "commit.list";
 inline constexpr const char* kBranchCleanup = "branch.cleanup";
+inline constexpr const char* kGc = "gc";
+inline constexpr const char* kPullRequestCheck = "pull_request.check";
 // run (server mode: the run queue; the HTTP API's routes map onto these)
 inline constexpr const char* kRunSubmit = "run.submit";
 inline constexpr const char* kRunList = "run.list";
@@ -150,6 +153,7 @@ inline constexpr const char* kIssueCommit = "issue.commit";
 // events (daemon → attached clients)
 inline constexpr const char* kEvAgentCreated = "agent.created";
 inline constexpr const char* kEvAgentState = "agent.state";
+inline constexpr const char* kEvAgentDeleted = "agent.deleted";
 inline constexpr const char* kEvAgentOutput = "agent.output";
 inline constexpr const char* kEvPermissionRequest = "permission.request";
 inline constexpr const char* kEvPermissionChecked = "permission.checked";

@@ -188,6 +188,21 @@ Status Store::remove_project(const std::string& name) {
     return {};
 }
 
+Status Store::delete_agent(const std::string& id) {
+    if (auto st = exec("BEGIN IMMEDIATE;"); !st) return st;
+    for (const char* sql :
+         {"DELETE FROM claims WHERE agent_id = ?", "DELETE FROM agents WHERE id = ?"}) {
+        Stmt s(db_, sql);
+        if (s.ok()) s.bind(1, id);
+        if (!s.ok() || s.step() != SQLITE_DONE) {
+            Status err = db_error(db_, "delete agent " + id);
+            (void)exec("ROLLBACK;");
+            return err;
+        }
+    }
+    return exec("COMMIT;");
+}
+
 Result<std::vector<StoredProject>> Store::projects() {
     Stmt s(db_, "SELECT name, remote_url, repo_path, added_ms FROM projects ORDER BY name");
     if (!s.ok()) return db_error(db_, "prepare");

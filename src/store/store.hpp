@@ -116,6 +116,8 @@ class Store {
     Status save_agent(const AgentRecord& a);
     Result<std::vector<AgentRecord>> agents();
     Status save_agents(const std::vector<const AgentRecord*>& batch); // one transaction
+    // The agent's row and its claims, in one transaction (`fab agent rm`, retention).
+    Status delete_agent(const std::string& id);
 
     // Claims (store_work.cpp). claim() fails naming the holder when another
     // agent has the ticket; claiming a ticket one already holds is a no-op.

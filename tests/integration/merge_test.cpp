@@ -57,6 +57,49 @@ struct Origin : AgentsFixture {
         return split(git(origin, {"log", "--reverse", "--format=%s", "main"}), '\n');
     }
 
+    // tests/fixtures/fake-gh as `gh` on the daemon's PATH; `gh pr view`
+    // prints `view_file`, which the test rewrites as the pull request changes.
+    std::string gh_log, view_file;
+    void fake_gh() {
+        std::string bin = sb.root() + "/bin";
+        fs::create_directories(bin);
+        fs::create_symlink(std::string(FAB_SOURCE_ROOT) + "/tests/fixtures/fake-gh", bin + "/gh");
+        gh_log = sb.root() + "/gh.log";
+        view_file = sb.root() + "/pr-view.json";
+        sb.set_env("FAKE_GH_LOG", gh_log);
+        sb.set_env("FAKE_GH_VIEW", view_file);
+        set_view(R"({"state":"OPEN","reviews":[],"comments":[]})");
+        // The harness puts the build directories first; keep them there.
+        sb.set_env("PATH", std::string(FAB_BUILD_ROOT) + ":" + FAB_BUILD_ROOT + "/scripted:" + bin +
+                               ":" + std::getenv("PATH"));
+    }
+    void set_view(const std::string& json) {
+        std::ofstream(view_file + ".tmp") << json << "\n";
+        fs::rename(view_file + ".tmp", view_file);
+    }
+    // A ticket in the clone, and an agent that claims it, commits and opens
+    // a pull request (pull/1): the agent's id.
+    std::string pr_agent(std::string& ticket) {
+        auto t = sb.fab({"issue", "create", "Rename x", "--project", "web"});
+        BOOST_TEST_REQUIRE(t.code == 0, t.err);
+        ticket = trim(t.out);
+        std::string a = create(commit_script("a.txt", "from a", "add a") + " && fab agent claim " +
+                               ticket + " && fab agent done");
+        BOOST_TEST_REQUIRE(wait_history(a, "https://github.example/fab/web/pull/1"), history(a));
+        BOOST_TEST_REQUIRE(wait_turn(a));
+        return a;
+    }
+    bool claimed(const std::string& ticket) {
+        auto j = Json::parse(sb.fab({"claims", "--json"}).out, nullptr, false);
+        return j.is_object() && j["claims"].dump().find("\"" + ticket + "\"") != std::string::npos;
+    }
+    static size_t count(const std::string& text, const std::string& what) {
+        size_t n = 0;
+        for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+            ++n;
+        return n;
+    }
+
     static std::string commit_script(const std::string& file, const std::string& text,
                                      const std::string& subject) {
         return "SCRIPT:bash printf '" + text + "\\n' > " + file + " && git add " + file +
@@ -351,14 +394,7 @@ BOOST_AUTO_TEST_CASE(working_copy_origin_keeps_the_merge_in_the_clone) {
 }
 
 BOOST_AUTO_TEST_CASE(pull_request_strategy_pushes_the_branch_and_runs_gh) {
-    std::string bin = sb.root() + "/bin";
-    fs::create_directories(bin);
-    fs::create_symlink(std::string(FAB_SOURCE_ROOT) + "/tests/fixtures/fake-gh", bin + "/gh");
-    std::string gh_log = sb.root() + "/gh.log";
-    sb.set_env("FAKE_GH_LOG", gh_log);
-    // The harness puts the build directories first; keep them there.
-    sb.set_env("PATH", std::string(FAB_BUILD_ROOT) + ":" + FAB_BUILD_ROOT + "/scripted:" + bin +
-                           ":" + std::getenv("PATH"));
+    fake_gh();
     start("pull-request");
     std::string main_before = git(origin, {"rev-parse", "main"});
     std::string a = create(commit_script("a.txt", "from a", "add a") + " && fab agent done");
@@ -385,6 +421,80 @@ BOOST_AUTO_TEST_CASE(pull_request_strategy_pushes_the_branch_and_runs_gh) {
     BOOST_TEST_REQUIRE(wait_history(a, "to its pull request https://github.example/fab/web/pull/1"),
                        history(a));
     BOOST_TEST(git(origin, {"log", "--format=%s", "-1", "fab/" + a}) == "address review");
+    // (The daemon may have polled the pull request meanwhile: `pr view`.)
+    BOOST_TEST(count(read_text(gh_log), "pr\ncreate\n") == 1u, read_text(gh_log));
+}
+
+BOOST_AUTO_TEST_CASE(pull_request_review_comments_reach_the_agent_and_merge_ends_it) {
+    fake_gh();
+    start("pull-request");
+    std::string ticket;
+    std::string a = pr_agent(ticket);
+    BOOST_TEST(claimed(ticket));
+
+    set_view(
+        R"({"state":"OPEN","reviews":[{"id":"PRR_1","author":{"login":"rita"},)"
+        R"("state":"CHANGES_REQUESTED","body":"please rename x to y"},)"
+        R"({"id":"PRR_2","author":{"login":"rita"},"state":"APPROVED","body":""}],)"
+        R"("comments":[{"id":"IC_1","author":{"login":"sam"},"body":"also update the docs"}]})");
+    auto r = sb.fab({"pr", "check", a, "--json"});
+    BOOST_TEST_REQUIRE(r.code == 0, r.err);
+    Json j = Json::parse(r.out);
+    BOOST_TEST(j["pull_requests"][0]["state"] == "OPEN");
+    BOOST_TEST(j["pull_requests"][0]["new_feedback"] == 2, r.out);
+    BOOST_TEST_REQUIRE(wait_history(a, "rita (review, CHANGES_REQUESTED): please rename x to y"),
+                       history(a));
+    BOOST_TEST(history(a).find("sam: also update the docs") != std::string::npos);
+    BOOST_TEST_REQUIRE(wait_turn(a));
+    std::string calls = read_text(gh_log);
+    BOOST_TEST(calls.find("pr\nview\nhttps://github.example/fab/web/pull/1\n--json\n"
+                          "state,reviews,comments\n--end--") != std::string::npos,
+               calls);
+
+    // Polled again: nothing new is sent twice.
+    r = sb.fab({"pr", "check", a, "--json"});
+    BOOST_TEST_REQUIRE(r.code == 0, r.err);
+    BOOST_TEST(Json::parse(r.out)["pull_requests"][0]["new_feedback"] == 0, r.out);
+    BOOST_TEST(count(history(a), "you: New feedback on your pull request") == 1u, history(a));
+
+    // Merged: the ticket is closed, the claim released, the agent ends.
+    set_view(R"({"state":"MERGED","reviews":[],"comments":[]})");
+    r = sb.fab({"pr", "check", a});
+    BOOST_TEST_REQUIRE(r.code == 0, r.err);
+    BOOST_TEST(r.out.find("MERGED") != std::string::npos, r.out);
+    BOOST_TEST(wait_state(a, "done"), state(a));
+    BOOST_TEST(wait_for([&] { return !claimed(ticket); }));
+    BOOST_TEST(wait_for([&] {
+                   auto show = Json::parse(
+                       sb.fab({"issue", "show", ticket, "--json", "--project", "web"}).out, nullptr,
+                       false);
+                   return show.dump().find("\"status\":\"closed\"") != std::string::npos;
+               }),
+               sb.fab({"issue", "show", ticket, "--project", "web"}).out);
+    auto status = Json::parse(sb.fab({"status", "--json"}).out);
+    size_t running = status["projects"][0].value("agents_running", size_t{99});
+    BOOST_TEST(running == 0u, "its slot is free");
+}
+
+BOOST_AUTO_TEST_CASE(pull_request_closed_unmerged_tells_the_agent_and_releases_its_ticket) {
+    fake_gh();
+    start("pull-request");
+    std::string ticket;
+    std::string a = pr_agent(ticket);
+    set_view(R"({"state":"CLOSED","reviews":[],"comments":[]})");
+    auto r = sb.fab({"pr", "check"});
+    BOOST_TEST_REQUIRE(r.code == 0, r.err);
+    BOOST_TEST(r.out.find("CLOSED") != std::string::npos, r.out);
+    BOOST_TEST_REQUIRE(wait_history(a, "was closed without being merged"), history(a));
+    BOOST_TEST(history(a).find(ticket + " were released") != std::string::npos, history(a));
+    BOOST_TEST(wait_for([&] { return !claimed(ticket); }));
+    BOOST_TEST_REQUIRE(wait_turn(a));
+    BOOST_TEST(state(a) == "idle", "told, not ended");
+    auto show = sb.fab({"issue", "show", ticket, "--project", "web"});
+    BOOST_TEST(show.out.find("closed") == std::string::npos, show.out);
+    // Closed is final: another check asks gh nothing more.
+    std::string calls = read_text(gh_log);
+    BOOST_TEST(sb.fab({"pr", "check", a}).code == 0);
     BOOST_TEST(read_text(gh_log) == calls);
 }
 
