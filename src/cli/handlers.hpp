@@ -34,6 +34,8 @@ int cmd_run_cancel(Invocation&);
 int cmd_run_pause(Invocation&);
 int cmd_run_unpause(Invocation&);
 int cmd_run_events(Invocation&);
+// cmd_run_file.cpp
+int cmd_run_file(Invocation&);
 
 // cmd_agent.cpp
 int cmd_agent_list(Invocation&);
