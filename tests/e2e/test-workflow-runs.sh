@@ -179,6 +179,10 @@ starts() { [ -f "$T/starts.log" ] && wc -l <"$T/starts.log" || echo 0; }
 if timeout 30 "$FAB" run "$T/resume.fabro" --project web --detach >"$T/resume.out" 2>&1; then
   rid=$(awk '{print $2}' "$T/resume.out")
   wait_until 30 eval '[ "$(starts)" -ge 1 ]' || fail resume "stage b never started" "$FAB_DIR/fab.log"
+  # A second run waits at a human gate across the restart.
+  gr=$(timeout 30 "$FAB" run "$T/gate.fabro" --project web --detach | awk '{print $2}')
+  wait_until 20 status_is "$gr" blocked || fail resume-gate "not blocked before the kill"
+  q1=$(curl -fsS "$API/runs/$gr/questions" | jq -r '.data[0].id // empty')
   daemon_kill9 || fail resume "kill -9 fabd"
   # The orphaned stage process still runs; the restarted daemon must kill it.
   if fab server start --http "127.0.0.1:$HTTP_PORT" >"$T/restart.out" 2>&1 &&
@@ -199,6 +203,18 @@ if timeout 30 "$FAB" run "$T/resume.fabro" --project web --detach >"$T/resume.ou
   fi
 else
   fail resume-after-kill9 "submit" "$T/resume.out"
+fi
+
+# The gate run: still blocked on the same question after the restart, then answered.
+q2=$(curl -fsS "$API/runs/$gr/questions" | jq -r '.data[0].id // empty')
+code=$(curl -sS -o "$T/answer2.out" -w '%{http_code}' -X POST "$API/runs/$gr/questions/$q2/answer" \
+  --data-binary '{"value":"approve"}')
+if [ -n "$q1" ] && [ "$q1" = "$q2" ] && { [ "$code" = 200 ] || [ "$code" = 204 ]; } &&
+   wait_until 20 status_is "$gr" succeeded && [ "$(stage_count "$gr" stage.completed ship)" = 1 ] &&
+   [ "$(stage_count "$gr" interview.started review)" = 1 ]; then
+  ok resume-gate
+else
+  fail resume-gate "q $q1/$q2 HTTP $code status $(run_status "$gr")" "$T/answer2.out" "$FAB_DIR/fab.log"
 fi
 
 finish
