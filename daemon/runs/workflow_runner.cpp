@@ -49,11 +49,6 @@ int64_t process_start_time(int64_t pid) {
     return std::strtoll(fields[19].c_str(), nullptr, 10);
 }
 
-double jitter() {
-    thread_local std::mt19937 gen{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(gen);
-}
-
 // What an agent or prompt stage is told besides its prompt.
 std::string stage_prompt(const Node& n, const std::string& body,
                          const std::map<std::string, std::string>& context) {
@@ -587,7 +582,9 @@ void WorkflowRunner::finish_stage(StageResult res) {
     const Node* n = wf_.node(node);
     // A stage reports under its own id; advance() reads state_.next_node.
     state_.next_node = node;
-    Step s = workflow::advance(wf_, state_, res, jitter());
+    // The retry backoff's jitter, drawn here: advance() itself is pure.
+    double jitter = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+    Step s = workflow::advance(wf_, state_, res, jitter);
     std::string outcome = s.kind == Step::Kind::retry ? "retry" : state_.outcomes[node];
     std::vector<std::pair<std::string, Json>> evs;
     Json props = {{"node", node}, {"outcome", outcome}};
@@ -598,8 +595,9 @@ void WorkflowRunner::finish_stage(StageResult res) {
         if (out.size() > 4096) out = out.substr(out.size() - 4096);
         props["output_tail"] = out;
     }
-    bool failed = outcome == "fail" && s.kind != Step::Kind::retry;
-    evs.push_back({failed ? "stage.failed" : "stage.completed", props});
+    // A retry is told by stage.retrying (go()); otherwise the stage ended.
+    if (s.kind != Step::Kind::retry)
+        evs.push_back({outcome == "fail" ? "stage.failed" : "stage.completed", props});
     if (s.kind == Step::Kind::run && s.edge) {
         const auto& e = wf_.edges[*s.edge];
         evs.push_back({"edge.selected",

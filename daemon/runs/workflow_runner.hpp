@@ -26,6 +26,7 @@
 #include "workflow/model.hpp"
 
 #include <memory>
+#include <random>
 #include <string>
 
 namespace fab {
@@ -108,6 +109,7 @@ class WorkflowRunner {
     bool turn_seen_ = false;               // the stage agent ended a turn
     bool timed_out_ = false;
     bool cancelled_ = false;
+    std::mt19937 rng_{std::random_device{}()}; // retry jitter
 };
 
 } // namespace fab

@@ -70,6 +70,28 @@ else
   run_events "$id1" | jq -c '[.event, .properties.node]' | tail -20
 fi
 
+# ---------- 1b: an agent stage asking for a retry: backoff, then its retries spent ----------
+cat >"$T/retry.fabro" <<'EOF'
+digraph retry {
+    goal = "Retry once"
+    model_stylesheet = "* { backend: scripted }"
+    start [shape=Mdiamond]
+    flaky [shape=box, max_retries=1, retry_policy=linear, prompt="SCRIPT:say {\"outcome\": \"retry\"}"]
+    exit  [shape=Msquare]
+    start -> flaky
+    flaky -> exit [condition="outcome=fail"]
+}
+EOF
+timeout 60 "$FAB" run "$T/retry.fabro" --project web </dev/null >"$T/retry.out" 2>&1
+rc=$?
+rid1=$(sed -n 's/^run \(run-[a-z0-9]*\):.*/\1/p' "$T/retry.out" | head -1)
+if [ "$rc" -eq 0 ] && [ "$(stage_count "$rid1" stage.retrying flaky)" = 1 ] &&
+   [ "$(stage_count "$rid1" stage.started flaky)" = 2 ] && [ "$(stage_count "$rid1" stage.failed flaky)" = 1 ]; then
+  ok retry-backoff
+else
+  fail retry-backoff "exit $rc" "$T/retry.out"
+fi
+
 # ---------- 2: a bad workflow is refused with file:line, nothing queued ----------
 printf 'digraph bad {\n  start [shape=Mdiamond]\n  a [shape=box]\n  start -> a\n}\n' >"$T/bad.fabro"
 before=$(fab run list --json | jq '.meta.total')
