@@ -118,7 +118,7 @@ BOOST_AUTO_TEST_CASE(checkpoint_commits_with_its_run_row_and_events_and_survives
     std::string db = t.path + "/state.db";
     {
         auto s = Store::open(db);
-        BOOST_TEST_REQUIRE(s.ok(), s.error());
+        BOOST_TEST_REQUIRE(s.ok());
         BOOST_TEST(!(*s)->checkpoint("run-a").value().has_value()); // none yet
         RunRecord r = run("run-a", 1);
         r.status = "running";
@@ -147,9 +147,9 @@ BOOST_AUTO_TEST_CASE(checkpoint_commits_with_its_run_row_and_events_and_survives
         BOOST_TEST(!(*s)->save_checkpoint(r, c, {event("run-a", 2, "dup")}).ok());
     }
     auto s = Store::open(db);
-    BOOST_TEST_REQUIRE(s.ok(), s.error());
+    BOOST_TEST_REQUIRE(s.ok());
     auto c = (*s)->checkpoint("run-a");
-    BOOST_TEST_REQUIRE(c.ok(), c.error());
+    BOOST_TEST_REQUIRE(c.ok());
     BOOST_TEST_REQUIRE(c->has_value());
     BOOST_TEST((*c)->source == "digraph w { start -> exit }");
     BOOST_TEST((*c)->file == "/t/w.fabro");
