@@ -1,9 +1,11 @@
 // The run engine (server mode): the run queue and its FIFO scheduler, each
 // run's lifecycle (src/runs/run_state.hpp decides what is legal), its event
-// log, and its agent. Until workflows exist a run is one task agent whose
+// log, and its agent. A run of the "task" workflow is one task agent whose
 // prompt is the goal, in its own worktree, ending in `fab agent done`; the
-// run's status follows that agent. Runs and events persist in state.db: after
-// a restart queued runs stay queued and running ones go on with their agents.
+// run's status follows that agent. A run of a DOT workflow is walked stage by
+// stage by its WorkflowRunner (workflow_runner.hpp). Runs and events persist
+// in state.db: after a restart queued runs stay queued, running task runs go
+// on with their agents, workflow runs resume from their checkpoints.
 // Loop thread only.
 #pragma once
 
