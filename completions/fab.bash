@@ -21,6 +21,7 @@ declare -gA _fab_commands=(
     ['server restart']='- --log-level= --http= --max-concurrent-runs= -h --help'
     ['server run']='- --log-level= --http= --max-concurrent-runs= -h --help'
     ['serve']='- --http= --max-concurrent-runs= --log-level= -h --help'
+    ['run']='subcommands -p --project= -g --goal= -i --input= --backend= --model= -d --detach --json -h --help'
     ['run submit']='- -p --project= --workflow= --backend= --model= -w --wait --json -h --help'
     ['run list']='- --status= -p --project= --limit= --json -h --help'
     ['run show']='- --json -h --help'

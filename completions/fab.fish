@@ -251,9 +251,18 @@ __fab_command 'serve' - 'run the daemon in the foreground with the HTTP API (ser
     '--max-concurrent-runs=' 'runs active at once, 1-1000 (default: [server] or 5)' \
     '--log-level=' 'debug, info, warn or error (default: info)' \
     '-h --help' 'show help for this command'
+__fab_command 'run' subcommands 'run a workflow (DOT file) on the daemon and follow it; exit status = its outcome' \
+    '-p --project=' "the project the run works on (default: the daemon's only one)" \
+    '-g --goal=' "the goal (default: the workflow's goal attribute)" \
+    '-i --input=' 'a value for {{ inputs.KEY }} (repeatable)' \
+    '--backend=' "claude, codex or scripted (default: the stage's, else the project's)" \
+    '--model=' 'the model of agent stages without one' \
+    '-d --detach' 'queue the run and return at once (print its id)' \
+    '--json' 'follow with one JSON event per line' \
+    '-h --help' 'show help for this command'
 __fab_command 'run submit' - 'queue a run: a goal for a project, carried out by an agent' \
     '-p --project=' 'the project the run works on (required)' \
-    '--workflow=' 'the workflow (default: task, the only one so far)' \
+    '--workflow=' "task (default) or a workflow's name (.fab/workflows/, config)" \
     '--backend=' "claude, codex or scripted (default: the project's)" \
     '--model=' "the model the agent runs (default: the project's)" \
     '-w --wait' 'wait until the run has succeeded or failed; exit 1 unless it succeeded' \

@@ -247,6 +247,10 @@ void Supervisor::finish(Agent& a, AgentState s, const std::string& error) {
     flush();
     if (s == AgentState::failed) return;           // kept for `fab agent send` to resume
     if (!roles::owns_worktree(a.rec.kind)) return; // a manager's place outlives each session
+    // A worktree given at create (a workflow run's, shared by its stages)
+    // outlives the agent too: only the agent's own wt-<id> is removed.
+    if (a.rec.worktree != d_.paths().project_dir(a.rec.project) + "/worktrees/wt-" + a.rec.id)
+        return;
     std::string id = a.rec.id;
     worktree::remove_if_clean(
         d_.git(), d_.paths().project_repo(a.rec.project), a.rec.worktree, a.rec.branch,

@@ -209,7 +209,8 @@ void find_orphans(git::Runner& g, const std::string& repo, const std::string& wo
     git(g, {"-C", repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/fab/"},
         [orphans, known, done](ev::ProcessResult r) mutable {
             for (const auto& b : split(r.out, '\n'))
-                if (b.rfind("fab/", 0) == 0 && !known(b.substr(4)))
+                // fab/run/<id>: a workflow run's branch (daemon/runs), not an agent's.
+                if (b.rfind("fab/", 0) == 0 && b.rfind("fab/run/", 0) != 0 && !known(b.substr(4)))
                     orphans.push_back("branch " + b);
             done(std::move(orphans));
         });

@@ -2,6 +2,7 @@
 
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/runs/workflow_runner.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
@@ -103,7 +104,50 @@ RunEngine::~RunEngine() {
 void RunEngine::start() {
     load();
     started_ = true;
+    // Workflow runs that were mid-way go on from their checkpoints on the
+    // loop's first turn: after the daemon reported ready, so that no stage's
+    // process inherits the ready pipe of `fab server start`.
+    resume_ = std::make_unique<ev::Timer>(d_.loop());
+    resume_->start(0, 0, [this] {
+        for (auto& [id, r] : runs_)
+            if (r->rec.workflow != "task" && runs::is_active(r->pos.status) &&
+                r->pos.status != RunStatus::starting && !workflow_of(id))
+                if (!resume_workflow(*r))
+                    move(*r, RunEvent::fail, "run.failed",
+                         {{"error",
+                           r->rec.error.empty() ? "its checkpoint is missing" : r->rec.error}},
+                         FailReason::terminated);
+    });
     schedule();
+}
+
+WorkflowRunner* RunEngine::workflow_of(const std::string& run_id) {
+    auto it = workflows_.find(run_id);
+    return it == workflows_.end() ? nullptr : it->second.get();
+}
+
+bool RunEngine::resume_workflow(Run& r) {
+    WorkflowRunner* w = workflow_of(r.rec.id);
+    if (!w) {
+        auto cp = d_.store().checkpoint(r.rec.id);
+        if (!cp || !*cp) return false;
+        auto wf = reload_workflow(**cp);
+        if (!wf) {
+            r.rec.error = wf.error();
+            return false;
+        }
+        auto runner =
+            std::make_unique<WorkflowRunner>(d_, *this, r.rec.id, std::move(*wf), std::move(**cp));
+        w = runner.get();
+        workflows_[r.rec.id] = std::move(runner);
+    }
+    if (r.pos.status == RunStatus::starting) {
+        w->start();
+    } else {
+        log::info("run " + r.rec.id + ": resuming its workflow from the last checkpoint");
+        w->resume();
+    }
+    return true;
 }
 
 void RunEngine::load() {
@@ -137,6 +181,13 @@ void RunEngine::load() {
             continue;
         }
         r.pos = {*st, *reason, *from};
+        if (r.rec.workflow != "task") {
+            // Workflow runs: a starting one starts again; active ones resume
+            // from their checkpoints in start().
+            if (r.pos.status == RunStatus::starting)
+                move(r, RunEvent::requeue, "run.queued", {{"why", "the daemon restarted"}});
+            continue;
+        }
         if (!r.rec.agent_id.empty()) by_agent_[r.rec.agent_id] = id;
         if (r.pos.status == RunStatus::starting && r.rec.agent_id.empty()) {
             move(r, RunEvent::requeue, "run.queued", {{"why", "the daemon restarted"}});
@@ -156,6 +207,14 @@ void RunEngine::load() {
 Result<Json> RunEngine::submit(const runs::RunRequest& req) {
     const ProjectConfig* p = d_.registry().config().project(req.project);
     if (!p) return make_error(not_found("no project \"" + req.project + "\""));
+    std::optional<PreparedWorkflow> wf;
+    if (!req.is_task()) {
+        auto prepared =
+            prepare_workflow(req.workflow, req.workflow_file, d_.paths().project_repo(req.project),
+                             d_.paths().config_dir);
+        if (!prepared) return make_error(prepared.error());
+        wf = std::move(*prepared);
+    }
     auto run = std::make_unique<Run>();
     Run& r = *run;
     int64_t now = now_ms();
@@ -163,6 +222,12 @@ Result<Json> RunEngine::submit(const runs::RunRequest& req) {
     r.rec.project = req.project;
     r.rec.goal = req.goal;
     r.rec.workflow = req.workflow;
+    if (wf) {
+        // A workflow carries its goal; the DOT source is kept in the checkpoint.
+        if (r.rec.goal.find_first_not_of(" \t\r\n") == std::string::npos)
+            r.rec.goal = wf->wf.goal();
+        if (req.has_source()) r.rec.workflow = wf->wf.name.empty() ? "workflow" : wf->wf.name;
+    }
     r.rec.backend = req.backend;
     r.rec.model = req.model;
     r.rec.position = next_position_++;
@@ -174,15 +239,32 @@ Result<Json> RunEngine::submit(const runs::RunRequest& req) {
     // submitted → queued in one transaction: both events, one row.
     auto submitted =
         make_event(r, "run.submitted",
-                   {{"project", req.project}, {"goal", req.goal}, {"workflow", req.workflow}});
+                   {{"project", req.project}, {"goal", r.rec.goal}, {"workflow", r.rec.workflow}});
     auto next = runs::transition(r.pos, RunEvent::queue);
     r.pos = *next;
     r.rec.status = runs::status_name(r.pos.status);
     r.rec.updated_ms = now;
     auto queued = make_event(r, "run.queued", Json::object());
-    if (auto s = d_.store().save_run(r.rec, {submitted, queued}); !s) {
+    Status saved;
+    if (wf) {
+        RunCheckpoint cp;
+        cp.run_id = id;
+        cp.source = wf->source;
+        cp.file = wf->file;
+        Json inputs = Json::object();
+        for (const auto& [k, v] : req.inputs) inputs[k] = v;
+        cp.inputs = dump_json(inputs);
+        cp.updated_ms = now;
+        saved = d_.store().save_checkpoint(r.rec, cp, {submitted, queued});
+        if (saved)
+            workflows_[id] =
+                std::make_unique<WorkflowRunner>(d_, *this, id, std::move(wf->wf), std::move(cp));
+    } else {
+        saved = d_.store().save_run(r.rec, {submitted, queued});
+    }
+    if (!saved) {
         runs_.erase(id);
-        return make_error("internal error: " + s.error());
+        return make_error("internal error: " + saved.error());
     }
     notify(id, event_json(submitted));
     notify(id, event_json(queued));
@@ -229,6 +311,13 @@ void RunEngine::schedule_now() {
 void RunEngine::launch(Run& r) {
     if (!move(r, RunEvent::start, "run.starting")) return;
     r.rec.started_ms = now_ms();
+    if (r.rec.workflow != "task") {
+        if (!resume_workflow(r))
+            move(r, RunEvent::fail, "run.failed",
+                 {{"error", r.rec.error.empty() ? "its workflow is missing" : r.rec.error}},
+                 FailReason::launch_failed);
+        return;
+    }
     CreateAgent c;
     c.project = r.rec.project;
     c.backend = r.rec.backend;
@@ -385,18 +474,23 @@ void RunEngine::on_agent_event(const std::string& agent, const Json& ev) {
         }
         if (offset >= 0) r->agent_offset = offset;
         append(*r, std::move(evs));
+        if (WorkflowRunner* w = workflow_of(r->rec.id))
+            w->on_agent_entries(agent, ev.value("entries", Json::array()));
     } else if (name == "permission.request") {
         // codex approvals after the rules: already in the log as an entry.
     } else {
         return;
     }
     Agent* a = d_.supervisor().find(agent);
-    if (a) follow_agent(*r, *a);
+    if (!a) return;
+    if (WorkflowRunner* w = workflow_of(r->rec.id)) return w->on_agent_state(*a);
+    follow_agent(*r, *a);
 }
 
 void RunEngine::on_agent_state(Agent& a) {
     Run* r = run_of_agent(a.rec.id);
     if (!r) return;
+    if (WorkflowRunner* w = workflow_of(r->rec.id)) return w->on_agent_state(a);
     follow_agent(*r, a);
 }
 
@@ -499,6 +593,10 @@ std::string RunEngine::act(const std::string& id, RunEvent what) {
             if (!s) log::warn("run " + id + ": stopping its agent: " + s.error());
         });
     }
+    if (WorkflowRunner* w = workflow_of(id)) {
+        if (what == RunEvent::cancel) w->cancel();
+        if (what == RunEvent::unpause) w->unpaused();
+    }
     return {};
 }
 
@@ -512,6 +610,7 @@ std::string RunEngine::remove(const std::string& id) {
                         ": delete needs succeeded, failed or archived");
     if (auto s = d_.store().delete_run(id); !s) return "internal error: " + s.error();
     if (!r.rec.agent_id.empty()) by_agent_.erase(r.rec.agent_id);
+    workflows_.erase(id);
     runs_.erase(it);
     return {};
 }

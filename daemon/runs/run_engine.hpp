@@ -1,9 +1,11 @@
 // The run engine (server mode): the run queue and its FIFO scheduler, each
 // run's lifecycle (src/runs/run_state.hpp decides what is legal), its event
-// log, and its agent. Until workflows exist a run is one task agent whose
+// log, and its agent. A run of the "task" workflow is one task agent whose
 // prompt is the goal, in its own worktree, ending in `fab agent done`; the
-// run's status follows that agent. Runs and events persist in state.db: after
-// a restart queued runs stay queued and running ones go on with their agents.
+// run's status follows that agent. A run of a DOT workflow is walked stage by
+// stage by its WorkflowRunner (workflow_runner.hpp). Runs and events persist
+// in state.db: after a restart queued runs stay queued, running task runs go
+// on with their agents, workflow runs resume from their checkpoints.
 // Loop thread only.
 #pragma once
 
@@ -24,6 +26,7 @@
 namespace fab {
 
 class Daemon;
+class WorkflowRunner;
 struct Agent;
 
 struct Run {
@@ -95,6 +98,8 @@ class RunEngine {
     static Json event_json(const RunEventRecord& e);
 
   private:
+    friend class WorkflowRunner; // a workflow run's stages go through move/append/notify
+
     void load();
     // Starts queued runs on the next loop iteration: never from inside a
     // supervisor callback (a state listener), which must not create agents.
@@ -118,6 +123,12 @@ class RunEngine {
     int max_concurrent_;
     std::map<std::string, std::unique_ptr<Run>> runs_;
     std::map<std::string, std::string> by_agent_; // agent id → run id
+    // Runs with a DOT workflow (daemon/runs/workflow_runner.hpp), by run id.
+    std::map<std::string, std::unique_ptr<WorkflowRunner>> workflows_;
+    WorkflowRunner* workflow_of(const std::string& run_id);
+    // A restarted daemon's workflow run: resumed from its checkpoint. False
+    // when the run has no checkpoint (a task run).
+    bool resume_workflow(Run& r);
     int64_t next_position_ = 1;
     struct Watch {
         std::string run_id;
@@ -127,6 +138,7 @@ class RunEngine {
     uint64_t next_token_ = 1;
     bool started_ = false;
     std::unique_ptr<ev::Timer> kick_;
+    std::unique_ptr<ev::Timer> resume_; // workflow runs resume on the loop's first turn
     // While an agent is being created for a run, its first records can be
     // published before create() answers with its id: events of agents no
     // run owns are held (bounded) until then, and logged once the agent is

@@ -5,6 +5,7 @@
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/runs/run_engine.hpp"
+#include "daemon/runs/workflow_runner.hpp"
 #include "rules/match.hpp"
 
 namespace fab {
@@ -84,6 +85,9 @@ Result<Json> RunEngine::questions(const std::string& id) const {
     const Run* r = find(id);
     if (!r) return make_error(not_found("no run \"" + id + "\""));
     Json out = Json::array();
+    auto w = workflows_.find(id);
+    if (w != workflows_.end())
+        if (Json gate = w->second->question(); !gate.is_null()) out.push_back(gate);
     if (Agent* a = d_.supervisor().find(r->rec.agent_id))
         for (const auto& [rid, req] : a->pending_permissions)
             if (!req.value("rule_check", false) && !req.value("answered", false))
@@ -96,6 +100,8 @@ void RunEngine::answer(const std::string& id, const std::string& qid, const Json
     const Run* r = find(id);
     if (!r) return done(not_found("no run \"" + id + "\""));
     if (!body.is_object()) return done("the body must be a JSON object");
+    if (WorkflowRunner* w = workflow_of(id); w && qid.rfind("gate-", 0) == 0)
+        return done(w->answer(qid, body)); // a human gate of the workflow
     Supervisor& sup = d_.supervisor();
     Agent* a = sup.find(r->rec.agent_id);
     auto it = a ? a->pending_permissions.find(qid) : decltype(a->pending_permissions.end()){};

@@ -131,7 +131,11 @@ std::optional<Invocation> parse_invocation(const Command& c, const std::vector<s
                     return bad(std::string("--") + f->name + " needs " + f->arg);
                 value = rest[++i];
             }
-            inv.flags[f->name] = *value;
+            // `--input k=v` may be given more than once (one per line).
+            if (std::string_view(f->name) == "input" && inv.has("input"))
+                inv.flags[f->name] += "\n" + *value;
+            else
+                inv.flags[f->name] = *value;
         } else {
             if (value) return bad(std::string("--") + f->name + " takes no value");
             inv.flags[f->name] = "1";

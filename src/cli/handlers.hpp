@@ -37,6 +37,8 @@ int cmd_run_events(Invocation&);
 int cmd_run_attach(Invocation&);
 int cmd_run_questions(Invocation&);
 int cmd_run_answer(Invocation&);
+// cmd_run_file.cpp
+int cmd_run_file(Invocation&);
 
 // cmd_agent.cpp
 int cmd_agent_list(Invocation&);

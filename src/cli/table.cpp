@@ -33,7 +33,7 @@ constexpr Flag kServe[] = {
 };
 constexpr Flag kRunSubmit[] = {
     {"project", 'p', "NAME", "the project the run works on (required)"},
-    {"workflow", 0, "NAME", "the workflow (default: task, the only one so far)"},
+    {"workflow", 0, "NAME", "task (default) or a workflow's name (.fab/workflows/, config)"},
     {"backend", 0, "BACKEND", "claude, codex or scripted (default: the project's)"},
     {"model", 0, "MODEL", "the model the agent runs (default: the project's)"},
     {"wait", 'w', nullptr,
@@ -62,6 +62,17 @@ constexpr Flag kRunAttach[] = {
 constexpr Flag kRunAnswer[] = {
     {"option", 0, "KEY", "choose this option (multiple_choice, yes_no, confirmation)"},
     {"options", 0, "KEYS", "choose these options, comma-separated (multi_select)"},
+    {"help", 'h', nullptr, "show help for this command"},
+};
+constexpr Flag kRunFile[] = {
+    {"project", 'p', "NAME", "the project the run works on (default: the daemon's only one)"},
+    {"goal", 'g', "TEXT", "the goal (default: the workflow's goal attribute)"},
+    {"input", 'i', "KEY=VALUE", "a value for {{ inputs.KEY }} (repeatable)"},
+    {"backend", 0, "BACKEND",
+     "claude, codex or scripted (default: the stage's, else the project's)"},
+    {"model", 0, "MODEL", "the model of agent stages without one"},
+    {"detach", 'd', nullptr, "queue the run and return at once (print its id)"},
+    {"json", 0, nullptr, "follow with one JSON event per line"},
     {"help", 'h', nullptr, "show help for this command"},
 };
 constexpr Flag kProjectAdd[] = {
@@ -274,6 +285,9 @@ constexpr Command kCommands[] = {
     {"serve", "", "run the daemon in the foreground with the HTTP API (server run --http)", kServe,
      cmd_serve},
 
+    {"run", "<file>",
+     "run a workflow (DOT file) on the daemon and follow it; exit status = its outcome", kRunFile,
+     cmd_run_file, 1, 1},
     {"run submit", "<goal...>", "queue a run: a goal for a project, carried out by an agent",
      kRunSubmit, cmd_run_submit, 1, -1},
     {"run list", "", "list runs, newest first", kRunList, cmd_run_list},

@@ -146,8 +146,10 @@ constexpr Field kIssueCommit[] = {
     {"agent_id", "string", opt, "the calling agent: its worktree's .tickets"}};
 constexpr Field kRunSubmit[] = {
     {"project", "string", req, "the project"},
-    {"goal", "string", req, "what the run is to achieve (the agent's prompt)"},
-    {"workflow", "string", opt, "the workflow (default: one task agent)"},
+    {"goal", "string", opt, "what the run is to achieve (required without a workflow)"},
+    {"workflow", "string", opt, "task (default), a workflow's name, or its DOT source"},
+    {"workflow_file", "string", opt, "the absolute path the DOT source came from"},
+    {"inputs", "object", opt, "values for the prompts' {{ inputs.NAME }}"},
     {"backend", "string", opt, "claude, codex or scripted"},
     {"model", "string", opt, "the model"}};
 constexpr Field kRunList[] = {{"status", "string[]", opt, "only runs in these statuses"},

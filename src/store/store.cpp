@@ -69,6 +69,16 @@ const char* const kMigrations[] = {
     "  event TEXT NOT NULL, node TEXT NOT NULL DEFAULT '', stage TEXT NOT NULL DEFAULT '',"
     "  properties TEXT NOT NULL DEFAULT '{}', agent_offset INTEGER NOT NULL DEFAULT -1,"
     "  PRIMARY KEY(run_id, seq)) WITHOUT ROWID;",
+    // 7: workflow runs: the workflow's source and the checkpoint written after
+    // every stage (a restarted daemon resumes the run from it).
+    "CREATE TABLE run_checkpoints ("
+    "  run_id TEXT PRIMARY KEY, source TEXT NOT NULL, file TEXT NOT NULL,"
+    "  inputs TEXT NOT NULL DEFAULT '{}', state TEXT NOT NULL DEFAULT '',"
+    "  worktree TEXT NOT NULL DEFAULT '', stage TEXT NOT NULL DEFAULT '',"
+    "  stage_status TEXT NOT NULL DEFAULT '', stage_agent TEXT NOT NULL DEFAULT '',"
+    "  stage_pid INTEGER NOT NULL DEFAULT 0, stage_pid_start INTEGER NOT NULL DEFAULT 0,"
+    "  question TEXT NOT NULL DEFAULT '', end_status TEXT NOT NULL DEFAULT '',"
+    "  end_reason TEXT NOT NULL DEFAULT '', updated_ms INTEGER NOT NULL);",
 };
 
 } // namespace

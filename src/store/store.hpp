@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,28 @@ struct RunEventRecord {
     // restart the daemon re-reads transcript records it may have logged
     // already, and skips those at or below the run's last offset.
     int64_t agent_offset = -1;
+};
+
+// A workflow run's checkpoint (store_runs.cpp): the workflow it runs
+// (its DOT source, kept so that an edited file cannot change a run midway),
+// its position (workflow::RunState as JSON) and the stage in flight, so that
+// a restarted daemon resumes it.
+struct RunCheckpoint {
+    std::string run_id, source, file;
+    std::string inputs = "{}";   // a JSON object of strings
+    std::string state;           // workflow::RunState::to_json()
+    std::string worktree;        // the run's worktree (branch fab/run/<id>)
+    std::string stage;           // the stage in flight, "" between stages
+    std::string stage_status;    // "", "running" or "waiting" (a human gate)
+    std::string stage_agent;     // the agent of a running agent or prompt stage
+    int64_t stage_pid = 0;       // the process group of a running command stage
+    int64_t stage_pid_start = 0; // its start time (/proc/<pid>/stat), against pid reuse
+    std::string question;        // a waiting human gate's question (JSON)
+    // Set with the last checkpoint: how the workflow ended ("succeeded",
+    // "failed") and why, so that a restart between the checkpoint and the
+    // run's final status still ends the run as decided.
+    std::string end_status, end_reason;
+    int64_t updated_ms = 0;
 };
 
 // Why Store::open failed: `damaged` tells a database that exists but cannot
@@ -151,6 +174,11 @@ class Store {
     Result<int64_t> last_run_event_seq(const std::string& run_id);    // 0 when none
     Result<int64_t> last_run_agent_offset(const std::string& run_id); // -1 when none
     Status delete_run(const std::string& id);                         // with its events
+    // The run's row, its checkpoint and the events telling of the change, in
+    // one transaction: a checkpoint is never ahead of or behind its log.
+    Status save_checkpoint(const RunRecord& r, const RunCheckpoint& c,
+                           const std::vector<RunEventRecord>& events);
+    Result<std::optional<RunCheckpoint>> checkpoint(const std::string& run_id);
 
     // Executes SQL that returns no rows (used by migrations and tests).
     Status exec(const std::string& sql);

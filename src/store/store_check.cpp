@@ -39,6 +39,10 @@ constexpr TableShape kTables[] = {
     {"runs", "id, position, project, goal, workflow, backend, model, status, reason, "
              "archived_from, agent_id, error, created_ms, updated_ms, started_ms, finished_ms"},
     {"run_events", "run_id, seq, id, ts_ms, event, node, stage, properties, agent_offset"},
+    {"run_checkpoints",
+     "run_id, source, file, inputs, state, worktree, stage, stage_status, "
+     "stage_agent, stage_pid, stage_pid_start, question, end_status, end_reason, "
+     "updated_ms"},
 };
 
 std::string one_line(std::string s) {

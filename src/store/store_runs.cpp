@@ -139,7 +139,8 @@ Result<int64_t> Store::last_run_agent_offset(const std::string& run_id) {
 Status Store::delete_run(const std::string& id) {
     if (auto st = exec("BEGIN IMMEDIATE;"); !st) return st;
     for (const char* sql :
-         {"DELETE FROM run_events WHERE run_id = ?", "DELETE FROM runs WHERE id = ?"}) {
+         {"DELETE FROM run_events WHERE run_id = ?", "DELETE FROM run_checkpoints WHERE run_id = ?",
+          "DELETE FROM runs WHERE id = ?"}) {
         Stmt s(db_, sql);
         if (!s.ok()) {
             auto err = db_error(db_, "prepare");
@@ -154,6 +155,69 @@ Status Store::delete_run(const std::string& id) {
         }
     }
     return exec("COMMIT;");
+}
+
+namespace {
+
+const char* const kSaveCheckpoint =
+    "INSERT OR REPLACE INTO run_checkpoints(run_id, source, file, inputs, state, worktree, stage, "
+    "stage_status, stage_agent, stage_pid, stage_pid_start, question, end_status, end_reason, "
+    "updated_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+bool step_checkpoint(sqlite3* db, const RunCheckpoint& c) {
+    Stmt s(db, kSaveCheckpoint);
+    if (!s.ok()) return false;
+    int i = 1;
+    for (const std::string* v : {&c.run_id, &c.source, &c.file, &c.inputs, &c.state, &c.worktree,
+                                 &c.stage, &c.stage_status, &c.stage_agent})
+        s.bind(i++, *v);
+    s.bind(i++, c.stage_pid);
+    s.bind(i++, c.stage_pid_start);
+    s.bind(i++, c.question);
+    s.bind(i++, c.end_status);
+    s.bind(i++, c.end_reason);
+    s.bind(i++, c.updated_ms);
+    return s.step() == SQLITE_DONE;
+}
+
+} // namespace
+
+Status Store::save_checkpoint(const RunRecord& r, const RunCheckpoint& c,
+                              const std::vector<RunEventRecord>& events) {
+    if (auto st = exec("BEGIN IMMEDIATE;"); !st) return st;
+    bool ok = step_run(db_, r) && step_checkpoint(db_, c);
+    for (size_t i = 0; ok && i < events.size(); ++i) ok = step_event(db_, events[i]);
+    if (!ok) {
+        auto err = db_error(db_, "checkpoint run " + r.id);
+        (void)exec("ROLLBACK;");
+        return err;
+    }
+    return exec("COMMIT;");
+}
+
+Result<std::optional<RunCheckpoint>> Store::checkpoint(const std::string& run_id) {
+    Stmt s(db_, "SELECT source, file, inputs, state, worktree, stage, stage_status, stage_agent, "
+                "stage_pid, stage_pid_start, question, end_status, end_reason, updated_ms "
+                "FROM run_checkpoints "
+                "WHERE run_id = ?");
+    if (!s.ok()) return db_error(db_, "prepare");
+    s.bind(1, run_id);
+    int rc = s.step();
+    if (rc == SQLITE_DONE) return std::optional<RunCheckpoint>();
+    if (rc != SQLITE_ROW) return db_error(db_, "read checkpoint of run " + run_id);
+    RunCheckpoint c;
+    c.run_id = run_id;
+    int i = 0;
+    for (std::string* v : {&c.source, &c.file, &c.inputs, &c.state, &c.worktree, &c.stage,
+                           &c.stage_status, &c.stage_agent})
+        *v = s.text(i++);
+    c.stage_pid = s.i64(i++);
+    c.stage_pid_start = s.i64(i++);
+    c.question = s.text(i++);
+    c.end_status = s.text(i++);
+    c.end_reason = s.text(i++);
+    c.updated_ms = s.i64(i++);
+    return std::optional<RunCheckpoint>(std::move(c));
 }
 
 } // namespace fab

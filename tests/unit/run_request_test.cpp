@@ -17,6 +17,20 @@ BOOST_AUTO_TEST_CASE(a_full_request_is_read) {
     BOOST_TEST(r->model == "m1");
 }
 
+BOOST_AUTO_TEST_CASE(workflow_by_name_or_source_with_inputs) {
+    // A workflow carries its own goal: none is needed.
+    auto named =
+        parse_run_request(R"({"project":"web","workflow":"review.fabro","inputs":{"x":"1"}})");
+    BOOST_TEST_REQUIRE(named.ok());
+    BOOST_TEST(!named->has_source());
+    BOOST_TEST(named->inputs.at("x") == "1");
+    auto source = parse_run_request(
+        R"({"project":"web","workflow":"digraph w { a -> b }","workflow_file":"/t/w.fabro"})");
+    BOOST_TEST_REQUIRE(source.ok());
+    BOOST_TEST(source->has_source());
+    BOOST_TEST(source->workflow_file == "/t/w.fabro");
+}
+
 BOOST_AUTO_TEST_CASE(workflow_defaults_to_task) {
     auto r = parse_run_request(R"({"project":"web","goal":"g"})");
     BOOST_TEST_REQUIRE(r.ok());
@@ -34,7 +48,12 @@ BOOST_AUTO_TEST_CASE(bad_requests_get_one_clear_error) {
         {R"({"project":"web","goal":"g","gaol":"x"})", "unknown field \"gaol\""},
         {R"({"project":"web","goal":7})", "\"goal\" must be a string"},
         {R"({"project":"web","goal":"g","backend":"gpt"})", "unknown backend"},
-        {R"({"project":"web","goal":"g","workflow":"big"})", "unknown workflow"},
+        {R"({"project":"web","goal":"g","workflow":"../x"})", "invalid workflow"},
+        {R"({"project":"web","goal":"g","inputs":{"a":"b"}})", "\"inputs\" need a workflow"},
+        {R"({"project":"web","workflow":"w","inputs":{"a":1}})", "input \"a\" must be a string"},
+        {R"({"project":"web","workflow":"w","inputs":{"a b":"1"}})", "invalid input name"},
+        {R"({"project":"web","workflow":"w","inputs":[]})", "must be an object of strings"},
+        {R"({"project":"web","workflow":"w","workflow_file":"rel.fabro"})", "absolute path"},
         {R"({"project":"web","goal":"g","model":"a b"})", "invalid model"},
     };
     for (auto [body, want] : cases) {

@@ -110,3 +110,63 @@ BOOST_AUTO_TEST_CASE(delete_removes_the_run_and_its_events) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(store_checkpoints)
+
+BOOST_AUTO_TEST_CASE(checkpoint_commits_with_its_run_row_and_events_and_survives_reopen) {
+    TempDir t;
+    std::string db = t.path + "/state.db";
+    {
+        auto s = Store::open(db);
+        BOOST_TEST_REQUIRE(s.ok());
+        BOOST_TEST(!(*s)->checkpoint("run-a").value().has_value()); // none yet
+        RunRecord r = run("run-a", 1);
+        r.status = "running";
+        RunCheckpoint c;
+        c.run_id = "run-a";
+        c.source = "digraph w { start -> exit }";
+        c.file = "/t/w.fabro";
+        c.inputs = R"({"who":"me"})";
+        c.state = R"({"version":1})";
+        c.worktree = "/t/wt";
+        c.stage = "build";
+        c.stage_status = "running";
+        c.stage_pid = 4242;
+        c.stage_pid_start = 99;
+        c.updated_ms = 7;
+        BOOST_TEST_REQUIRE((*s)->save_checkpoint(r, c, {event("run-a", 1, "stage.started")}).ok());
+        // A later checkpoint replaces the earlier one.
+        c.stage.clear();
+        c.stage_status.clear();
+        c.stage_pid = c.stage_pid_start = 0;
+        c.end_status = "succeeded";
+        BOOST_TEST_REQUIRE(
+            (*s)->save_checkpoint(r, c, {event("run-a", 2, "checkpoint.completed")}).ok());
+        // A failing event insert (seq 2 again) rolls the whole checkpoint back.
+        c.end_status = "failed";
+        BOOST_TEST(!(*s)->save_checkpoint(r, c, {event("run-a", 2, "dup")}).ok());
+    }
+    auto s = Store::open(db);
+    BOOST_TEST_REQUIRE(s.ok());
+    auto c = (*s)->checkpoint("run-a");
+    BOOST_TEST_REQUIRE(c.ok());
+    BOOST_TEST_REQUIRE(c->has_value());
+    BOOST_TEST((*c)->source == "digraph w { start -> exit }");
+    BOOST_TEST((*c)->file == "/t/w.fabro");
+    BOOST_TEST((*c)->inputs == R"({"who":"me"})");
+    BOOST_TEST((*c)->worktree == "/t/wt");
+    BOOST_TEST((*c)->stage.empty());
+    BOOST_TEST((*c)->stage_pid == 0);
+    BOOST_TEST((*c)->end_status == "succeeded");
+    auto runs = (*s)->runs();
+    BOOST_TEST_REQUIRE(runs->size() == 1u);
+    BOOST_TEST((*runs)[0].status == "running");
+    auto evs = (*s)->run_events("run-a", 0, 10);
+    BOOST_TEST_REQUIRE(evs->size() == 2u);
+    BOOST_TEST((*evs)[1].event == "checkpoint.completed");
+    // Deleting the run deletes its checkpoint.
+    BOOST_TEST_REQUIRE((*s)->delete_run("run-a").ok());
+    BOOST_TEST(!(*s)->checkpoint("run-a").value().has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
