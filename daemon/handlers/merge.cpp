@@ -6,6 +6,7 @@
 #include "daemon/daemon.hpp"
 #include "daemon/git/runner.hpp"
 #include "daemon/orchestrator/branch_cleanup.hpp"
+#include "ev/stream.hpp"
 #include "protocol/messages.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -84,6 +85,41 @@ void record_merged(Daemon& d, const std::string& project, const std::string& age
     }
 }
 
+// API backends: the tickets the agent claimed are closed upstream now that
+// its work is on main (tk tickets were closed on the agent's branch and
+// arrived with the merge). A failure is logged and published; the issue
+// stays open for a human to look at, never closed on a guess.
+void close_upstream(Daemon& d, const std::string& project, const std::string& agent_id,
+                    const std::vector<std::string>& tickets) {
+    const ProjectConfig* pc = d.registry().config().project(project);
+    if (tickets.empty() || !pc || !IssueBackends::is_api(*pc)) return;
+    auto b = d.issues().get(*pc, d.paths().project_repo(project) + "/.tickets");
+    if (!b) {
+        log::error("project " + project + ": cannot close " + join(tickets, ", ") + ": " +
+                   b.error());
+        return;
+    }
+    auto errors = std::make_shared<std::vector<std::string>>();
+    ev::queue_work(
+        d.loop(),
+        [backend = *b, tickets, agent_id, errors] {
+            for (const auto& t : tickets) {
+                if (auto c = backend->comment(t, "Merged by fab (agent " + agent_id + ")."); !c)
+                    errors->push_back(t + ": " + c.error());
+                if (auto c = backend->close(t); !c) errors->push_back(t + ": " + c.error());
+            }
+        },
+        [&d, project, agent_id, tickets, errors, where = (*b)->where()] {
+            for (const auto& e : *errors) {
+                log::error("project " + project + ": closing issue " + e);
+                (void)d.store().record_event("issue.close.failed", project + " " + e);
+            }
+            if (errors->empty())
+                log::info("project " + project + ": closed " + join(tickets, ", ") + " in " +
+                          where + " (agent " + agent_id + ")");
+        });
+}
+
 void on_outcome(Daemon& d, const merge::Request& req, const std::vector<std::string>& tickets,
                 merge::Outcome o, const Reply& r) {
     using K = merge::Outcome::Kind;
@@ -97,6 +133,7 @@ void on_outcome(Daemon& d, const merge::Request& req, const std::vector<std::str
     switch (o.kind) {
     case K::merged:
         record_merged(d, req.project, id, req.branch, join(tickets, ","), o.commits);
+        close_upstream(d, req.project, id, tickets);
         [[fallthrough]];
     case K::nothing:
         (void)d.store().record_event("merge", id + " " + o.message);

@@ -48,6 +48,7 @@ std::span<const Route> routes() {
         {"POST", "/api/v1/runs/{id}/questions/{qid}/answer", "run.answer", 204, nullptr},
         {"GET", "/api/v1/boards/runs", "run.board", 200, nullptr},
         {"POST", "/api/v1/messages", "", 200, nullptr},
+        {"POST", "/api/v1/webhooks/github", "", 202, nullptr},
     };
     return kRoutes;
 }
