@@ -13,6 +13,8 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 using namespace fab;
 using namespace fab::test;
@@ -21,6 +23,21 @@ namespace fs = std::filesystem;
 namespace {
 
 const char* kToken = "ghp_integration_7c1e0b_do_not_log";
+const char* kSecret = "webhook-secret-5e1a";
+
+// X-Hub-Signature-256 as GitHub computes it.
+std::string signature(const std::string& secret, const std::string& body) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+         reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &len);
+    std::string out = "sha256=";
+    for (unsigned i = 0; i < len; ++i) {
+        out += "0123456789abcdef"[mac[i] >> 4];
+        out += "0123456789abcdef"[mac[i] & 15];
+    }
+    return out;
+}
 
 struct GhProject {
     FakeGithub gh{"acme", "web", kToken};
@@ -196,6 +213,62 @@ BOOST_AUTO_TEST_CASE(orchestrator_works_three_issues_in_dependency_order_and_clo
         },
         30000));
     BOOST_TEST(read_text(sb.fab_dir() + "/fab.log").find(kToken) == std::string::npos);
+}
+
+// With HTTP on and a webhook secret: a delivery signed with the secret
+// makes the started project poll at once (its poll-interval is an hour);
+// a bad or missing signature is refused with 401 and polls nothing.
+BOOST_AUTO_TEST_CASE(webhook_with_a_good_signature_polls_at_once_a_bad_one_is_refused) {
+    add_project("SCRIPT:say waiting", 1, "webhook-secret-env = FAB_TEST_WEBHOOK_SECRET\n");
+    {
+        // An hour between polls: only the webhook can make the next one.
+        std::string text = read_text(sb.config_file());
+        auto at = text.find("poll-interval = 1\n");
+        BOOST_TEST_REQUIRE(at != std::string::npos);
+        text.replace(at, 18, "poll-interval = 3600\n");
+        std::ofstream(sb.config_file()) << text;
+    }
+    BOOST_TEST_REQUIRE(sb.fab({"server", "stop"}).code == 0);
+    sb.set_env("FAB_TEST_WEBHOOK_SECRET", kSecret);
+    int port = free_port();
+    std::string url = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/webhooks/github";
+    auto st = sb.fab({"server", "start", "--http", "127.0.0.1:" + std::to_string(port)});
+    BOOST_TEST_REQUIRE(st.code == 0, st.err);
+    BOOST_TEST_REQUIRE(sb.fab({"project", "start", "web"}).code == 0);
+    BOOST_TEST_REQUIRE(wait_for([&] { return !gh.calls("list").empty(); }, 10000));
+    size_t polls = gh.calls("list").size();
+
+    auto post = [&](const std::string& body, const std::string& sig) {
+        std::vector<std::string> argv = {"curl", "-sS",
+                                         "-o",   "/dev/null",
+                                         "-w",   "%{http_code}",
+                                         "-X",   "POST",
+                                         "-H",   "X-GitHub-Event: issues",
+                                         "-H",   "Content-Type: application/json"};
+        if (!sig.empty()) {
+            argv.push_back("-H");
+            argv.push_back("X-Hub-Signature-256: " + sig);
+        }
+        argv.push_back("--data-binary");
+        argv.push_back(body);
+        argv.push_back(url);
+        return std::string(trim(sb.run(argv, "", 20000).out));
+    };
+    std::string body =
+        R"({"action":"opened","issue":{"number":1},"repository":{"full_name":"acme/web"}})";
+    BOOST_TEST(post(body, signature("wrong secret", body)) == "401");
+    BOOST_TEST(post(body, "") == "401");
+    BOOST_TEST(post(body + " ", signature(kSecret, body)) == "401"); // body changed after signing
+    BOOST_TEST(read_text(sb.fab_dir() + "/fab.log").find("bad signature refused") !=
+               std::string::npos);
+
+    gh.add_issue({.title = "Filed on the web"});
+    BOOST_TEST(post(body, signature(kSecret, body)) == "202");
+    BOOST_TEST(wait_for([&] { return gh.calls("list").size() > polls; }, 10000),
+               "the webhook made a poll");
+    BOOST_TEST(wait_for([&] { return !task_agents().empty(); }, 10000),
+               "the new issue started an agent");
+    BOOST_TEST(read_text(sb.fab_dir() + "/fab.log").find(kSecret) == std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
