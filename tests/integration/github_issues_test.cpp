@@ -215,6 +215,63 @@ BOOST_AUTO_TEST_CASE(orchestrator_works_three_issues_in_dependency_order_and_clo
     BOOST_TEST(read_text(sb.fab_dir() + "/fab.log").find(kToken) == std::string::npos);
 }
 
+// The network goes down mid-poll: the orchestrator keeps its last list (the
+// ready count stands), logs one line, and nothing is claimed on a guess;
+// when GitHub answers again the poll recovers and the claim goes through.
+BOOST_AUTO_TEST_CASE(network_down_mid_poll_keeps_the_last_list_and_claims_nothing) {
+    gh.add_issue({.title = "Only one"});
+    add_project("SCRIPT:say waiting for instructions", 1);
+    BOOST_TEST_REQUIRE(sb.fab({"project", "start", "web"}).code == 0);
+    std::string agent;
+    BOOST_TEST_REQUIRE(wait_for(
+        [&] {
+            auto all = task_agents();
+            if (all.empty()) return false;
+            agent = all[0].value("id", "");
+            return true;
+        },
+        20000));
+    auto ready = [&] {
+        auto j = Json::parse(sb.fab({"status", "--json"}).out, nullptr, false);
+        return j.is_object() && !j["projects"].empty()
+                   ? j["projects"][0].value("ready_tickets", int64_t{-1})
+                   : int64_t{-1};
+    };
+    BOOST_TEST_REQUIRE(wait_for([&] { return ready() == 1; }, 10000));
+
+    gh.drop_next(-1); // every answer is cut off from now on
+    BOOST_TEST_REQUIRE(wait_for(
+        [&] {
+            return read_text(sb.fab_dir() + "/fab.log").find("issues: GitHub API unreachable") !=
+                   std::string::npos;
+        },
+        15000));
+    BOOST_TEST(ready() == 1, "the last known list stands");
+    sb.set_env("FAB_AGENT_ID", agent);
+    auto claim = sb.fab({"agent", "claim", "1"});
+    BOOST_TEST(claim.code != 0, "no claim on a guess");
+    BOOST_TEST((claim.err.find("unreachable") != std::string::npos ||
+                claim.err.find("no request to GitHub before") != std::string::npos),
+               claim.err);
+    BOOST_TEST(Json::parse(sb.fab({"claims", "--json"}).out)["claims"].empty());
+
+    gh.clear_faults();
+    BOOST_TEST(wait_for(
+                   [&] {
+                       return sb.fab({"agent", "claim", "1"}).code == 0;
+                   },
+                   15000),
+               "the claim goes through once GitHub answers");
+    sb.unset_env("FAB_AGENT_ID");
+    BOOST_TEST(gh.issue(1).open, "nothing was closed");
+    BOOST_TEST(wait_for(
+        [&] {
+            return read_text(sb.fab_dir() + "/fab.log").find("issues readable again") !=
+                   std::string::npos;
+        },
+        15000));
+}
+
 // With HTTP on and a webhook secret: a delivery signed with the secret
 // makes the started project poll at once (its poll-interval is an hour);
 // a bad or missing signature is refused with 401 and polls nothing.
