@@ -329,6 +329,8 @@ Status register_issue_handlers(Router& router, Daemon& d) {
         if (!claims) return r.fail(claims.error());
         std::map<std::string, std::string> claimed; // ticket → agent
         for (const auto& c : *claims) claimed[c.ticket] = c.agent_id;
+        for (const auto& id : d.issues().pending_close(t->project))
+            claimed.emplace(id, "(merged; closing)");
         on_pool(d, r, [t = *t, claimed]() -> Result<Json> {
             auto got = t.backend->list("");
             if (!got) return make_error(got.error());

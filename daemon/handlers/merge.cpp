@@ -88,7 +88,8 @@ void record_merged(Daemon& d, const std::string& project, const std::string& age
 // API backends: the tickets the agent claimed are closed upstream now that
 // its work is on main (tk tickets were closed on the agent's branch and
 // arrived with the merge). A failure is logged and published; the issue
-// stays open for a human to look at, never closed on a guess.
+// stays open and counts as claimed; the orchestrator retries the close on
+// each poll (IssueBackends::add_pending_close).
 void close_upstream(Daemon& d, const std::string& project, const std::string& agent_id,
                     const std::vector<std::string>& tickets) {
     const ProjectConfig* pc = d.registry().config().project(project);
@@ -99,22 +100,27 @@ void close_upstream(Daemon& d, const std::string& project, const std::string& ag
                    b.error());
         return;
     }
-    auto errors = std::make_shared<std::vector<std::string>>();
+    struct Failed {
+        std::string ticket, error;
+    };
+    auto failed = std::make_shared<std::vector<Failed>>();
     ev::queue_work(
         d.loop(),
-        [backend = *b, tickets, agent_id, errors] {
+        [backend = *b, tickets, agent_id, failed] {
             for (const auto& t : tickets) {
-                if (auto c = backend->comment(t, "Merged by fab (agent " + agent_id + ")."); !c)
-                    errors->push_back(t + ": " + c.error());
-                if (auto c = backend->close(t); !c) errors->push_back(t + ": " + c.error());
+                // The note first: a close that fails is retried, the note is not.
+                (void)backend->comment(t, "Merged by fab (agent " + agent_id + ").");
+                if (auto c = backend->close(t); !c) failed->push_back({t, c.error()});
             }
         },
-        [&d, project, agent_id, tickets, errors, where = (*b)->where()] {
-            for (const auto& e : *errors) {
-                log::error("project " + project + ": closing issue " + e);
-                (void)d.store().record_event("issue.close.failed", project + " " + e);
+        [&d, project, agent_id, tickets, failed, where = (*b)->where()] {
+            for (const auto& f : *failed) {
+                log::error("project " + project + ": closing issue " + f.ticket + ": " + f.error +
+                           " (retried on the next poll)");
+                (void)d.store().record_event("issue.close.failed", project + " " + f.ticket);
+                d.issues().add_pending_close(project, f.ticket);
             }
-            if (errors->empty())
+            if (failed->empty())
                 log::info("project " + project + ": closed " + join(tickets, ", ") + " in " +
                           where + " (agent " + agent_id + ")");
         });

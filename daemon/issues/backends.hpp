@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 namespace fab {
@@ -34,6 +35,21 @@ class IssueBackends {
     // How often the orchestrator polls the project's issues.
     uint64_t poll_ms(const ProjectConfig& p) const;
 
+    // Issues whose work is merged but whose close upstream failed (network,
+    // rate limit): the orchestrator retries the close on each poll, and
+    // until it succeeds they count as claimed, so no second agent is
+    // started on finished work. In memory: a daemon restart forgets them.
+    void add_pending_close(const std::string& project, const std::string& id) {
+        pending_close_[project].insert(id);
+    }
+    std::set<std::string> take_pending_close(const std::string& project) {
+        auto node = pending_close_.extract(project);
+        return node.empty() ? std::set<std::string>{} : std::move(node.mapped());
+    }
+    const std::set<std::string>& pending_close(const std::string& project) {
+        return pending_close_[project];
+    }
+
   private:
     Result<std::shared_ptr<issues::Backend>> github(const ProjectConfig& p);
     Result<std::shared_ptr<issues::Backend>> linear(const ProjectConfig& p);
@@ -44,6 +60,7 @@ class IssueBackends {
         std::shared_ptr<issues::Backend> backend;
     };
     std::map<std::string, Entry> api_; // project → its backend
+    std::map<std::string, std::set<std::string>> pending_close_;
 };
 
 } // namespace fab

@@ -201,6 +201,8 @@ void Orchestrators::claim(const std::string& agent_id, const std::string& ticket
     if (is_final(a->state)) return done(make_error("agent " + agent_id + " has " + a->rec.state));
     if (!issues::valid_ticket_id(ticket))
         return done(make_error("invalid ticket id \"" + ticket + "\""));
+    if (d_.issues().pending_close(a->rec.project).count(ticket))
+        return done(make_error("issue " + ticket + " is merged already; fab is closing it"));
     std::string project = a->rec.project;
     const ProjectConfig* pc = d_.registry().config().project(project);
     if (!pc) return done(make_error("no project \"" + project + "\""));

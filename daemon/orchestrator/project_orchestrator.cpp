@@ -143,6 +143,7 @@ void ProjectOrchestrator::load() {
     struct Out {
         Result<issues::TicketSet> set = issues::TicketSet{};
         std::string kickstart, error;
+        std::set<std::string> closed, still_open; // pending closes retried
     };
     auto out = std::make_shared<Out>();
     std::string kick_path = p->kickstart_prompt;
@@ -153,10 +154,13 @@ void ProjectOrchestrator::load() {
         last_list_error_ = backend.error();
         return scan_done();
     }
+    std::set<std::string> pending = d_.issues().take_pending_close(project_);
     std::weak_ptr<ProjectOrchestrator> w = weak_from_this();
     ev::queue_work(
         d_.loop(),
-        [out, b = *backend, kick_path] {
+        [out, b = *backend, kick_path, pending] {
+            for (const auto& id : pending)
+                (b->close(id) ? out->closed : out->still_open).insert(id);
             out->set = b->list("");
             if (kick_path.empty()) {
                 out->kickstart = std::string(default_kickstart());
@@ -166,7 +170,10 @@ void ProjectOrchestrator::load() {
                 out->error = "kickstart-prompt " + kick_path + ": " + t.error();
             }
         },
-        [w, out] {
+        [w, out, &d = d_, name = project_] {
+            for (const auto& id : out->still_open) d.issues().add_pending_close(name, id);
+            for (const auto& id : out->closed)
+                log::info("project " + name + ": closed issue " + id + " (a retry)");
             auto self = w.lock();
             if (!self) return;
             if (!out->set) {
@@ -190,7 +197,8 @@ void ProjectOrchestrator::loaded(const issues::TicketSet& set, const std::string
         std::string line = pr.path + ":" + std::to_string(pr.line) + ": " + pr.message;
         if (reported_.insert(line).second) log::warn("project " + project_ + ": " + line);
     }
-    std::set<std::string> claimed, holders;
+    // Merged work whose upstream close is still pending counts as claimed.
+    std::set<std::string> claimed = d_.issues().pending_close(project_), holders;
     if (auto c = d_.store().claims(project_); c) {
         for (const auto& cl : *c) {
             claimed.insert(cl.ticket);

@@ -132,6 +132,11 @@ void FakeGithub::drop_next(int count) {
     drop_count_ = count;
 }
 
+void FakeGithub::fail_op(const std::string& op, int count) {
+    std::lock_guard lock(mu_);
+    fail_ops_[op] = count;
+}
+
 void FakeGithub::clear_faults() {
     std::lock_guard lock(mu_);
     fail_count_ = drop_count_ = 0;
@@ -202,6 +207,10 @@ std::optional<std::string> FakeGithub::handle(const std::string& raw) {
         // A promise of 4000 bytes, then the connection goes.
         return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
                "4000\r\n\r\n{\"data\": {\"repos";
+    }
+    if (auto f = fail_ops_.find(op); f != fail_ops_.end() && f->second > 0) {
+        --f->second;
+        return response(502, R"({"message":"Server Error"})", {});
     }
     if (fail_count_ != 0) {
         if (fail_count_ > 0) --fail_count_;

@@ -58,6 +58,8 @@ class FakeGithub {
     void fail_next(int count, int status, std::vector<std::pair<std::string, std::string>> headers,
                    std::string body);
     void drop_next(int count); // the connection drops mid-answer
+    // The next `count` requests of operation `op` get a 502.
+    void fail_op(const std::string& op, int count);
     void clear_faults();
 
   private:
@@ -74,6 +76,7 @@ class FakeGithub {
     int fail_count_ = 0, fail_status_ = 0, drop_count_ = 0;
     std::vector<std::pair<std::string, std::string>> fail_headers_;
     std::string fail_body_;
+    std::map<std::string, int> fail_ops_;
     FakeHttpServer server_; // last: its thread calls handle()
 };
 

@@ -215,6 +215,25 @@ BOOST_AUTO_TEST_CASE(orchestrator_works_three_issues_in_dependency_order_and_clo
     BOOST_TEST(read_text(sb.fab_dir() + "/fab.log").find(kToken) == std::string::npos);
 }
 
+// The close after the merge fails (GitHub answers 502 twice): the issue
+// counts as claimed meanwhile, so no second agent starts on finished work,
+// and the orchestrator's next polls retry the close until it lands.
+BOOST_AUTO_TEST_CASE(a_failed_close_after_the_merge_is_retried_and_blocks_a_second_agent) {
+    int one = gh.add_issue({.title = "Only"});
+    std::string fixture = std::string(FAB_SOURCE_ROOT) + "/tests/fixtures/work-one-ticket.sh";
+    add_project("SCRIPT:bash bash " + fixture, 2);
+    gh.fail_op("closeIssue", 2);
+    BOOST_TEST_REQUIRE(sb.fab({"project", "start", "web"}).code == 0);
+    std::string log;
+    bool closed = wait_for([&] { return !gh.issue(one).open; }, 60000);
+    log = read_text(sb.fab_dir() + "/fab.log");
+    BOOST_TEST_REQUIRE(closed, log.substr(log.size() > 6000 ? log.size() - 6000 : 0));
+    BOOST_TEST(gh.calls("closeIssue").size() >= 3u);
+    BOOST_TEST(log.find("retried on the next poll") != std::string::npos);
+    BOOST_TEST(fs::exists(clone + "/work-" + std::to_string(one) + ".txt"));
+    BOOST_TEST(task_agents().size() == 1u, "no second agent for merged work");
+}
+
 // The network goes down mid-poll: the orchestrator keeps its last list (the
 // ready count stands), logs one line, and nothing is claimed on a guess;
 // when GitHub answers again the poll recovers and the claim goes through.
