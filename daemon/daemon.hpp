@@ -7,6 +7,7 @@
 #include "daemon/agents/supervisor.hpp"
 #include "daemon/git/runner.hpp"
 #include "daemon/http/http_server.hpp"
+#include "daemon/issues/backends.hpp"
 #include "daemon/orchestrator/merge.hpp"
 #include "daemon/orchestrator/orchestrator.hpp"
 #include "daemon/pidfile.hpp"
@@ -51,6 +52,7 @@ class Daemon {
     merge::Merges& merges() { return *merges_; }
     net::HttpClient& http() { return *http_client_; } // model APIs (llm checker)
     RunEngine& runs() { return *runs_; }
+    IssueBackends& issues() { return issues_; }
     Router& router() { return router_; }
     int64_t started_ms() const { return started_ms_; }
     void request_stop(); // graceful, after the current callback returns
@@ -71,6 +73,7 @@ class Daemon {
     std::unique_ptr<merge::Merges> merges_;        // after git_: uses it
     std::unique_ptr<net::HttpClient> http_client_; // before supervisor_: its callbacks reach it
     Router router_;
+    IssueBackends issues_{*this}; // per project; the backends outlive it on the pool
     std::unique_ptr<IpcServer> server_;
     std::unique_ptr<Supervisor> supervisor_;
     std::unique_ptr<Orchestrators> orchestrators_; // after supervisor_: listens to it

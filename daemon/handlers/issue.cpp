@@ -1,5 +1,7 @@
-// issue.list|show|ready|create|update|close|comment|plan|commit: the in-repo
-// tickets (`.tickets/`) of a project.
+// issue.list|show|ready|create|update|close|comment|plan|commit: the
+// tickets of a project, through its issue backend (daemon/issues/): the
+// in-repo `.tickets/` (tk), GitHub Issues or Linear. For API backends the
+// directory rules below do not apply and `issue.commit` has nothing to do.
 //
 // Which directory: a request from a task agent (payload agent_id names a
 // known task agent of the project) works in that agent's worktree, so its
@@ -12,12 +14,10 @@
 #include "daemon/git/runner.hpp"
 #include "daemon/git/worktree_link.hpp"
 #include "daemon/orchestrator/merge.hpp"
-#include "issues/tickets.hpp"
-#include "issues/write.hpp"
+#include "issues/backend.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
 
-#include <dirent.h>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,8 +33,10 @@ using issues::TicketSet;
 struct Target {
     std::string project;
     std::string repo; // the git work tree holding `dir`
-    std::string dir;  // <repo>/.tickets
+    std::string dir;  // <repo>/.tickets (tk), or where the backend keeps them
     bool agent_worktree = false;
+    std::shared_ptr<issues::Backend> backend;
+    std::vector<std::string> allowed_authors; // API backends: whose issues are ready
 };
 
 // Project: payload, else the agent's, else the only one registered.
@@ -56,8 +58,8 @@ Result<Target> resolve(Daemon& d, const Json& payload) {
             return make_error("which project? use --project (one of: " + join(names, ", ") + ")");
         }
     }
-    if (!d.registry().config().project(project))
-        return make_error("unknown project \"" + project + "\"");
+    const ProjectConfig* pc = d.registry().config().project(project);
+    if (!pc) return make_error("unknown project \"" + project + "\"");
     Target t;
     t.project = project;
     if (agent && agent->rec.kind == "task" && agent->rec.project == project &&
@@ -68,6 +70,13 @@ Result<Target> resolve(Daemon& d, const Json& payload) {
         t.repo = d.paths().project_repo(project);
     }
     t.dir = t.repo + "/.tickets";
+    auto b = d.issues().get(*pc, t.dir);
+    if (!b) return make_error(b.error());
+    t.backend = *b;
+    if (!t.backend->in_repo()) {
+        t.dir = t.backend->where();
+        t.allowed_authors = pc->allowed_authors;
+    }
     return t;
 }
 
@@ -90,6 +99,7 @@ Json ticket_json(const Ticket& t, bool with_body) {
               {"type", t.type},       {"priority", t.priority}, {"deps", t.deps},
               {"links", t.links},     {"labels", t.labels},     {"parent", t.parent},
               {"created", t.created}, {"path", t.path},         {"extra", extra}};
+    if (!t.author.empty()) j["author"] = t.author;
     if (with_body) j["body"] = t.body;
     return j;
 }
@@ -111,18 +121,6 @@ Result<std::optional<int>> priority_field(const Json& payload) {
             return std::optional<int>(static_cast<int>(*n));
     }
     return make_error("invalid priority (0, 1 or 2)");
-}
-
-// Ids of every `*.md` in `dir` (file names only, nothing parsed).
-void collect_ids(const std::string& dir, std::set<std::string>& out) {
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return;
-    while (dirent* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n.size() > 3 && n.ends_with(".md") && n.front() != '.')
-            out.insert(n.substr(0, n.size() - 3));
-    }
-    ::closedir(d);
 }
 
 // Runs `work` (which returns a Result<Json>) on the pool and replies with it.
@@ -269,7 +267,7 @@ Router::Handler body_edit(Daemon& d, Edit edit) {
         std::string body = field_string(q.payload, "body");
         if (id.empty()) return r.fail("missing \"id\"");
         on_pool(d, r, [t = *t, id, body, edit]() -> Result<Json> {
-            auto tk = edit(t.dir, id, body);
+            auto tk = edit(*t.backend, id, body);
             if (!tk) return make_error(tk.error());
             return ticket_reply(t, *tk);
         });
@@ -288,7 +286,9 @@ Status register_issue_handlers(Router& router, Daemon& d) {
             return r.fail("invalid status \"" + status +
                           "\" (open, in_progress, closed or blocked)");
         on_pool(d, r, [t = *t, status]() -> Result<Json> {
-            TicketSet set = issues::load_dir(t.dir);
+            auto got = t.backend->list(status);
+            if (!got) return make_error(got.error());
+            TicketSet& set = *got;
             log_problems(set.problems);
             Json list = Json::array();
             for (const auto& tk : set.tickets)
@@ -306,17 +306,18 @@ Status register_issue_handlers(Router& router, Daemon& d) {
         std::string id = require(q, "id", r);
         if (id.empty()) return;
         on_pool(d, r, [t = *t, id]() -> Result<Json> {
-            TicketSet set = issues::load_dir(t.dir);
-            log_problems(set.problems);
-            const Ticket* tk = set.find(id);
-            if (!tk) {
-                for (const auto& p : set.problems)
-                    if (p.path == t.dir + "/" + id + ".md")
-                        return make_error(p.path + ":" + std::to_string(p.line) + ": " + p.message);
-                return make_error("no ticket \"" + id + "\" in " + t.dir);
-            }
+            auto tk = t.backend->get(id);
+            if (!tk) return make_error(tk.error());
             Json j = ticket_reply(t, *tk);
-            j["problems"] = problems_json(set.problems);
+            j["problems"] = Json::array();
+            if (t.backend->in_repo()) {
+                // The other tickets' problems, as `issue list` shows them.
+                auto set = t.backend->list("");
+                if (set) {
+                    log_problems(set->problems);
+                    j["problems"] = problems_json(set->problems);
+                }
+            }
             return j;
         });
     };
@@ -328,13 +329,17 @@ Status register_issue_handlers(Router& router, Daemon& d) {
         if (!claims) return r.fail(claims.error());
         std::map<std::string, std::string> claimed; // ticket → agent
         for (const auto& c : *claims) claimed[c.ticket] = c.agent_id;
+        for (const auto& id : d.issues().pending_close(t->project))
+            claimed.emplace(id, "(merged; closing)");
         on_pool(d, r, [t = *t, claimed]() -> Result<Json> {
-            TicketSet set = issues::load_dir(t.dir);
+            auto got = t.backend->list("");
+            if (!got) return make_error(got.error());
+            TicketSet& set = *got;
             log_problems(set.problems);
             std::set<std::string> ids;
             for (const auto& [ticket, agent] : claimed) ids.insert(ticket);
             Json list = Json::array();
-            for (const Ticket* tk : issues::ready(set, ids))
+            for (const Ticket* tk : issues::ready_for_agents(set, ids, t.allowed_authors))
                 list.push_back(ticket_json(*tk, false));
             Json claims_json = Json::object();
             for (const auto& [ticket, agent] : claimed) claims_json[ticket] = agent;
@@ -361,21 +366,8 @@ Status register_issue_handlers(Router& router, Daemon& d) {
         if (auto v = string_field(q.payload, "parent")) n.parent = *v;
         if (auto v = string_field(q.payload, "description")) n.description = *v;
         if (auto s = issues::validate(n); !s) return r.fail(s.error());
-        // Agents create in their own worktrees: an id must be free in the
-        // clone and in every worktree of the project, or a merge would clash.
-        std::vector<std::string> dirs{d.paths().project_repo(t->project) + "/.tickets", t->dir};
-        std::string wts = d.paths().project_dir(t->project) + "/worktrees";
-        std::string prefix = issues::id_prefix(t->project);
-        on_pool(d, r, [t = *t, n, dirs, wts, prefix]() -> Result<Json> {
-            std::set<std::string> avoid;
-            for (const auto& dir : dirs) collect_ids(dir, avoid);
-            if (DIR* w = ::opendir(wts.c_str())) {
-                while (dirent* e = ::readdir(w))
-                    if (e->d_name[0] != '.')
-                        collect_ids(wts + "/" + e->d_name + "/.tickets", avoid);
-                ::closedir(w);
-            }
-            auto created = issues::create(t.dir, prefix, n, avoid);
+        on_pool(d, r, [t = *t, n]() -> Result<Json> {
+            auto created = t.backend->create(n);
             if (!created) return make_error(created.error());
             log::info("tickets: created " + created->id + " in " + t.dir);
             return ticket_reply(t, *created);
@@ -401,7 +393,7 @@ Status register_issue_handlers(Router& router, Daemon& d) {
         u.labels = list_field(q.payload, "labels");
         if (auto s = issues::validate(u); !s) return r.fail(s.error());
         on_pool(d, r, [t = *t, id, u]() -> Result<Json> {
-            auto tk = issues::update(t.dir, id, u);
+            auto tk = t.backend->update(id, u);
             if (!tk) return make_error(tk.error());
             return ticket_reply(t, *tk);
         });
@@ -412,20 +404,40 @@ Status register_issue_handlers(Router& router, Daemon& d) {
         if (!t) return r.fail(t.error());
         std::string id = require(q, "id", r);
         if (id.empty()) return;
+        // An agent's close on an API backend would be final before its work
+        // is merged: `fab agent done` closes the issue once it is.
+        if (!t->backend->in_repo() && t->agent_worktree)
+            return on_pool(d, r, [t = *t, id]() -> Result<Json> {
+                auto tk = t.backend->get(id);
+                if (!tk) return make_error(tk.error());
+                Json j = ticket_reply(t, *tk);
+                j["deferred"] = true;
+                j["note"] = "issue " + id + " is closed in " + t.backend->where() +
+                            " when `fab agent done` has merged your work";
+                return j;
+            });
         on_pool(d, r, [t = *t, id]() -> Result<Json> {
-            auto tk = issues::close(t.dir, id);
+            auto tk = t.backend->close(id);
             if (!tk) return make_error(tk.error());
             log::info("tickets: closed " + id + " in " + t.dir);
             return ticket_reply(t, *tk);
         });
     };
 
-    auto issue_comment = body_edit(d, issues::comment);
-    auto issue_plan = body_edit(d, issues::set_plan);
+    auto issue_comment = body_edit(d, [](issues::Backend& b, const std::string& id,
+                                         const std::string& body) { return b.comment(id, body); });
+    auto issue_plan = body_edit(d, [](issues::Backend& b, const std::string& id,
+                                      const std::string& body) { return b.set_plan(id, body); });
 
     auto issue_commit = [&d](const Request& q, const Reply& r) {
         auto t = resolve(d, q.payload);
         if (!t) return r.fail(t.error());
+        if (!t->backend->in_repo())
+            return r.ok(Json{{"committed", false},
+                             {"pushed", false},
+                             {"repo", t->dir},
+                             {"message", std::string("nothing to commit: the ") +
+                                             t->backend->kind() + " backend writes at once"}});
         std::string message = field_string(q.payload, "message");
         if (trim(message).empty()) message = "tickets: update";
         auto job = std::make_shared<CommitJob>();

@@ -6,6 +6,7 @@
 #include "daemon/daemon.hpp"
 #include "daemon/git/runner.hpp"
 #include "daemon/orchestrator/branch_cleanup.hpp"
+#include "ev/stream.hpp"
 #include "protocol/messages.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -84,6 +85,47 @@ void record_merged(Daemon& d, const std::string& project, const std::string& age
     }
 }
 
+// API backends: the tickets the agent claimed are closed upstream now that
+// its work is on main (tk tickets were closed on the agent's branch and
+// arrived with the merge). A failure is logged and published; the issue
+// stays open and counts as claimed; the orchestrator retries the close on
+// each poll (IssueBackends::add_pending_close).
+void close_upstream(Daemon& d, const std::string& project, const std::string& agent_id,
+                    const std::vector<std::string>& tickets) {
+    const ProjectConfig* pc = d.registry().config().project(project);
+    if (tickets.empty() || !pc || !IssueBackends::is_api(*pc)) return;
+    auto b = d.issues().get(*pc, d.paths().project_repo(project) + "/.tickets");
+    if (!b) {
+        log::error("project " + project + ": cannot close " + join(tickets, ", ") + ": " +
+                   b.error());
+        return;
+    }
+    struct Failed {
+        std::string ticket, error;
+    };
+    auto failed = std::make_shared<std::vector<Failed>>();
+    ev::queue_work(
+        d.loop(),
+        [backend = *b, tickets, agent_id, failed] {
+            for (const auto& t : tickets) {
+                // The note first: a close that fails is retried, the note is not.
+                (void)backend->comment(t, "Merged by fab (agent " + agent_id + ").");
+                if (auto c = backend->close(t); !c) failed->push_back({t, c.error()});
+            }
+        },
+        [&d, project, agent_id, tickets, failed, where = (*b)->where()] {
+            for (const auto& f : *failed) {
+                log::error("project " + project + ": closing issue " + f.ticket + ": " + f.error +
+                           " (retried on the next poll)");
+                (void)d.store().record_event("issue.close.failed", project + " " + f.ticket);
+                d.issues().add_pending_close(project, f.ticket);
+            }
+            if (failed->empty())
+                log::info("project " + project + ": closed " + join(tickets, ", ") + " in " +
+                          where + " (agent " + agent_id + ")");
+        });
+}
+
 void on_outcome(Daemon& d, const merge::Request& req, const std::vector<std::string>& tickets,
                 merge::Outcome o, const Reply& r) {
     using K = merge::Outcome::Kind;
@@ -97,6 +139,7 @@ void on_outcome(Daemon& d, const merge::Request& req, const std::vector<std::str
     switch (o.kind) {
     case K::merged:
         record_merged(d, req.project, id, req.branch, join(tickets, ","), o.commits);
+        close_upstream(d, req.project, id, tickets);
         [[fallthrough]];
     case K::nothing:
         (void)d.store().record_event("merge", id + " " + o.message);

@@ -6,7 +6,7 @@
 #include "daemon/roles/plan_store.hpp"
 #include "daemon/roles/roles.hpp"
 #include "ev/stream.hpp"
-#include "issues/write.hpp"
+#include "issues/backend.hpp"
 #include "protocol/messages.hpp"
 #include "util/fs.hpp"
 #include "util/ids.hpp"
@@ -42,17 +42,12 @@ std::string run_prompt(const plans::Plan& p) {
            p.body;
 }
 
-// An epic holding the plan, and one child per top-level step, in
-// <clone>/.tickets (where the orchestrator looks). Each step depends on the
-// one before (a plan's steps are in order) and the epic on every step, so
-// no agent is handed the whole plan while its steps are open. Blocking: on
-// the thread pool.
-Result<Json> make_tickets(const std::string& plans_dir, const std::string& id,
-                          const std::string& project_override, const Paths& paths) {
-    auto p = plans::read_plan(plans_dir, id);
-    if (!p) return make_error(p.error());
-    std::string project = project_override.empty() ? p->project : project_override;
-    if (project.empty()) return make_error("plan " + id + " names no project; pass --project");
+// An epic holding the plan, and one child per top-level step, through the
+// project's issue backend (tk: <clone>/.tickets, where the orchestrator looks). Each step depends
+// on the one before (a plan's steps are in order) and the epic on every step, so no agent is handed
+// the whole plan while its steps are open. Blocking: on the thread pool.
+Result<Json> make_tickets(const plans::Plan* p, const std::string& id, const std::string& project,
+                          const Paths& paths, issues::Backend& backend) {
     auto steps = plans::top_level_steps(p->body);
     if (steps.empty())
         return make_error("plan " + id +
@@ -61,13 +56,11 @@ Result<Json> make_tickets(const std::string& plans_dir, const std::string& id,
     if (!path_exists(paths.project_repo(project)))
         return make_error("no project \"" + project + "\" (no clone at " +
                           paths.project_repo(project) + ")");
-    std::string dir = paths.project_repo(project) + "/.tickets";
-    std::string prefix = issues::id_prefix(project);
     issues::NewTicket epic;
     epic.title = p->title;
     epic.type = "epic";
     epic.description = p->body + "\n(fab plan " + p->id + ")\n";
-    auto e = issues::create(dir, prefix, epic);
+    auto e = backend.create(epic);
     if (!e) return make_error(e.error());
     Json children = Json::array();
     std::vector<std::string> ids;
@@ -79,7 +72,7 @@ Result<Json> make_tickets(const std::string& plans_dir, const std::string& id,
         t.description += "\n\nA step of plan " + p->id + " (epic " + e->id + "): `fab plan read " +
                          p->id + "`.\n";
         if (!ids.empty()) t.deps = {ids.back()};
-        auto c = issues::create(dir, prefix, t);
+        auto c = backend.create(t);
         if (!c)
             return make_error(c.error() + " (epic " + e->id + " and " + std::to_string(ids.size()) +
                               " step ticket(s) were made)");
@@ -88,7 +81,7 @@ Result<Json> make_tickets(const std::string& plans_dir, const std::string& id,
     }
     issues::TicketUpdate u;
     u.deps = ids;
-    if (auto s = issues::update(dir, e->id, u); !s) return make_error(s.error());
+    if (auto s = backend.update(e->id, u); !s) return make_error(s.error());
     return Json{{"epic", {{"id", e->id}, {"title", e->title}, {"path", e->path}}},
                 {"children", children},
                 {"project", project}};
@@ -186,9 +179,29 @@ Status register_plan_handlers(Router& router, Daemon& d) {
         std::string dir = d.paths().plans_dir;
         std::string project = field_string(q.payload, "project");
         Paths paths = d.paths();
-        on_pool<Json>(
-            d, [dir, id, project, paths] { return make_tickets(dir, id, project, paths); },
-            [r](Result<Json> t) { t ? r.ok(*t) : r.fail(t.error()); });
+        // Read the plan (pool), pick the project's backend (loop), make the
+        // tickets (pool).
+        on_pool<plans::Plan>(
+            d, [dir, id] { return plans::read_plan(dir, id); },
+            [&d, r, id, project, paths](Result<plans::Plan> p) {
+                if (!p) return r.fail(p.error());
+                std::string name = project.empty() ? p->project : project;
+                if (name.empty()) return r.fail("plan " + id + " names no project; pass --project");
+                if (auto s = d.registry().reload_if_changed(); !s) return r.fail(s.error());
+                const ProjectConfig* pc = d.registry().config().project(name);
+                if (!pc)
+                    return r.fail("no project \"" + name + "\" (no clone at " +
+                                  paths.project_repo(name) + ")");
+                auto b = d.issues().get(*pc, paths.project_repo(name) + "/.tickets");
+                if (!b) return r.fail(b.error());
+                auto plan = std::make_shared<plans::Plan>(std::move(*p));
+                on_pool<Json>(
+                    d,
+                    [plan, id, name, paths, backend = *b] {
+                        return make_tickets(plan.get(), id, name, paths, *backend);
+                    },
+                    [r](Result<Json> t) { t ? r.ok(*t) : r.fail(t.error()); });
+            });
     };
 
     // A task agent whose prompt is the plan (counted against max-agents).

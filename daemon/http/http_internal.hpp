@@ -35,6 +35,8 @@ const char* reason_phrase(int status);
 
 // routes.cpp: every request enters here.
 int handle(HttpServer& s, h2o_req_t* req);
+// webhook_github.cpp: POST /api/v1/webhooks/github (HMAC-checked, no API auth).
+void handle_github_webhook(HttpServer& s, h2o_req_t* req, const std::string& rid);
 // demo.cpp: static demo data for a request with X-Fab-Demo: 1.
 void handle_demo(h2o_req_t* req, std::string_view method, std::string_view path,
                  const std::string& rid);

@@ -50,6 +50,7 @@ std::span<const Route> routes() {
         {"GET", "/api/v1/boards/runs", "run.board", 200, nullptr},
         {"GET", "/api/v1/attach", "", 200, nullptr},
         {"POST", "/api/v1/messages", "", 200, nullptr},
+        {"POST", "/api/v1/webhooks/github", "", 202, nullptr},
         {"GET", "/", "", 200, nullptr},       // the web UI (static_files.hpp)
         {"GET", "/{file}", "", 200, nullptr}, // after every other route
     };

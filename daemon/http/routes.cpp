@@ -130,6 +130,11 @@ int handle(HttpServer& s, h2o_req_t* req) {
         handle_demo(req, method, path, rid);
         return 0;
     }
+    // GitHub signs its webhooks (HMAC); it sends no JWT or client certificate.
+    if (path == "/api/v1/webhooks/github" && method == "POST") {
+        handle_github_webhook(s, req, rid);
+        return 0;
+    }
     // Authentication, when configured: every request but the health check.
     // Each authenticated request is logged with its user.
     if (const HttpAuth* auth = s.auth(); auth && auth->required() && path != "/health") {

@@ -6,10 +6,11 @@
 #include "daemon/orchestrator/merge.hpp"
 #include "daemon/orchestrator/project_orchestrator.hpp"
 #include "ev/stream.hpp"
-#include "issues/tickets.hpp"
+#include "issues/backend.hpp"
 #include "protocol/messages.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
+#include "util/strings.hpp"
 #include "util/time.hpp"
 
 #include <unistd.h>
@@ -148,8 +149,13 @@ int64_t Orchestrators::ready_count(const std::string& name) const {
 
 void Orchestrators::fill_ready_counts(Json status, std::function<void(Json)> done) {
     std::vector<std::string> names;
-    for (const auto& p : status["projects"])
-        if (!running(p.value("name", ""))) names.push_back(p.value("name", ""));
+    // tk projects only: an API backend's count is known while its
+    // orchestrator runs; `fab status` does not call the API.
+    for (const auto& p : status["projects"]) {
+        std::string name = p.value("name", "");
+        const ProjectConfig* pc = d_.registry().config().project(name);
+        if (!running(name) && !(pc && IssueBackends::is_api(*pc))) names.push_back(name);
+    }
     if (names.empty()) return done(std::move(status));
     std::vector<std::string> dirs;
     for (const auto& n : names) dirs.push_back(d_.paths().project_repo(n) + "/.tickets");
@@ -197,34 +203,54 @@ void Orchestrators::claim(const std::string& agent_id, const std::string& ticket
     if (is_final(a->state)) return done(make_error("agent " + agent_id + " has " + a->rec.state));
     if (!issues::valid_ticket_id(ticket))
         return done(make_error("invalid ticket id \"" + ticket + "\""));
+    if (d_.issues().pending_close(a->rec.project).count(ticket))
+        return done(make_error("issue " + ticket + " is merged already; fab is closing it"));
     std::string project = a->rec.project;
-    // The agent's own worktree first (tickets it created travel on its
+    const ProjectConfig* pc = d_.registry().config().project(project);
+    if (!pc) return done(make_error("no project \"" + project + "\""));
+    // tk: the agent's own worktree first (tickets it created travel on its
     // branch), then the clone (tickets added to main after it started).
-    std::vector<std::string> dirs = {a->rec.worktree + "/.tickets",
-                                     d_.paths().project_repo(project) + "/.tickets"};
+    // API backends: the issue as the API has it now (never a cached guess).
+    std::vector<std::shared_ptr<issues::Backend>> backends;
+    std::vector<std::string> where;
+    for (const auto& dir :
+         {a->rec.worktree + "/.tickets", d_.paths().project_repo(project) + "/.tickets"}) {
+        auto b = d_.issues().get(*pc, dir);
+        if (!b) return done(make_error(b.error()));
+        backends.push_back(*b);
+        where.push_back((*b)->where());
+        if (!(*b)->in_repo()) break;
+    }
+    std::vector<std::string> allowed =
+        IssueBackends::is_api(*pc) ? pc->allowed_authors : std::vector<std::string>{};
     struct Found {
         bool found = false;
-        std::string status, title, dir;
+        std::string status, title, author, error;
     };
     auto out = std::make_shared<Found>();
     std::weak_ptr<bool> alive = alive_;
     ev::queue_work(
         d_.loop(),
-        [out, dirs, ticket] {
-            for (const auto& dir : dirs) {
-                auto set = issues::load_dir(dir);
-                if (const issues::Ticket* t = set.find(ticket)) {
-                    *out = {true, t->status, t->title, dir};
+        [out, backends, ticket] {
+            for (const auto& b : backends) {
+                auto t = b->get(ticket);
+                if (t) {
+                    *out = {true, t->status, t->title, t->author, ""};
                     return;
                 }
+                if (!b->in_repo()) out->error = t.error();
             }
         },
-        [this, alive, out, agent_id, project, ticket, dirs, done] {
+        [this, alive, out, agent_id, project, ticket, where, allowed, done] {
             auto l = alive.lock();
             if (!l || !*l) return done(make_error("daemon is stopping"));
+            if (!out->error.empty()) return done(make_error(out->error));
             if (!out->found)
                 return done(make_error("no ticket \"" + ticket + "\" in project " + project +
-                                       " (looked in " + dirs[0] + " and " + dirs[1] + ")"));
+                                       " (looked in " + join(where, " and ") + ")"));
+            if (!issues::author_allowed(out->author, allowed))
+                return done(make_error("issue " + ticket + " is by " + out->author +
+                                       ", who is not in the project's allowed-authors"));
             // in_progress is a note on the ticket, not a lock: the claim is.
             if (out->status != "open" && out->status != "in_progress")
                 return done(make_error("ticket " + ticket + " is " + out->status + ", not open"));

@@ -5,7 +5,7 @@
 #include "daemon/orchestrator/kickstart.hpp"
 #include "daemon/orchestrator/merge.hpp"
 #include "ev/stream.hpp"
-#include "issues/tickets.hpp"
+#include "issues/backend.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
@@ -29,8 +29,12 @@ ProjectOrchestrator::~ProjectOrchestrator() = default;
 
 void ProjectOrchestrator::start() {
     log::info("project " + project_ + ": orchestrator started");
+    // tk: kPollMs (and the watch); API backends: their poll-interval.
+    uint64_t every = kPollMs;
+    if (const ProjectConfig* p = d_.registry().config().project(project_))
+        every = d_.issues().poll_ms(*p);
     poll_ = std::make_unique<ev::Timer>(d_.loop());
-    poll_->start(kPollMs, kPollMs, [this] { scan(true); });
+    poll_->start(every, every, [this] { scan(true); });
     debounce_ = std::make_unique<ev::Timer>(d_.loop());
     scan(true);
 }
@@ -76,7 +80,9 @@ void ProjectOrchestrator::scan(bool sync_remote) {
         if (on_gone) on_gone(project_); // may destroy this: nothing after it
         return;
     }
-    if (sync_remote || !watching_tickets_) watch();
+    if (!IssueBackends::is_api(*d_.registry().config().project(project_)) &&
+        (sync_remote || !watching_tickets_))
+        watch();
     if (sync_remote && !syncing_) sync_remote_main();
     scanning_ = true;
     load();
@@ -135,17 +141,27 @@ void ProjectOrchestrator::load() {
     const ProjectConfig* p = d_.registry().config().project(project_);
     if (!p) return scan_done();
     struct Out {
-        issues::TicketSet set;
+        Result<issues::TicketSet> set = issues::TicketSet{};
         std::string kickstart, error;
+        std::set<std::string> closed, still_open; // pending closes retried
     };
     auto out = std::make_shared<Out>();
-    std::string dir = d_.paths().project_repo(project_) + "/.tickets";
     std::string kick_path = p->kickstart_prompt;
+    auto backend = d_.issues().get(*p, d_.paths().project_repo(project_) + "/.tickets");
+    if (!backend) {
+        if (backend.error() != last_list_error_)
+            log::error("project " + project_ + ": " + backend.error());
+        last_list_error_ = backend.error();
+        return scan_done();
+    }
+    std::set<std::string> pending = d_.issues().take_pending_close(project_);
     std::weak_ptr<ProjectOrchestrator> w = weak_from_this();
     ev::queue_work(
         d_.loop(),
-        [out, dir, kick_path] {
-            out->set = issues::load_dir(dir);
+        [out, b = *backend, kick_path, pending] {
+            for (const auto& id : pending)
+                (b->close(id) ? out->closed : out->still_open).insert(id);
+            out->set = b->list("");
             if (kick_path.empty()) {
                 out->kickstart = std::string(default_kickstart());
             } else if (auto t = read_file(kick_path); t) {
@@ -154,8 +170,24 @@ void ProjectOrchestrator::load() {
                 out->error = "kickstart-prompt " + kick_path + ": " + t.error();
             }
         },
-        [w, out] {
-            if (auto self = w.lock()) self->loaded(out->set, out->kickstart, out->error);
+        [w, out, &d = d_, name = project_] {
+            for (const auto& id : out->still_open) d.issues().add_pending_close(name, id);
+            for (const auto& id : out->closed)
+                log::info("project " + name + ": closed issue " + id + " (a retry)");
+            auto self = w.lock();
+            if (!self) return;
+            if (!out->set) {
+                // Network down, bad token, rate limited: the last known list
+                // stands (ready_ is kept) and nothing is started on a guess.
+                if (out->set.error() != self->last_list_error_)
+                    log::warn("project " + self->project_ + ": issues: " + out->set.error());
+                self->last_list_error_ = out->set.error();
+                return self->scan_done();
+            }
+            if (!self->last_list_error_.empty())
+                log::info("project " + self->project_ + ": issues readable again");
+            self->last_list_error_.clear();
+            self->loaded(*out->set, out->kickstart, out->error);
         });
 }
 
@@ -165,7 +197,8 @@ void ProjectOrchestrator::loaded(const issues::TicketSet& set, const std::string
         std::string line = pr.path + ":" + std::to_string(pr.line) + ": " + pr.message;
         if (reported_.insert(line).second) log::warn("project " + project_ + ": " + line);
     }
-    std::set<std::string> claimed, holders;
+    // Merged work whose upstream close is still pending counts as claimed.
+    std::set<std::string> claimed = d_.issues().pending_close(project_), holders;
     if (auto c = d_.store().claims(project_); c) {
         for (const auto& cl : *c) {
             claimed.insert(cl.ticket);
@@ -175,7 +208,13 @@ void ProjectOrchestrator::loaded(const issues::TicketSet& set, const std::string
         log::error("project " + project_ + ": claims: " + c.error());
         return scan_done(); // without claims every ticket would look free
     }
-    auto ready = issues::ready(set, claimed);
+    const ProjectConfig* pc = d_.registry().config().project(project_);
+    if (!pc) return scan_done();
+    // allowed-authors guards the API backends (an outsider's issue could
+    // carry a prompt injection); tk tickets come through git, with no author.
+    const std::vector<std::string> anyone;
+    auto ready = issues::ready_for_agents(
+        set, claimed, IssueBackends::is_api(*pc) ? pc->allowed_authors : anyone);
     bool changed = ready_ != static_cast<int64_t>(ready.size());
     ready_ = static_cast<int64_t>(ready.size());
     if (changed) log::debug("project " + project_ + ": " + std::to_string(ready_) + " ready");

@@ -56,6 +56,7 @@ class ProjectOrchestrator : public std::enable_shared_from_this<ProjectOrchestra
     int64_t spawn_hold_until_ = 0;   // after a failed create: wait for the next poll
     std::set<std::string> reported_; // parse problems already logged
     std::string last_hold_;          // why spawning is held back, as last logged
+    std::string last_list_error_;    // why the issues could not be listed, as last logged
 };
 
 } // namespace fab

@@ -108,6 +108,10 @@ int request(Invocation& inv, const char* type, const Json& payload, Human human)
 int ticket_change(Invocation& inv, const char* type, Json payload, const char* verb) {
     return request(inv, type, payload, [verb](const Json& r) {
         const Json& t = r["ticket"];
+        if (r.value("deferred", false)) { // an API backend: closed by `fab agent done`
+            std::printf("%s\n", tty_safe(r.value("note", "")).c_str());
+            return;
+        }
         std::printf("%s %s: %s\n", verb, tty_safe(t.value("id", "")).c_str(),
                     tty_safe(t.value("title", "")).c_str());
     });

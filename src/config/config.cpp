@@ -171,11 +171,19 @@ Result<Config> config_from_document(const IniDocument& doc, const std::string& f
     for (const IniSection& s : doc.sections()) {
         if (s.kind == "providers") {
             const Values v{&s, "providers"};
-            if (!v.entry("type"))
+            // [providers "github"] and [providers "linear"] are the issue
+            // backends' APIs: their type goes without saying.
+            bool issue_api = s.label == "github" || s.label == "linear";
+            if (!v.entry("type") && !issue_api)
                 return make_error(
                     at(file, s.line, "[" + s.header + "] has no type (anthropic or openai)"));
-            c.providers.push_back(ProviderConfig{s.label, v.str("type"), v.str("base-url"),
-                                                 v.str("api-key-env"), v.str("model"), s.line});
+            ProviderConfig pc{s.label,           v.str_or("type", s.label),
+                              v.str("base-url"), v.str("api-key-env"),
+                              v.str("model"),    s.line};
+            pc.api_url = v.str("api-url");
+            pc.webhook_secret_env = v.str("webhook-secret-env");
+            pc.poll_interval = v.entry("poll-interval") ? v.integer("poll-interval") : 30;
+            c.providers.push_back(std::move(pc));
         } else if (s.kind == "pricing") {
             const Values v{&s, "pricing"};
             for (const char* key : {"input", "output"})
@@ -216,6 +224,12 @@ Result<Config> config_from_document(const IniDocument& doc, const std::string& f
             p.allowed_authors = v.list("allowed-authors");
             p.linear_team = v.str("linear-team");
             p.linear_project = v.str("linear-project");
+            p.github_repo = v.str("github-repo");
+            if (p.issue_backend == "linear" && p.linear_team.empty())
+                return make_error(at(file, s.line,
+                                     "[" + s.header +
+                                         "] issue-backend = linear needs linear-team (the key "
+                                         "of the Linear team, e.g. ENG)"));
             p.kickstart_prompt = resolve_path(v.str("kickstart-prompt"), file);
             c.projects.push_back(std::move(p));
         }

@@ -44,6 +44,7 @@ struct ProjectConfig {
     std::string merge_strategy;
     std::vector<std::string> allowed_authors;
     std::string linear_team, linear_project;
+    std::string github_repo;      // "owner/name"; "" = from remote-url
     std::string kickstart_prompt; // absolute path after loading, or ""
     int line = 0;                 // line of the section header, for later error messages
 };
@@ -52,6 +53,10 @@ struct ProjectConfig {
 struct ProviderConfig {
     std::string name, type, base_url, api_key_env, model;
     int line = 0;
+    // Issue backends ([providers "github"], [providers "linear"]).
+    std::string api_url;            // "" = GITHUB_API_URL, else the public API
+    std::string webhook_secret_env; // github: the variable holding the webhook secret
+    int poll_interval = 30;         // seconds between polls of the issues
 };
 
 // [llm-auth]

@@ -27,8 +27,9 @@ constexpr std::array kKeys{
     KeySpec{.name = "allowed-authors",
             .sections = kSectionProject,
             .type = List,
-            .doc = "GitHub logins whose issues agents may work on (github backend); empty means "
-                   "the repository's collaborators."},
+            .doc = "Authors whose issues agents may work on: GitHub logins (github backend) or "
+                   "e-mail addresses (linear); an issue from anyone else is never handed to an "
+                   "agent. Empty means anyone's."},
     KeySpec{.name = "linear-team",
             .sections = kSectionProject,
             .type = String,
@@ -37,6 +38,11 @@ constexpr std::array kKeys{
             .sections = kSectionProject,
             .type = String,
             .doc = "Linear project name for the linear issue backend."},
+    KeySpec{.name = "github-repo",
+            .sections = kSectionProject,
+            .type = String,
+            .doc = "owner/name of the GitHub repository for the github issue backend; unset "
+                   "means the one remote-url names."},
     KeySpec{.name = "kickstart-prompt",
             .sections = kSectionProject,
             .type = Path,
@@ -151,8 +157,26 @@ constexpr std::array kKeys{
     KeySpec{.name = "type",
             .sections = kSectionProviders,
             .type = Choice,
-            .choices = "anthropic|openai",
-            .doc = "API the provider speaks (required)."},
+            .choices = "anthropic|openai|github|linear",
+            .doc = "API the provider speaks (required, except in [providers \"github\"] and "
+                   "[providers \"linear\"])."},
+    KeySpec{.name = "api-url",
+            .sections = kSectionProviders,
+            .type = Url,
+            .doc = "github: API base URL (GitHub Enterprise, tests); unset means $GITHUB_API_URL, "
+                   "else https://api.github.com. linear: the GraphQL endpoint."},
+    KeySpec{.name = "webhook-secret-env",
+            .sections = kSectionProviders,
+            .type = EnvVar,
+            .doc = "github: name of the environment variable holding the webhook secret that "
+                   "POST /api/v1/webhooks/github checks."},
+    KeySpec{.name = "poll-interval",
+            .sections = kSectionProviders,
+            .type = Integer,
+            .min = 1,
+            .max = 3600,
+            .default_value = "30",
+            .doc = "github, linear: seconds between polls of the issues."},
     KeySpec{.name = "base-url",
             .sections = kSectionProviders,
             .type = Url,

@@ -351,8 +351,9 @@ std::vector<const Ticket*> ready(const TicketSet& set, const std::set<std::strin
         // the work, so it is never handed to an agent itself.
         if (t.status != "open" || t.type == "epic" || claimed.count(t.id)) continue;
         bool deps_closed = std::all_of(t.deps.begin(), t.deps.end(), [&](const std::string& d) {
-            const Ticket* dep = set.find(d);
-            return dep && dep->status == "closed";
+            if (const Ticket* dep = set.find(d)) return dep->status == "closed";
+            auto it = set.dep_status.find(d);
+            return it != set.dep_status.end() && it->second == "closed";
         });
         if (deps_closed) out.push_back(&t);
     }

@@ -7,6 +7,7 @@
 
 #include "util/result.hpp"
 
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -24,8 +25,9 @@ struct Ticket {
     int priority = 2;          // 0 (highest) – 2
     std::string parent;
     std::string title;
-    std::string body; // everything after the `# Title` line
-    std::string path; // the file it came from
+    std::string body;   // everything after the `# Title` line
+    std::string path;   // the file it came from (tk), or the issue's web URL
+    std::string author; // API backends: the issue's author (login or email); tk: ""
     // Front-matter keys fab does not know, in file order, values as written
     // (a block list is joined as "[a, b]"). Writers edit the file text in
     // place, so these survive every update.
@@ -41,6 +43,9 @@ struct ParseProblem {
 struct TicketSet {
     std::vector<Ticket> tickets; // sorted by id
     std::vector<ParseProblem> problems;
+    // API backends: the status of dependencies that are not in `tickets`
+    // (a blocker closed long ago, or one outside the listed page).
+    std::map<std::string, std::string> dep_status;
     const Ticket* find(const std::string& id) const;
 };
 
@@ -72,7 +77,8 @@ Status check_tickets_dir(const std::string& dir);
 TicketSet load_dir(const std::string& dir);
 
 // Ready = open, not an epic, every dep closed (a dep that does not exist is
-// not closed), not in `claimed`. Highest priority (lowest number) first, then oldest.
+// not closed; one only in dep_status counts with that status), not in `claimed`. Highest priority
+// (lowest number) first, then oldest.
 std::vector<const Ticket*> ready(const TicketSet& set, const std::set<std::string>& claimed);
 
 } // namespace fab::issues
