@@ -484,6 +484,7 @@ void AgentHost::shutdown() {
     grace_timer_.reset();
     turn_timer_.reset();
     orphan_timer_.reset();
+    activity_timer_.reset();
     sigterm_.reset();
     sigchld_.reset();
 }
@@ -493,6 +494,10 @@ int AgentHost::run() {
         log::error(s.error());
         return 1;
     }
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    // The activity timer is unref'd, so the loop can end with it still open
+    // (a path that skipped shutdown()): close it and let its close run.
+    activity_timer_.reset();
     uv_run(&loop_, UV_RUN_DEFAULT);
     server_.reset();
     int rc = ev::close_loop(&loop_);
