@@ -1,5 +1,5 @@
 // What the API backends (GitHub, Linear) share: the HTTP transport they
-// are given, and ApiWait.
+// are given, the open tickets of their cache as a TicketSet, and ApiWait.
 //
 // ApiWait: when an issue API may be asked again: after a rate limit (the server's
 // Retry-After or reset time) or, after network and server errors, a backoff
@@ -8,6 +8,7 @@
 // hammered. Thread-safe: the backends run on the daemon's thread pool.
 #pragma once
 
+#include "issues/tickets.hpp"
 #include "net/http_client.hpp"
 #include "util/result.hpp"
 #include "util/time.hpp"
@@ -32,6 +33,28 @@ inline int64_t retry_after_ms(const net::Response& r) {
     if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 9)
         return 0;
     return std::max<int64_t>(std::stoll(v) * 1000, 1000);
+}
+
+// The cache's open tickets (with `status` only, when given), sorted by id.
+// dep_status holds the blockers' states as their dependents last saw them
+// (for blockers outside the cache: closed long ago, or in another
+// repository), then the cached issues' own, which are fresher. Each cache
+// value has `ticket` and `blocker_states`.
+template <class Cache>
+TicketSet open_ticket_set(const Cache& cache, const std::string& status) {
+    TicketSet set;
+    for (const auto& [key, n] : cache)
+        for (const auto& [b, st] : n.blocker_states) set.dep_status[b] = st;
+    for (const auto& [key, n] : cache)
+        set.dep_status[n.ticket.id] = n.ticket.status == "closed" ? "closed" : "open";
+    for (const auto& [key, n] : cache) {
+        if (n.ticket.status == "closed") continue;
+        if (!status.empty() && n.ticket.status != status) continue;
+        set.tickets.push_back(n.ticket);
+    }
+    std::sort(set.tickets.begin(), set.tickets.end(),
+              [](const Ticket& a, const Ticket& b) { return a.id < b.id; });
+    return set;
 }
 
 class ApiWait {

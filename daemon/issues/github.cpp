@@ -171,22 +171,7 @@ class GithubBackend final : public Backend {
         if (status == "closed") return list_closed();
         if (auto s = refresh(); !s) return make_error(s.error());
         std::lock_guard lock(mu_);
-        TicketSet set;
-        // Blockers' states as their dependents last saw them (for blockers
-        // outside the cache: closed long ago, or in another repository),
-        // then the cached issues' own, which are fresher.
-        for (const auto& [num, n] : cache_)
-            for (const auto& [b, st] : n.blocker_states) set.dep_status[b] = st;
-        for (const auto& [num, n] : cache_)
-            set.dep_status[n.ticket.id] = n.ticket.status == "closed" ? "closed" : "open";
-        for (const auto& [num, n] : cache_) {
-            if (n.ticket.status == "closed") continue;
-            if (!status.empty() && n.ticket.status != status) continue;
-            set.tickets.push_back(n.ticket);
-        }
-        std::sort(set.tickets.begin(), set.tickets.end(),
-                  [](const Ticket& a, const Ticket& b) { return a.id < b.id; });
-        return set;
+        return open_ticket_set(cache_, status);
     }
 
     Result<Ticket> get(const std::string& id) override {
