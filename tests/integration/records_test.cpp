@@ -66,7 +66,7 @@ std::vector<int64_t> catch_up_offsets(Sandbox& sb, const std::string& id, int64_
     BOOST_TEST_REQUIRE(c->handshake().ok());
     BOOST_TEST_REQUIRE(c->request("attach", {{"agent", id}, {"since", {{id, 0}}}}).ok());
     while (out.empty() || out.back() < last) {
-        auto line = c->read_line(20000);
+        auto line = c->read_line(60000);
         BOOST_TEST_REQUIRE(line.ok());
         Json ev = Json::parse(*line);
         if (ev.value("event", "") == "agent.output") out.push_back(ev["offset"].get<int64_t>());
@@ -325,7 +325,7 @@ BOOST_AUTO_TEST_CASE(full_disk_while_agents_stream_keeps_them_live_and_marks_the
         std::map<std::string, int> floods;
         auto pump = [&](const std::function<bool()>& done) {
             while (!done()) {
-                auto line = c->read_line(20000);
+                auto line = c->read_line(60000);
                 BOOST_TEST_REQUIRE(line.ok());
                 Json ev = Json::parse(*line, nullptr, false);
                 BOOST_TEST_REQUIRE(ev.value("event", "") != "resync");
